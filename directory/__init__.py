@@ -1,0 +1,122 @@
+"""Kiều bào Directory: the application factory."""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from flask import Flask, g, request
+from flask_babel import get_locale
+
+from directory import config as settings
+from directory.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+# Domain packages, each with a ``views.bp`` blueprint and optionally ``cli.register_cli(app)``.
+DOMAINS = (
+    "core",
+    "accounts",
+    "missions",
+    "people",
+    "associations",
+    "search",
+    "representatives",
+    "imports",
+    "admin",
+    "api",
+)
+# Modules whose models must be imported so that metadata (and Alembic) sees every table.
+MODEL_MODULES = (
+    "directory.reference.models",
+    "directory.missions.models",
+    "directory.accounts.models",
+    "directory.people.models",
+    "directory.associations.models",
+    "directory.audit",
+    "search_index.outbox",
+    "directory.representatives.models",
+    "directory.imports.models",
+)
+
+
+def import_models() -> None:
+    """Import every model module (idempotent)."""
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """config -> extensions -> blueprints -> errors -> cli."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=(config or {}).get("INSTANCE_PATH")
+        or os.environ.get("INSTANCE_PATH")
+        or os.path.join(root, "instance"),
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(settings.DEFAULTS)
+    app.config.update(settings.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    from directory.i18n import select_locale, translation_directories
+
+    import_models()
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(root, "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+
+    for domain in DOMAINS:
+        views = importlib.import_module(f"directory.{domain}.views")
+        app.register_blueprint(views.bp)
+        try:
+            cli = importlib.import_module(f"directory.{domain}.cli")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"directory.{domain}.cli":
+                raise
+        else:
+            cli.register_cli(app)
+
+    from search_index import init_app as init_search
+
+    init_search(app)
+
+    from directory.core.errors import register_error_handlers
+    from directory.core.templating import register_templating
+
+    register_error_handlers(app)
+    register_templating(app)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("PRODUCTION"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        if request.endpoint and not request.path.startswith("/static/"):
+            response.headers.setdefault("Content-Language", str(get_locale() or "vi"))
+        return response
+
+    @app.before_request
+    def _request_start():
+        g.locale = str(get_locale() or "vi")
+
+    return app

@@ -1,0 +1,7 @@
+"""Accounts views."""
+
+from flask import Blueprint
+
+from directory.accounts import loaders  # noqa: F401 - registers the user loader
+
+bp = Blueprint("accounts", __name__)

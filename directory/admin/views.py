@@ -1,0 +1,5 @@
+"""Admin views."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)

@@ -1,0 +1,5 @@
+"""Api views."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)

@@ -1,0 +1,84 @@
+"""Associations (hometown, professional, business) and their members."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from directory.core.models import TimestampMixin, UTCDateTime, new_id
+from directory.extensions import db
+
+ASSOCIATION_KINDS = ("hometown", "professional", "business")
+MEMBERSHIP_ROLES = ("president", "vice_president", "secretary", "treasurer", "board", "member")
+LEADER_ROLES = ("president", "vice_president", "secretary", "treasurer", "board")
+
+
+class Association(TimestampMixin, db.Model):
+    __tablename__ = "associations"
+
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(sa.String(250))
+    name_en: Mapped[str | None] = mapped_column(sa.String(250))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    province_slug: Mapped[str | None] = mapped_column(sa.ForeignKey("provinces.slug"), index=True)
+    country: Mapped[str] = mapped_column(sa.String(2), index=True)
+    city: Mapped[str | None] = mapped_column(sa.String(120))
+    founded_year: Mapped[int | None] = mapped_column(sa.Integer)
+    member_count: Mapped[int | None] = mapped_column(sa.Integer)
+    fields: Mapped[list] = mapped_column(sa.JSON, default=list)
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    provenance: Mapped[str] = mapped_column(sa.String(10), default="mission")
+    provenance_mission_id: Mapped[str | None] = mapped_column(sa.ForeignKey("missions.id"))
+    created_by_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    verified_by_mission_id: Mapped[str | None] = mapped_column(sa.ForeignKey("missions.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    province = relationship("Province")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="association",
+        cascade="all, delete-orphan",
+        order_by="Membership.start_date",
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('hometown','professional','business')", name="kind"),
+    )
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Association {self.id}>"
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True, default=new_id)
+    association_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(20), default="member")
+    start_date: Mapped[date | None] = mapped_column(sa.Date)
+    end_date: Mapped[date | None] = mapped_column(sa.Date)
+
+    association: Mapped[Association] = relationship(back_populates="memberships")
+    person = relationship("Person")
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in LEADER_ROLES
+
+    def __repr__(self) -> str:
+        return f"<Membership {self.person_id} {self.role}>"

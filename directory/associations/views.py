@@ -1,0 +1,5 @@
+"""Associations views."""
+
+from flask import Blueprint
+
+bp = Blueprint("associations", __name__)

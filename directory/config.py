@@ -1,0 +1,84 @@
+"""Settings from the environment; a test config; no secret defaults in production."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+
+LANGUAGES = ("vi", "en")
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration dict from environment variables (CONTRACT.md)."""
+    env = os.environ
+    production = env.get("FLASK_ENV") == "production" or _bool("PRODUCTION")
+    secret = env.get("SECRET_KEY")
+    if not secret:
+        if production:
+            raise RuntimeError("SECRET_KEY must be set in production")
+        secret = _instance_secret(instance_path)
+    meili_url = env.get("MEILI_URL")
+    return {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        or f"sqlite:///{os.path.join(instance_path, 'directory.sqlite3')}",
+        "SEARCH_BACKEND": env.get("SEARCH_BACKEND") or ("meilisearch" if meili_url else "sqlite"),
+        "MEILI_URL": meili_url,
+        "MEILI_MASTER_KEY": env.get("MEILI_MASTER_KEY"),
+        "MEILI_INDEX_PREFIX": env.get("MEILI_INDEX_PREFIX", "kieubao"),
+        "MAIL_SERVER": env.get("MAIL_SERVER"),
+        "MAIL_PORT": int(env.get("MAIL_PORT") or 587),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
+        "MAIL_FROM": env.get("MAIL_FROM", "Kiều bào Directory <no-reply@kieubao.local>"),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "PRODUCTION": production,
+    }
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A random key kept in the instance folder, so development sessions survive restarts."""
+    os.makedirs(instance_path, exist_ok=True)
+    path = os.path.join(instance_path, "secret_key")
+    if os.path.exists(path):
+        with open(path, encoding="ascii") as fh:
+            return fh.read().strip()
+    key = secrets.token_hex(32)
+    with open(path, "w", encoding="ascii") as fh:
+        fh.write(key)
+    os.chmod(path, 0o600)
+    return key
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "vi",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "LANGUAGES": LANGUAGES,
+    "PRIVACY_NOTICE_VERSION": "2026-01",
+    "INVITATION_TTL": timedelta(days=14),
+    "EMAIL_TOKEN_TTL": timedelta(days=2),
+    "PASSWORD_RESET_TTL": timedelta(hours=2),
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "SEARCH_SYNC_INLINE": True,
+    "INITIATIVE_ANSWER_DAYS": 30,
+    "API_MAX_PER_PAGE": 100,
+}

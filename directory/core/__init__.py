@@ -1,0 +1,1 @@
+"""Cross-domain building blocks: ids, timestamps, errors, pagination, mail."""

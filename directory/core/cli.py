@@ -1,0 +1,21 @@
+"""Core commands: reference data."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+reference_cli = AppGroup("reference", help="Reference data (provinces, field taxonomy).")
+
+
+@reference_cli.command("sync")
+def sync_command():
+    """Load the shipped provinces and field taxonomy into the database (idempotent)."""
+    from directory.reference.loader import sync_reference_data
+
+    sync_reference_data()
+    click.echo("reference data in sync")
+
+
+def register_cli(app) -> None:
+    app.cli.add_command(reference_cli)

@@ -1,0 +1,74 @@
+"""Error responses: HTML pages for people, the contract's JSON shape for /api/."""
+
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class ApiError(Exception):
+    """A 4xx with a code, a message in the user's language and optional per-field messages."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: ("bad_request", _("The request could not be understood.")),
+        401: ("unauthorized", _("Please sign in to continue.")),
+        403: ("forbidden", _("You are not allowed to do this.")),
+        404: ("not_found", _("This page or record does not exist, or you may not see it.")),
+        405: ("method_not_allowed", _("This action is not allowed here.")),
+        409: ("conflict", _("This conflicts with the current state of the record.")),
+        413: ("too_large", _("The upload is too large.")),
+        415: ("unsupported_media_type", _("Send JSON with Content-Type: application/json.")),
+        422: ("invalid", _("Some values are not valid.")),
+        429: ("rate_limited", _("Too many attempts. Please wait a minute and try again.")),
+        500: ("server_error", _("Something went wrong on our side. Please try again.")),
+    }
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(
+    status: int, code: str | None = None, message: str | None = None, fields: dict | None = None
+):
+    default_code, default_message = _messages().get(status, ("error", _("Error")))
+    code, message = code or default_code, message or default_message
+    if wants_json():
+        response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+        response.status_code = status
+        return response
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register_error_handlers(app) -> None:
+    """Route every error through :func:`error_response`."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return error_response(
+            400, "csrf", _("The form expired. Please reload the page and try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return error_response(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        from directory.extensions import db
+
+        db.session.rollback()
+        return error_response(500)

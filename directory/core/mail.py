@@ -1,0 +1,70 @@
+"""Outgoing mail: SMTP when configured, otherwise one ``.eml`` file per message."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+
+def render_message(template: str, locale: str, **context) -> tuple[str, str, str | None]:
+    """Render ``templates/<template>.txt`` (and ``.html`` if present) in ``locale``.
+
+    The first line of the text template is ``Subject: …``.
+    """
+    with force_locale(locale if locale in ("vi", "en") else "vi"):
+        text = render_template(f"{template}.txt", locale=locale, **context)
+        try:
+            html = render_template(f"{template}.html", locale=locale, **context)
+        except Exception:  # noqa: BLE001 - the HTML part is optional
+            html = None
+    first, _, body = text.partition("\n")
+    subject = first.removeprefix("Subject:").strip()
+    return subject, body.lstrip("\n"), html
+
+
+def send_mail(to: str, template: str, locale: str = "vi", **context) -> EmailMessage:
+    """Render and send one message in the recipient's language; returns the message."""
+    subject, body, html = render_message(template, locale, **context)
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["To"] = to
+    msg["Message-ID"] = make_msgid(domain="kieubao.local")
+    msg["Content-Language"] = locale
+    msg.set_content(body)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    deliver(msg)
+    return msg
+
+
+def deliver(msg: EmailMessage) -> None:
+    """Hand one message to SMTP, or write it under ``<instance>/mail/``."""
+    cfg = current_app.config
+    if cfg.get("MAIL_SERVER"):
+        with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
+            if cfg.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if cfg.get("MAIL_USERNAME"):
+                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+            smtp.send_message(msg)
+        return
+    folder = os.path.join(current_app.instance_path, "mail")
+    os.makedirs(folder, exist_ok=True)
+    name = msg["Message-ID"].strip("<>").split("@")[0]
+    with open(os.path.join(folder, f"{name}.eml"), "wb") as fh:
+        fh.write(bytes(msg))
+
+
+def outbox_messages() -> list[str]:
+    """Paths of the ``.eml`` files written so far, oldest first (development and tests)."""
+    folder = os.path.join(current_app.instance_path, "mail")
+    if not os.path.isdir(folder):
+        return []
+    paths = [os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".eml")]
+    return sorted(paths, key=os.path.getmtime)

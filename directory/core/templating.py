@@ -1,0 +1,108 @@
+"""Template globals and filters shared by every domain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import g, request, url_for
+from flask_login import current_user
+
+from directory import policy
+from directory.reference.countries import country_name, language_name
+from directory.reference.provinces import province_by_slug
+
+# name -> function(user) -> int; domains add counters shown in the navigation (inbox, etc.).
+NAV_COUNTERS: dict[str, Callable] = {}
+
+
+def nav_counter(name: str):
+    """Register a navigation badge counter ``fn(user) -> int``."""
+
+    def decorator(func: Callable) -> Callable:
+        NAV_COUNTERS[name] = func
+        return func
+
+    return decorator
+
+
+def _lang() -> str:
+    return getattr(g, "locale", "vi")
+
+
+def province_name(slug: str | None) -> str:
+    p = province_by_slug(slug)
+    if p is None:
+        return slug or ""
+    return p.name_en if _lang() == "en" else p.name_vi
+
+
+def field_label(code: str | None) -> str:
+    """The taxonomy label in the current language (cached per request)."""
+    if not code:
+        return ""
+    labels = getattr(g, "_field_labels", None)
+    if labels is None:
+        import sqlalchemy as sa
+
+        from directory.extensions import db
+        from directory.reference.models import Field
+
+        labels = {f.code: (f.label_vi, f.label_en) for f in db.session.scalars(sa.select(Field))}
+        g._field_labels = labels
+    pair = labels.get(code)
+    if pair is None:
+        return code
+    return pair[1] if _lang() == "en" else pair[0]
+
+
+def url_with(**changes) -> str:
+    """The current URL with query parameters replaced (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value if isinstance(value, list) else [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register_templating(app) -> None:
+    """Expose helpers to every template."""
+
+    @app.context_processor
+    def _globals():
+        user = current_user if current_user.is_authenticated else None
+        counts = {}
+        if user is not None:
+            for name, func in NAV_COUNTERS.items():
+                try:
+                    counts[name] = func(user)
+                except Exception:  # noqa: BLE001 - a badge must never break a page
+                    app.logger.exception("nav counter %s failed", name)
+                    counts[name] = 0
+        return {
+            "can": lambda action, obj=None: policy.can(current_user, action, obj),
+            "lang": _lang(),
+            "nav_counts": counts,
+            "url_with": url_with,
+            "has_endpoint": lambda name: name in app.view_functions,
+        }
+
+    app.jinja_env.globals.update(
+        country_name=lambda code: country_name(code, _lang()),
+        language_name=lambda code: language_name(code, _lang()),
+        province_name=province_name,
+        field_label=field_label,
+    )
+
+    @app.template_filter("date")
+    def _date(value, fmt: str = "medium"):
+        from flask_babel import format_date
+
+        return format_date(value, fmt) if value else ""
+
+    @app.template_filter("datetime")
+    def _datetime(value, fmt: str = "medium"):
+        from flask_babel import format_datetime
+
+        return format_datetime(value, fmt) if value else ""

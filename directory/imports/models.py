@@ -1,0 +1,1 @@
+"""Import batches (CSV/XLSX uploads awaiting preview, dedupe and commit)."""

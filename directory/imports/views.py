@@ -1,0 +1,5 @@
+"""Imports views."""
+
+from flask import Blueprint
+
+bp = Blueprint("imports", __name__)

@@ -1,0 +1,5 @@
+"""Missions views."""
+
+from flask import Blueprint
+
+bp = Blueprint("missions", __name__)

@@ -1,0 +1,139 @@
+"""Person profiles and the consent records that back them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from directory.core.models import TimestampMixin, UTCDateTime, new_id, utcnow
+from directory.extensions import db
+
+KINDS = ("expert", "entrepreneur")
+VISIBILITY_LEVELS = ("public", "officials", "private")
+# Field groups whose visibility the member chooses; the name and country are always shown
+# to whoever may see the profile at all.
+VISIBILITY_GROUPS = ("profile", "contact")
+CONTACT_FIELDS = ("email", "phone", "website", "links")
+PROFILE_FIELDS = (
+    "other_names",
+    "title",
+    "organization",
+    "sector",
+    "education",
+    "city",
+    "bio",
+    "birth_year",
+    "skills",
+    "company",
+    "company_sector",
+    "company_size",
+    "company_website",
+)
+PROVENANCE_KINDS = ("self", "mission", "import")
+
+
+class Person(TimestampMixin, db.Model):
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True, default=new_id)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    other_names: Mapped[list] = mapped_column(sa.JSON, default=list)
+    kinds: Mapped[list] = mapped_column(sa.JSON, default=list)
+    fields: Mapped[list] = mapped_column(sa.JSON, default=list)
+    skills: Mapped[list] = mapped_column(sa.JSON, default=list)
+    title: Mapped[str | None] = mapped_column(sa.String(200))
+    organization: Mapped[str | None] = mapped_column(sa.String(200))
+    sector: Mapped[str | None] = mapped_column(sa.String(200))
+    education: Mapped[str | None] = mapped_column(sa.Text)
+    languages: Mapped[list] = mapped_column(sa.JSON, default=list)
+    country: Mapped[str | None] = mapped_column(sa.String(2), index=True)
+    city: Mapped[str | None] = mapped_column(sa.String(120))
+    hometown_province: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("provinces.slug"), index=True
+    )
+    hometown_as_given: Mapped[str | None] = mapped_column(sa.String(120))
+    company: Mapped[str | None] = mapped_column(sa.String(200))
+    company_sector: Mapped[str | None] = mapped_column(sa.String(200))
+    company_size: Mapped[str | None] = mapped_column(sa.String(40))
+    company_website: Mapped[str | None] = mapped_column(sa.String(300))
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(20), index=True)
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+    links: Mapped[list] = mapped_column(sa.JSON, default=list)
+    bio: Mapped[str | None] = mapped_column(sa.Text)
+    birth_year: Mapped[int | None] = mapped_column(sa.Integer)
+    # Folded name key (diacritics, case, spacing and name order removed) for duplicate checks.
+    name_key: Mapped[str | None] = mapped_column(sa.String(200), index=True)
+
+    visibility_profile: Mapped[str] = mapped_column(sa.String(10), default="officials")
+    visibility_contact: Mapped[str] = mapped_column(sa.String(10), default="private")
+    consent_listed: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    consent_contact: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_notice_version: Mapped[str | None] = mapped_column(sa.String(20))
+
+    provenance: Mapped[str] = mapped_column(sa.String(10), default="self")
+    provenance_mission_id: Mapped[str | None] = mapped_column(sa.ForeignKey("missions.id"))
+    provenance_source: Mapped[str | None] = mapped_column(sa.String(255))
+    registered_by_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True)
+    )
+    # Where each merged field came from, e.g. {"phone": {"source": "import:file.xlsx", "at": ...}}
+    field_sources: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    verified_by_mission_id: Mapped[str | None] = mapped_column(sa.ForeignKey("missions.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship(
+        "User", foreign_keys="User.person_id", back_populates="person", uselist=False
+    )
+    provenance_mission = relationship("Mission", foreign_keys=[provenance_mission_id])
+    verified_by_mission = relationship("Mission", foreign_keys=[verified_by_mission_id])
+    hometown = relationship("Province")
+    consents: Mapped[list[ConsentRecord]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="ConsentRecord.created_at"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "visibility_profile in ('public','officials','private')", name="visibility_profile"
+        ),
+        sa.CheckConstraint(
+            "visibility_contact in ('public','officials','private')", name="visibility_contact"
+        ),
+    )
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def claimed(self) -> bool:
+        return self.user is not None
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id}>"
+
+
+class ConsentRecord(db.Model):
+    """One consent given or withdrawn: what, when, and which privacy notice version."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(sa.String(20))  # listed | contact
+    granted: Mapped[bool] = mapped_column(sa.Boolean)
+    notice_version: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    user_id: Mapped[str | None] = mapped_column(sa.String(16))
+
+    person: Mapped[Person] = relationship(back_populates="consents")
+
+    def __repr__(self) -> str:
+        return f"<ConsentRecord {self.purpose}={self.granted}>"

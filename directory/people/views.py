@@ -1,0 +1,5 @@
+"""People views."""
+
+from flask import Blueprint
+
+bp = Blueprint("people", __name__)

@@ -1,0 +1,1 @@
+"""Reference data: provinces, countries, languages and the field taxonomy."""

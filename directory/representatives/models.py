@@ -1,0 +1,1 @@
+"""Representative nominations and appointments (see workflow.py)."""

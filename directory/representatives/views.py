@@ -1,0 +1,5 @@
+"""Representatives views."""
+
+from flask import Blueprint
+
+bp = Blueprint("representatives", __name__)

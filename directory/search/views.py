@@ -1,0 +1,5 @@
+"""Search views."""
+
+from flask import Blueprint
+
+bp = Blueprint("search", __name__)

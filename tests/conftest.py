@@ -1,0 +1,199 @@
+"""Fixtures: app, db, client, runner, login — on SQLite, or PostgreSQL with TEST_DB=postgres.
+
+The schema is created once per session; each test starts from empty tables plus the reference
+data (provinces, field taxonomy). ``TEST_DB=postgres`` runs the whole suite on
+``TEST_DATABASE_URL``; tests marked ``postgres`` always use it (skipped without it unless
+``REQUIRE_POSTGRES=1``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+import sqlalchemy as sa
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+
+from directory import create_app
+from directory.extensions import db as _db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+ON_POSTGRES = os.environ.get("TEST_DB") == "postgres"
+_SESSION_DIR = tempfile.mkdtemp(prefix="kieubao-tests-")
+
+
+def pytest_configure(config):
+    from directory.i18n import compile_catalogs
+
+    compile_catalogs()
+    if ON_POSTGRES and not PG_URL:
+        raise pytest.UsageError("TEST_DB=postgres needs TEST_DATABASE_URL")
+
+
+def pytest_collection_modifyitems(config, items):
+    if PG_URL:
+        return
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        return  # the postgres fixtures fail loudly instead
+    skip = pytest.mark.skip(reason="TEST_DATABASE_URL not set (PostgreSQL)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def database_url() -> str:
+    if ON_POSTGRES:
+        return PG_URL
+    return f"sqlite:///{os.path.join(_SESSION_DIR, 'test.sqlite3')}"
+
+
+def test_config(instance_path: str, **overrides) -> dict:
+    """The configuration every test app gets (fast hashing, no CSRF, no rate limits)."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url(),
+        "INSTANCE_PATH": instance_path,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "ARGON2_FAST": True,
+        "SEARCH_BACKEND": "sqlite",
+        "MEILI_URL": None,
+        "MAIL_SERVER": None,
+        "SERVER_NAME": "localhost",
+        "BASE_URL": "http://localhost",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+    config.update(overrides)
+    return config
+
+
+_schema_ready = False
+
+
+def _reset_database(app) -> None:
+    """Empty every table (fast), then reload reference data."""
+    global _schema_ready
+    from directory.reference.loader import sync_reference_data
+
+    engine = _db.engine
+    if not _schema_ready:
+        if ON_POSTGRES:
+            with engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            _db.drop_all()
+        _db.create_all()
+        _schema_ready = True
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with engine.begin() as conn:
+        if ON_POSTGRES:
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
+            for table in tables:
+                conn.execute(table.delete())
+            conn.execute(sa.text("PRAGMA foreign_keys=ON"))
+    search_reset = app.extensions.get("search_reset")
+    if search_reset:
+        search_reset()
+    sync_reference_data()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests each start with a fresh ``g``.
+
+    Tests keep an app context pushed so that they can use the database; Flask then reuses
+    it for requests, and ``g`` (current user, locale) would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build an app with extra config (the per-test database is already clean)."""
+    apps = []
+
+    def factory(**overrides):
+        app = create_app(test_config(str(tmp_path / f"instance{len(apps)}"), **overrides))
+        app.test_client_class = IsolatedClient
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        _reset_database(app)
+        yield app
+        _db.session.remove()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the test client in as ``user`` (no password round-trip)."""
+
+    def do_login(user, fresh: bool = True):
+        with client.session_transaction() as sess:
+            sess["_user_id"] = user.id
+            sess["_fresh"] = fresh
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def pg_url():
+    """The PostgreSQL URL; fails under REQUIRE_POSTGRES=1 when missing."""
+    if not PG_URL:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+        pytest.skip("TEST_DATABASE_URL not set")
+    return PG_URL
+
+
+@pytest.fixture
+def mail_outbox(app):
+    """The ``.eml`` messages written during the test, parsed."""
+    import email
+    from email import policy
+
+    from directory.core.mail import outbox_messages
+
+    def read():
+        msgs = []
+        for path in outbox_messages():
+            with open(path, "rb") as fh:
+                msgs.append(email.message_from_binary_file(fh, policy=policy.default))
+        return msgs
+
+    return read
