@@ -44,6 +44,16 @@ def import_models() -> None:
         importlib.import_module(name)
 
 
+def _optional_module(name: str):
+    """Import ``name`` if the file exists (a missing dependency inside it still raises)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+
+
 def create_app(config: dict | None = None) -> Flask:
     """config -> extensions -> blueprints -> errors -> cli."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -79,12 +89,11 @@ def create_app(config: dict | None = None) -> Flask:
     for domain in DOMAINS:
         views = importlib.import_module(f"directory.{domain}.views")
         app.register_blueprint(views.bp)
-        try:
-            cli = importlib.import_module(f"directory.{domain}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"directory.{domain}.cli":
-                raise
-        else:
+        api = _optional_module(f"directory.{domain}.api")
+        if api is not None:
+            app.register_blueprint(api.bp)
+        cli = _optional_module(f"directory.{domain}.cli")
+        if cli is not None:
             cli.register_cli(app)
 
     from search_index import init_app as init_search
