@@ -16,6 +16,18 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
 
 
+class ValidationError(Exception):
+    """Input that failed validation: {field name: message in the user's language}.
+
+    Raised by services shared by forms, the API and imports; nothing has been written.
+    """
+
+    def __init__(self, fields: dict[str, str], message: str | None = None):
+        super().__init__(message or "; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+        self.message = message
+
+
 def _messages() -> dict[int, tuple[str, str]]:
     return {
         400: ("bad_request", _("The request could not be understood.")),
@@ -54,6 +66,13 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(ValidationError)
+    def _validation(exc: ValidationError):
+        from directory.extensions import db
+
+        db.session.rollback()
+        return error_response(422, "invalid", exc.message, exc.fields)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
