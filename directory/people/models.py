@@ -77,9 +77,9 @@ class Person(TimestampMixin, db.Model):
     provenance: Mapped[str] = mapped_column(sa.String(10), default="self")
     provenance_mission_id: Mapped[str | None] = mapped_column(sa.ForeignKey("missions.id"))
     provenance_source: Mapped[str | None] = mapped_column(sa.String(255))
-    registered_by_id: Mapped[str | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True)
-    )
+    # The registering official's user id, kept without a foreign key: users and people refer
+    # to each other, and the record must survive the official's account being removed.
+    registered_by_id: Mapped[str | None] = mapped_column(sa.String(16))
     # Where each merged field came from, e.g. {"phone": {"source": "import:file.xlsx", "at": ...}}
     field_sources: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Until the first production deployment, the schema is one initial migration generated from
+# the models (0001), followed by the reference-data load (0002). Run this after changing models.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+rm -f migrations/versions/0001_initial_schema.py
+mv migrations/versions/0002_reference_data.py "$tmp/"
+trap 'mv "$tmp/0002_reference_data.py" migrations/versions/ 2>/dev/null; rm -rf "$tmp"' EXIT
+DATABASE_URL="sqlite:///$tmp/empty.sqlite3" INSTANCE_PATH="$tmp" \
+  .venv/bin/flask --app app db migrate -m "initial schema" --rev-id 0001_initial_schema >/dev/null
+mv migrations/versions/0001_initial_schema_*.py migrations/versions/0001_initial_schema.py
+.venv/bin/ruff format -q migrations/versions/0001_initial_schema.py || true
+echo "regenerated migrations/versions/0001_initial_schema.py"
