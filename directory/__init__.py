@@ -23,6 +23,7 @@ DOMAINS = (
     "imports",
     "admin",
     "api",
+    "seed",
 )
 # Modules whose models must be imported so that metadata (and Alembic) sees every table.
 MODEL_MODULES = (

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -40,6 +40,8 @@ def compile_catalogs(force: bool = False) -> int:
 def select_locale() -> str:
     """The user's choice (session, then account), then the browser, then Vietnamese."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and background work: the default language
+        return languages[0]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -69,14 +71,16 @@ def domain_sources(domain: str) -> list[Path]:
 def extract(domain: str):
     """Extract the messages of one domain into a babel Catalog."""
     from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir, extract_from_file
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 
+    # Form labels use ``lazy_gettext as _l``: extract those too.
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
     method_map = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]
     options = {"**.html": {"extensions": "jinja2.ext.i18n"}, "**.txt": {}}
     catalog = Catalog(project="kieubao-directory", locale=None)
     for path in domain_sources(domain):
         if path.is_dir():
-            found = extract_from_dir(str(path), method_map, options)
+            found = extract_from_dir(str(path), method_map, options, keywords=keywords)
             for filename, lineno, message, comments, context in found:
                 catalog.add(
                     message,
@@ -87,7 +91,9 @@ def extract(domain: str):
                 )
         elif path.suffix in (".py", ".html", ".txt"):
             method = {".py": "python", ".html": "jinja2", ".txt": "jinja2"}[path.suffix]
-            for lineno, message, comments, context in extract_from_file(method, str(path)):
+            for lineno, message, comments, context in extract_from_file(
+                method, str(path), keywords=keywords
+            ):
                 catalog.add(
                     message, None, [(str(path), lineno)], auto_comments=comments, context=context
                 )

@@ -30,5 +30,10 @@ class SearchOutbox(db.Model):
 
 
 def enqueue(entity_type: str, entity_id: str) -> None:
-    """Record that this entity's search document must be rebuilt (in the current transaction)."""
-    db.session.add(SearchOutbox(entity_type=entity_type, entity_id=entity_id))
+    """Record that this entity's search document must be rebuilt (in the current transaction).
+
+    At most one pending row per entity and transaction.
+    """
+    from search_index.sync import enqueue_in
+
+    enqueue_in(db.session, entity_type, entity_id)

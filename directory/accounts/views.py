@@ -1,7 +1,415 @@
-"""Accounts views."""
+"""Accounts: sign-up, email verification, sign-in (with TOTP), password reset, claim
+invitations, settings and API tokens."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-from directory.accounts import loaders  # noqa: F401 - registers the user loader
+import time
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from directory import policy
+from directory.accounts import (
+    loaders,  # noqa: F401 - registers the user loader
+    services,
+)
+from directory.accounts.forms import (
+    ClaimForm,
+    LanguageForm,
+    LoginForm,
+    PasswordChangeForm,
+    ResetForm,
+    ResetRequestForm,
+    SignupForm,
+    TokenForm,
+    TotpForm,
+)
+from directory.accounts.models import ApiToken
+from directory.core.errors import ValidationError
+from directory.core.views import safe_next
+from directory.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
+
+TOTP_PENDING_SECONDS = 300
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def has_endpoint(name: str) -> bool:
+    return name in current_app.view_functions
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Show a service's per-field messages on the form (unknown fields at the top)."""
+    for name, message in exc.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+def link_invalid(reason: str):
+    """A clear page for an unknown, used or expired email link (never a 500)."""
+    status = 404 if reason == "unknown" else 410
+    return render_template("accounts/link_invalid.html", reason=reason), status
+
+
+def home_for(user) -> str:
+    """Where a user lands after signing in without a ``next``."""
+    if user.role == "member":
+        if user.person_id and has_endpoint("people.mine"):
+            return url_for("people.mine")
+        if user.person_id is None and has_endpoint("people.create_own"):
+            return url_for("people.create_own")
+    return url_for("core.index")
+
+
+def finish_login(user, next_url: str | None):
+    """Open the session and redirect."""
+    for key in ("totp_user", "totp_at", "totp_next"):
+        session.pop(key, None)
+    login_user(user)
+    services.record_login(user)
+    return redirect(safe_next(next_url, home_for(user)))
+
+
+# --- sign in / out ---------------------------------------------------------------------
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def login():
+    """Sign in with email and password; officials with two-factor enabled then give a code."""
+    next_url = request.args.get("next") or request.form.get("next")
+    if current_user.is_authenticated:
+        return redirect(safe_next(next_url, home_for(current_user)))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate_password(form.email.data, form.password.data)
+        if user is None:
+            # One message whatever was wrong, so that no one learns which emails have accounts.
+            form.form_errors.append(_("The email or password is not correct."))
+        elif user.email_verified_at is None:
+            services.send_verification(user)
+            form.form_errors.append(
+                _("Please confirm your email address first: we have sent you a new link.")
+            )
+        elif user.totp_secret:
+            session["totp_user"] = user.id
+            session["totp_at"] = int(time.time())
+            session["totp_next"] = safe_next(next_url, "")
+            return redirect(url_for("accounts.login_code"))
+        else:
+            return finish_login(user, next_url)
+    status = 200 if not form.form_errors else 401
+    return render_template("accounts/login.html", form=form, next=next_url), status
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def login_code():
+    """Second step of sign-in for accounts with two-factor: the authenticator code."""
+    from directory.accounts.models import User
+
+    user_id, started = session.get("totp_user"), session.get("totp_at", 0)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.is_active or time.time() - started > TOTP_PENDING_SECONDS:
+        session.pop("totp_user", None)
+        flash(_("Please sign in again."), "warning")
+        return redirect(url_for("accounts.login"))
+    form = TotpForm()
+    if form.validate_on_submit():
+        if services.verify_totp(user, form.code.data):
+            return finish_login(user, session.get("totp_next") or None)
+        form.code.errors = [_("This code is not valid. Check your phone's clock.")]
+    return render_template("accounts/login_code.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out (POST only, with the CSRF token)."""
+    logout_user()
+    for key in ("totp_user", "totp_at", "totp_next", "totp_setup"):
+        session.pop(key, None)
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("core.index"))
+
+
+# --- sign up and verification ------------------------------------------------------------
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def signup():
+    """Join as a member: email, password, language and the privacy notice."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = SignupForm()
+    if request.method == "GET":
+        form.locale.data = _current_lang()
+    if form.validate_on_submit():
+        try:
+            services.register_member(form.email.data, form.password.data, form.locale.data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            session["lang"] = form.locale.data
+            return render_template("accounts/check_email.html", kind="verify")
+    return render_template("accounts/signup.html", form=form)
+
+
+def _current_lang() -> str:
+    from flask import g
+
+    return getattr(g, "locale", "vi")
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    """Confirm an email address from the link sent at sign-up."""
+    try:
+        user = services.verify_email(token)
+    except services.TokenInvalid as exc:
+        return link_invalid(exc.reason)
+    flash(_("Your email address is confirmed."), "success")
+    if has_endpoint("people.create_own") and user.role == "member" and user.person_id is None:
+        target = url_for("people.create_own")
+    else:
+        target = url_for("accounts.settings")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(target)
+    return redirect(url_for("accounts.login", next=target))
+
+
+# --- password reset ------------------------------------------------------------------------
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def reset_request():
+    """Ask for a password reset link (the answer is the same whether the email is known)."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/check_email.html", kind="reset")
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def reset(token: str):
+    """Choose a new password through a reset link."""
+    try:
+        services.check_reset_token(token)
+    except services.TokenInvalid as exc:
+        return link_invalid(exc.reason)
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except services.TokenInvalid as exc:
+            return link_invalid(exc.reason)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            logout_user()
+            flash(_("Your password has been changed. You can sign in now."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form)
+
+
+# --- claim invitations ----------------------------------------------------------------------
+
+
+@bp.route("/claim/<token>", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def claim(token: str):
+    """Claim the profile a mission registered: set a password and give consent."""
+    try:
+        invitation, person = services.claim_target(token)
+    except services.TokenInvalid as exc:
+        return link_invalid(exc.reason)
+    if services.claim_email_taken(invitation):
+        return render_template("accounts/claim_refused.html", person=person), 409
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_claim(
+                token, form.password.data, form.consent_listed.data, form.consent_contact.data
+            )
+        except services.TokenInvalid as exc:
+            return link_invalid(exc.reason)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            logout_user()
+            login_user(user)
+            services.record_login(user)
+            session["lang"] = user.locale or "vi"
+            flash(_("Welcome! Your profile is now yours to keep up to date."), "success")
+            if has_endpoint("people.mine"):
+                return redirect(url_for("people.mine"))
+            return redirect(url_for("accounts.settings"))
+    return render_template(
+        "accounts/claim.html",
+        form=form,
+        person=person,
+        notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+    )
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+def _settings_page(language_form=None, password_form=None, totp_form=None, status=200):
+    user = current_user
+    setup_secret = session.get("totp_setup") if user.is_official and not user.totp_secret else None
+    return (
+        render_template(
+            "accounts/settings.html",
+            language_form=language_form or LanguageForm(prefix="lang", locale=user.locale or "vi"),
+            password_form=password_form or PasswordChangeForm(prefix="pw"),
+            totp_form=totp_form or TotpForm(prefix="totp"),
+            setup_secret=setup_secret,
+            setup_uri=services.totp_uri(user, setup_secret) if setup_secret else None,
+        ),
+        status,
+    )
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Account settings: language, password, two-factor for officials."""
+    form = LanguageForm(prefix="lang")
+    if request.method == "POST":
+        if form.validate_on_submit():
+            services.set_locale(current_user, form.locale.data)
+            session["lang"] = form.locale.data
+            flash(_("Your language preference is saved."), "success")
+            return redirect(url_for("accounts.settings"))
+        return _settings_page(language_form=form, status=422)
+    return _settings_page()
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    """Change the password (the current one is required)."""
+    form = PasswordChangeForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("accounts.settings"))
+    return _settings_page(password_form=form, status=422)
+
+
+@bp.post("/settings/2fa/start")
+@login_required
+def totp_start():
+    """Begin two-factor enrolment: a new secret, kept in the session until confirmed."""
+    if not current_user.is_official:
+        abort(403)
+    session["totp_setup"] = services.new_totp_secret()
+    return redirect(url_for("accounts.settings", _anchor="two-factor"))
+
+
+@bp.post("/settings/2fa/confirm")
+@login_required
+def totp_confirm():
+    """Finish enrolment with a code from the authenticator app."""
+    if not current_user.is_official:
+        abort(403)
+    form = TotpForm(prefix="totp")
+    secret = session.get("totp_setup")
+    if not secret:
+        return redirect(url_for("accounts.settings"))
+    if form.validate_on_submit():
+        try:
+            services.enable_totp(current_user, secret, form.code.data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            session.pop("totp_setup", None)
+            flash(_("Two-factor sign-in is on."), "success")
+            return redirect(url_for("accounts.settings"))
+    return _settings_page(totp_form=form, status=422)
+
+
+@bp.post("/settings/2fa/disable")
+@login_required
+def totp_disable():
+    """Turn two-factor sign-in off (a current code is required)."""
+    form = TotpForm(prefix="totp")
+    if form.validate_on_submit():
+        try:
+            services.disable_totp(current_user, form.code.data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Two-factor sign-in is off."), "success")
+            return redirect(url_for("accounts.settings"))
+    return _settings_page(totp_form=form, status=422)
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """The user's API tokens: list, create (the clear token is shown once), revoke."""
+    policy.require(current_user, "token.manage")
+    form = TokenForm()
+    created = None
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            token, raw = services.create_api_token(current_user, form.name.data, by=current_user)
+            created = {"token": token, "raw": raw}
+            form = TokenForm(formdata=None)
+        else:
+            status = 422
+    return (
+        render_template(
+            "accounts/tokens.html",
+            form=form,
+            created=created,
+            tokens=services.list_api_tokens(current_user),
+        ),
+        status,
+    )
+
+
+@bp.post("/tokens/<token_id>/revoke")
+@login_required
+def revoke_token(token_id: str):
+    """Revoke one of the user's own tokens."""
+    policy.require(current_user, "token.manage")
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    services.revoke_api_token(token, by=current_user)
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("accounts.tokens"))

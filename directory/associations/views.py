@@ -1,5 +1,220 @@
-"""Associations views."""
+"""Association pages: list with filters, detail with members, create, edit, members."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import math
+import re
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from directory import policy
+from directory.associations import services
+from directory.associations.forms import (
+    AssociationForm,
+    EndMembershipForm,
+    MembershipForm,
+    kind_choices,
+)
+from directory.associations.models import ASSOCIATION_KINDS, Association
+from directory.core.errors import ValidationError
+from directory.extensions import db
+from directory.people.forms import ActionForm
+from directory.people.models import Person
+from directory.reference.countries import resolve_country
+from directory.reference.provinces import resolve_province
 
 bp = Blueprint("associations", __name__)
+
+PER_PAGE = 20
+_PERSON_LINK = re.compile(r"(?:/people/)?([0-9a-f]{16})/?$")
+
+
+def association_or_404(association_id: str) -> Association:
+    association = db.session.get(Association, association_id) if len(association_id) <= 16 else None
+    if association is None or not policy.can(current_user, "association.view", association):
+        abort(404)
+    return association
+
+
+def _mission_countries() -> list[str] | None:
+    if policy.role(current_user) == "embassy" and current_user.mission is not None:
+        return current_user.mission.countries
+    return None
+
+
+def _flash_leftover(errors: dict[str, str]) -> None:
+    for message in errors.values():
+        flash(message, "error")
+
+
+@bp.get("/associations")
+def index():
+    """Associations, filtered by kind, country and province, paginated."""
+    query = sa.select(Association)
+    kind = request.args.get("kind") or None
+    if kind in ASSOCIATION_KINDS:
+        query = query.where(Association.kind == kind)
+    country = resolve_country(request.args.get("country") or "")
+    if country:
+        query = query.where(Association.country == country)
+    province = resolve_province(request.args.get("province") or "")
+    if province:
+        query = query.where(Association.province_slug == province)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(Association.name, Association.id)
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    ).all()
+    countries = db.session.scalars(sa.select(Association.country).distinct()).all()
+    return render_template(
+        "associations/index.html",
+        associations=rows,
+        total=total,
+        page=page,
+        pages=max(1, math.ceil(total / PER_PAGE)),
+        filters={"kind": kind, "country": country, "province": province},
+        kinds=kind_choices(),
+        countries=sorted(countries),
+    )
+
+
+@bp.get("/associations/<association_id>")
+def detail(association_id: str):
+    """An association with its leaders and members (only people the viewer may see)."""
+    association = association_or_404(association_id)
+    memberships = services.visible_memberships(association, current_user)
+    return render_template(
+        "associations/detail.html",
+        association=association,
+        leaders=[m for m in memberships if m.is_leader and m.end_date is None],
+        members=[m for m in memberships if not (m.is_leader and m.end_date is None)],
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/associations/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Register an association (embassy, admin, or a member who will lead it)."""
+    policy.require(current_user, "association.create")
+    form = AssociationForm(countries=_mission_countries())
+    if form.validate_on_submit():
+        try:
+            association = services.create_association(form.to_service_data(), current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            _flash_leftover(form.apply_errors(exc.fields))
+        else:
+            flash(_("The association was registered."), "success")
+            return redirect(url_for("associations.detail", association_id=association.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("associations/form.html", form=form, association=None), status
+
+
+@bp.route("/associations/<association_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(association_id: str):
+    """Edit an association (its leaders, the covering mission, the admin)."""
+    association = association_or_404(association_id)
+    policy.require(current_user, "association.edit", association)
+    countries = _mission_countries()
+    if countries is not None:
+        countries = sorted({*countries, association.country})
+    form = AssociationForm(countries=countries)
+    if request.method == "GET":
+        form.fill_from(association)
+    elif form.validate_on_submit():
+        try:
+            services.update_association(association, form.to_service_data(), current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            _flash_leftover(form.apply_errors(exc.fields))
+        else:
+            flash(_("The association was saved."), "success")
+            return redirect(url_for("associations.detail", association_id=association.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("associations/form.html", form=form, association=association), status
+
+
+@bp.post("/associations/<association_id>/verify")
+@login_required
+def verify(association_id: str):
+    """Mark the association verified by the officer's mission."""
+    association = association_or_404(association_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.verify_association(association, current_user)
+    flash(_("The association is now verified."), "success")
+    return redirect(url_for("associations.detail", association_id=association.id))
+
+
+def _person_from_reference(text: str | None) -> Person | None:
+    match = _PERSON_LINK.search((text or "").strip())
+    return db.session.get(Person, match.group(1)) if match else None
+
+
+@bp.route("/associations/<association_id>/members", methods=["GET", "POST"])
+@login_required
+def members(association_id: str):
+    """Add members (by profile link or id) and end memberships."""
+    association = association_or_404(association_id)
+    policy.require(current_user, "association.manage_members", association)
+    form = MembershipForm()
+    if form.validate_on_submit():
+        person = _person_from_reference(form.person.data)
+        try:
+            services.add_membership(
+                association,
+                person,
+                form.role.data,
+                form.start_date.data,
+                form.end_date.data,
+                by=current_user,
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            for key, message in exc.fields.items():
+                field = getattr(form, key, None)
+                if field is not None and key in ("person", "role", "start_date", "end_date"):
+                    field.errors = [*field.errors, message]
+                else:
+                    flash(message, "error")
+        else:
+            flash(_("The member was added."), "success")
+            return redirect(url_for("associations.members", association_id=association.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "associations/members.html",
+        association=association,
+        form=form,
+        end_form=EndMembershipForm(),
+        memberships=services.visible_memberships(association, current_user),
+    ), status
+
+
+@bp.post("/associations/<association_id>/members/<membership_id>/end")
+@login_required
+def end_member(association_id: str, membership_id: str):
+    """Close one membership."""
+    association = association_or_404(association_id)
+    policy.require(current_user, "association.manage_members", association)
+    membership = services.membership_or_none(association, membership_id)
+    if membership is None:
+        abort(404)
+    form = EndMembershipForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a date as YYYY-MM-DD."), "error")
+    else:
+        try:
+            services.end_membership(membership, form.end_date.data, by=current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            _flash_leftover(exc.fields)
+        else:
+            flash(_("The membership was ended."), "success")
+    return redirect(url_for("associations.members", association_id=association.id))

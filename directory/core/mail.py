@@ -35,10 +35,11 @@ def send_mail(to: str, template: str, locale: str = "vi", **context) -> EmailMes
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = to
     msg["Message-ID"] = make_msgid(domain="kieubao.local")
-    msg["Content-Language"] = locale
     msg.set_content(body)
     if html:
         msg.add_alternative(html, subtype="html")
+    # After the body: set_content() clears every Content-* header.
+    msg["Content-Language"] = locale
     deliver(msg)
     return msg
 

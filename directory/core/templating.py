@@ -71,7 +71,7 @@ def register_templating(app) -> None:
 
     @app.context_processor
     def _globals():
-        user = current_user if current_user.is_authenticated else None
+        user = current_user if current_user and current_user.is_authenticated else None
         counts = {}
         if user is not None:
             for name, func in NAV_COUNTERS.items():

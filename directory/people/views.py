@@ -1,5 +1,323 @@
-"""People views."""
+"""Profile pages: detail, registration by a mission, editing, the member's own profile."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import json
+import math
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from directory import policy
+from directory.core.errors import ValidationError
+from directory.extensions import db
+from directory.people import services
+from directory.people.forms import (
+    ActionForm,
+    DeleteAccountForm,
+    OwnProfileForm,
+    PersonForm,
+    PrivacyForm,
+    RegisterPersonForm,
+)
+from directory.people.models import Person
+from directory.people.serializers import record_contact_view
 
 bp = Blueprint("people", __name__)
+
+PER_PAGE = 25
+
+
+def visible_person_or_404(person_id: str) -> Person:
+    """The person, or 404 when it does not exist or the viewer may not see it (never 403)."""
+    person = db.session.get(Person, person_id) if len(person_id) <= 16 else None
+    if person is None or not policy.can(current_user, "person.view", person):
+        abort(404)
+    return person
+
+
+def _flash_leftover(errors: dict[str, str]) -> None:
+    for message in errors.values():
+        flash(message, "error")
+
+
+@bp.get("/people/<person_id>")
+def detail(person_id: str):
+    """A profile, showing only what the viewer may see."""
+    person = visible_person_or_404(person_id)
+    groups = policy.visible_groups(current_user, person)
+    if "contact" in groups:
+        record_contact_view(person, current_user)
+    memberships = [m for m in _memberships(person) if m.association is not None]
+    return render_template(
+        "people/detail.html",
+        person=person,
+        groups=groups,
+        memberships=memberships,
+        action_form=ActionForm(),
+        owner=policy.owns_person(current_user, person),
+    )
+
+
+def _memberships(person: Person):
+    from directory.associations.models import Membership
+
+    return db.session.scalars(
+        sa.select(Membership)
+        .where(Membership.person_id == person.id)
+        .order_by(Membership.end_date.is_not(None), Membership.start_date)
+    ).all()
+
+
+@bp.route("/people/register", methods=["GET", "POST"])
+@login_required
+def register():
+    """An embassy officer registers a person living in one of the mission's countries."""
+    policy.require(current_user, "person.register")
+    countries = current_user.mission.countries if current_user.mission is not None else None
+    form = RegisterPersonForm(countries=countries)
+    if form.validate_on_submit():
+        try:
+            person = services.register_person(form.to_service_data(), current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            _flash_leftover(form.apply_errors(exc.fields))
+        else:
+            flash(_("The profile was registered."), "success")
+            return redirect(url_for("people.detail", person_id=person.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("people/register.html", form=form), status
+
+
+@bp.route("/people/<person_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(person_id: str):
+    """Edit every field of a profile (the member, the covering mission before a claim, admin)."""
+    person = visible_person_or_404(person_id)
+    policy.require(current_user, "person.edit", person)
+    countries = None
+    if policy.role(current_user) == "embassy" and current_user.mission is not None:
+        countries = sorted({*current_user.mission.countries, person.country or ""} - {""})
+    form = PersonForm(countries=countries)
+    if request.method == "GET":
+        form.fill_from(person)
+    elif form.validate_on_submit():
+        try:
+            services.update_person(person, form.to_service_data(), current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            _flash_leftover(form.apply_errors(exc.fields))
+        else:
+            flash(_("The profile was saved."), "success")
+            return redirect(url_for("people.detail", person_id=person.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("people/edit.html", form=form, person=person), status
+
+
+@bp.post("/people/<person_id>/verify")
+@login_required
+def verify(person_id: str):
+    """Mark a profile verified by the officer's mission."""
+    person = visible_person_or_404(person_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.verify_person(person, current_user)
+    flash(_("The profile is now verified."), "success")
+    return redirect(url_for("people.detail", person_id=person.id))
+
+
+@bp.post("/people/<person_id>/invite")
+@login_required
+def invite(person_id: str):
+    """Email the person a link to claim their profile."""
+    from directory.accounts.services import send_claim_invitation
+
+    person = visible_person_or_404(person_id)
+    policy.require(current_user, "person.invite", person)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        send_claim_invitation(person, current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        _flash_leftover(exc.fields)
+    else:
+        db.session.commit()
+        flash(_("The invitation was sent."), "success")
+    return redirect(url_for("people.detail", person_id=person.id))
+
+
+# --- the member's own profile ---------------------------------------------------------------
+
+
+def _own_person() -> Person | None:
+    return current_user.person if current_user.person_id else None
+
+
+@bp.get("/people/me")
+@login_required
+def mine():
+    """The member's own profile: edit, privacy, data download, account deletion."""
+    person = _own_person()
+    if person is None:
+        if policy.can(current_user, "person.create_own"):
+            return redirect(url_for("people.create_own"))
+        abort(404)
+    return render_template(
+        "people/mine.html",
+        person=person,
+        memberships=_memberships(person),
+        action_form=ActionForm(),
+        notice_version=services._notice_version(),
+    )
+
+
+@bp.route("/people/me/new", methods=["GET", "POST"])
+@login_required
+def create_own():
+    """A verified member without a profile creates it."""
+    if _own_person() is not None:
+        return redirect(url_for("people.mine"))
+    policy.require(current_user, "person.create_own")
+    form = OwnProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.create_own_profile(current_user, form.to_service_data())
+        except ValidationError as exc:
+            db.session.rollback()
+            _flash_leftover(form.apply_errors(exc.fields))
+        else:
+            flash(_("Your profile was created."), "success")
+            return redirect(url_for("people.mine"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "people/create_own.html", form=form, notice_version=services._notice_version()
+    ), status
+
+
+@bp.route("/people/me/privacy", methods=["GET", "POST"])
+@login_required
+def privacy():
+    """Visibility per group of fields and consent, with the privacy notice version."""
+    person = _own_person()
+    if person is None:
+        abort(404)
+    form = PrivacyForm()
+    if request.method == "GET":
+        form.visibility_profile.data = person.visibility_profile
+        form.visibility_contact.data = person.visibility_contact
+        form.consent_listed.data = person.consent_listed
+        form.consent_contact.data = person.consent_contact
+    elif form.validate_on_submit():
+        services.set_visibility(
+            person,
+            profile=form.visibility_profile.data,
+            contact=form.visibility_contact.data,
+            by=current_user,
+            commit=False,
+        )
+        services.set_consent(
+            person,
+            listed=form.consent_listed.data,
+            contact=form.consent_contact.data,
+            by=current_user,
+            commit=False,
+        )
+        db.session.commit()
+        flash(_("Your privacy settings were saved."), "success")
+        return redirect(url_for("people.mine"))
+    return render_template(
+        "people/privacy.html",
+        form=form,
+        person=person,
+        notice_version=services._notice_version(),
+    ), (422 if request.method == "POST" else 200)
+
+
+@bp.post("/people/me/data")
+@login_required
+def download():
+    """All the data held about the member, as a JSON attachment (audited)."""
+    person = _own_person()
+    if person is None:
+        abort(404)
+    policy.require(current_user, "person.export", person)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    data = services.export_person_data(person, by=current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="kieubao-{person.id}.json"'},
+    )
+
+
+@bp.route("/people/me/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Delete the account after a confirmation step; the profile is anonymised."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        services.delete_account(current_user._get_current_object())
+        logout_user()
+        flash(_("Your account was deleted and your profile anonymised."), "success")
+        return redirect(url_for("core.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("people/delete.html", form=form), status
+
+
+# --- the mission's people -------------------------------------------------------------------
+
+
+@bp.get("/mission/people")
+@login_required
+def mission_list():
+    """People living in the mission's countries, with claimed/verified filters."""
+    policy.require(current_user, "person.mission_list")
+    from directory.accounts.models import User
+
+    countries = current_user.mission.countries if current_user.mission is not None else []
+    query = sa.select(Person).where(Person.anonymised_at.is_(None))
+    if policy.role(current_user) == "embassy":
+        query = query.where(Person.country.in_(countries))
+    claimed_sq = sa.exists().where(User.person_id == Person.id)
+    claimed = request.args.get("claimed")
+    if claimed == "yes":
+        query = query.where(claimed_sq)
+    elif claimed == "no":
+        query = query.where(~claimed_sq)
+    verified = request.args.get("verified")
+    if verified == "yes":
+        query = query.where(Person.verified_at.is_not(None))
+    elif verified == "no":
+        query = query.where(Person.verified_at.is_(None))
+    country = request.args.get("country")
+    if country:
+        query = query.where(Person.country == country)
+    page = request.args.get("page", 1, type=int) or 1
+    page = max(page, 1)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    people = db.session.scalars(
+        query.order_by(Person.name_key, Person.id).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+    ).all()
+    return render_template(
+        "people/mission_list.html",
+        people=people,
+        total=total,
+        page=page,
+        pages=max(1, math.ceil(total / PER_PAGE)),
+        countries=countries,
+        filters={"claimed": claimed, "verified": verified, "country": country},
+    )

@@ -81,7 +81,8 @@ def mission_covers(user, country: str | None) -> bool:
 
 
 def owns_person(user, person) -> bool:
-    return user is not None and person is not None and user.person_id == person.id
+    person_id = getattr(user, "person_id", None)  # anonymous users have none
+    return person is not None and person_id is not None and person_id == person.id
 
 
 def is_registering_mission(user, person) -> bool:
@@ -111,6 +112,8 @@ def visible_groups(user, person) -> set[str]:
     """The field groups of ``person`` this viewer may see ('basic' is the name and country)."""
     if not can(user, "person.view", person):
         return set()
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
     level = viewer_level(user, person)
     groups = {"basic"}
     if LEVEL_ORDER.get(person.visibility_profile, 2) <= level:

@@ -51,3 +51,9 @@ def _association_edit(user, association) -> bool:
 @rule("association.verify")
 def _association_verify(user, association) -> bool:
     return association is not None and (is_admin(user) or mission_covers(user, association.country))
+
+
+@rule("association.manage_members")
+def _association_manage_members(user, association) -> bool:
+    """Leaders, the covering mission and the admin add and end memberships."""
+    return _association_edit(user, association)

@@ -83,3 +83,29 @@ def _person_delete(user, person) -> bool:
 @rule("person.create_own")
 def _person_create_own(user, _obj) -> bool:
     return role(user) == "member" and user.person_id is None and user.email_verified_at is not None
+
+
+def person_view_clause(user):
+    """The SQL twin of "person.view", for listing what ``user`` may see (kept in step by tests)."""
+    import sqlalchemy as sa
+
+    from directory.people.models import Person
+
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    if user is not None and not user.is_active:
+        return sa.false()
+    if is_admin(user):
+        return sa.true()
+    visible = Person.anonymised_at.is_(None)
+    if is_official(user):
+        return visible
+    if user is not None and user.person_id is not None:
+        return visible & (Person.consent_listed.is_(True) | (Person.id == user.person_id))
+    return visible & Person.consent_listed.is_(True)
+
+
+@rule("person.mission_list")
+def _person_mission_list(user, _obj) -> bool:
+    """The list of people in a mission's countries: its officers (and the admin, for all)."""
+    return is_admin(user) or (role(user) == "embassy" and user.mission is not None)

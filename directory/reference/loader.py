@@ -13,8 +13,8 @@ from directory.reference.provinces import all_provinces
 def sync_reference_data(session=None) -> None:
     """Insert or update provinces and fields from the package data; never deletes.
 
-    Fields the admin deactivated stay deactivated; labels and synonyms follow the shipped file
-    only for fields the admin has not edited since (they are re-synced when unchanged).
+    Provinces follow the shipped file. Fields are only added: a field already in the database
+    keeps its labels, synonyms and active flag, because the admin may have edited them.
     """
     session = session or db.session
     existing = {p.slug: p for p in session.scalars(sa.select(Province))}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -40,18 +41,36 @@ def all_provinces() -> tuple[ProvinceInfo, ...]:
     )
 
 
-_PREFIXES = ("tinh ", "thanh pho ", "tp. ", "tp ", "province of ", "city of ")
+_PREFIXES = ("tinh ", "thanh pho ", "tp ", "t p ", "province of ", "city of ")
 _SUFFIXES = (" province", " city")
+_PUNCTUATION = re.compile(r"[^\w\s]+")
 
 
 def _strip_affixes(folded: str) -> str:
+    """ "Tỉnh Yên Bái", "TP.HCM", "Bà Rịa – Vũng Tàu" -> "yen bai", "hcm", "ba ria vung tau"."""
+    folded = " ".join(_PUNCTUATION.sub(" ", folded).split())
     for prefix in _PREFIXES:
         if folded.startswith(prefix):
             folded = folded[len(prefix) :]
     for suffix in _SUFFIXES:
         if folded.endswith(suffix):
             folded = folded[: -len(suffix)]
-    return folded.replace("-", " ").replace("  ", " ").strip()
+    return folded.strip()
+
+
+# Other names people write for a unit: abbreviations, old spellings, and Hà Tây, which
+# joined Hà Nội in 2008 and is still many emigrants' hometown.
+_ALIASES = {
+    "sai gon": "ho-chi-minh",
+    "saigon": "ho-chi-minh",
+    "hcm": "ho-chi-minh",
+    "tphcm": "ho-chi-minh",
+    "hcmc": "ho-chi-minh",
+    "vung tau": "ho-chi-minh",
+    "ha tay": "ha-noi",
+    "dac lac": "dak-lak",
+    "dak lac": "dak-lak",
+}
 
 
 @lru_cache(maxsize=1)
@@ -62,13 +81,8 @@ def _index() -> dict[str, str]:
         for name in names:
             index[_strip_affixes(fold(name))] = p.slug
             index[_strip_affixes(fold(name)).replace(" ", "")] = p.slug
-    # Common alternative spellings people write.
-    index.setdefault("sai gon", "ho-chi-minh")
-    index.setdefault("saigon", "ho-chi-minh")
-    index.setdefault("ba ria vung tau", "ho-chi-minh")
-    index.setdefault("vung tau", "ho-chi-minh")
-    index.setdefault("thua thien hue", "hue")
-    index.setdefault("hcm", "ho-chi-minh")
+    for alias, slug in _ALIASES.items():
+        index.setdefault(alias, slug)
     return index
 
 

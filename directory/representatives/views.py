@@ -1,5 +1,326 @@
-"""Representatives views."""
+"""Pages of the representative workflow: nominate, inbox, nomination page, public register."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from directory import policy
+from directory.core.errors import ValidationError
+from directory.extensions import db
+from directory.people.models import Person
+from directory.reference.countries import resolve_country
+from directory.reference.provinces import all_provinces, resolve_province
+from directory.representatives import services, workflow
+from directory.representatives.forms import ActionForm, NominationForm
+from directory.representatives.models import STATES
 
 bp = Blueprint("representatives", __name__)
+
+PER_PAGE = 25
+
+
+@bp.app_template_global("appointments_for")
+def _appointments_for(person, include_ended: bool = False):
+    """For the profile page: ``{% include "representatives/_appointments.html" %}``."""
+    return services.appointments_for(person, include_ended=include_ended)
+
+
+@bp.app_template_global("nomination_state")
+def _nomination_state(state: str) -> str:
+    return workflow.state_label(state)
+
+
+def _locale() -> str:
+    from flask import g
+
+    return getattr(g, "locale", "vi")
+
+
+def _page() -> int:
+    try:
+        return max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        return 1
+
+
+def _nomination_or_404(nomination_id: str):
+    nomination = services.get_visible(nomination_id[:64], current_user)
+    if nomination is None:
+        abort(404)
+    return nomination
+
+
+def _apply_errors(form, errors: dict[str, str]) -> None:
+    """Show service errors beside their fields; the rest as messages."""
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors or []), message]
+        else:
+            flash(message, "error")
+
+
+def action_label(action: str) -> str:
+    labels = {
+        "create": _("Created"),
+        "submit": _("Submit to the mission"),
+        "endorse": _("Endorse"),
+        "object": _("Object"),
+        "accept": _("Accept the nomination"),
+        "decline": _("Decline the nomination"),
+        "approve": _("Approve the appointment"),
+        "reject": _("Reject"),
+        "withdraw": _("Withdraw the nomination"),
+        "revoke": _("Revoke the appointment"),
+        "resign": _("Resign"),
+        "expire": _("Term ended"),
+    }
+    return labels.get(action, action)
+
+
+def event_label(action: str) -> str:
+    labels = {
+        "create": _("Nomination drafted"),
+        "submit": _("Submitted to the mission"),
+        "endorse": _("Endorsed by the mission"),
+        "object": _("Objected to by the mission"),
+        "accept": _("Accepted by the nominee"),
+        "decline": _("Declined by the nominee"),
+        "approve": _("Appointment approved"),
+        "reject": _("Rejected by the province"),
+        "withdraw": _("Withdrawn by the province"),
+        "revoke": _("Appointment revoked by the province"),
+        "resign": _("The representative resigned"),
+        "expire": _("The term ended"),
+    }
+    return labels.get(action, action)
+
+
+def _done_message(action: str) -> str:
+    messages = {
+        "submit": _("The nomination was sent to the mission for review."),
+        "endorse": _("You endorsed the nomination; the nominee is asked for consent."),
+        "object": _("You objected to the nomination."),
+        "accept": _("Thank you: you accepted. The province will now decide."),
+        "decline": _("You declined the nomination."),
+        "approve": _("The appointment is approved and now active."),
+        "reject": _("The nomination was rejected."),
+        "withdraw": _("The nomination was withdrawn."),
+        "revoke": _("The appointment was revoked."),
+        "resign": _("You resigned from the appointment."),
+    }
+    return messages[action]
+
+
+# --- nominate ---------------------------------------------------------------------------------
+
+
+@bp.route("/people/<person_id>/nominate", methods=["GET", "POST"])
+@login_required
+def nominate(person_id: str):
+    """A province officer nominates this person as the province's representative."""
+    person = db.session.get(Person, person_id[:64])
+    if person is None or not policy.can(current_user, "person.view", person):
+        abort(404)
+    if not policy.can(current_user, "nomination.create", person):
+        abort(403)
+    previous = None
+    renew_id = request.args.get("renew")
+    if renew_id:
+        previous = services.get_visible(renew_id[:64], current_user)
+        if previous is None or previous.person_id != person.id:
+            abort(404)
+        if not policy.can(current_user, "nomination.renew", previous):
+            abort(403)
+
+    form = NominationForm(locale=_locale())
+    if request.method == "GET":
+        if previous is not None:
+            form.country.data = previous.country
+            form.region.data = previous.region
+            form.rationale.data = previous.rationale
+        elif person.country:
+            form.country.data = person.country
+    blocked = None
+    if not person.consent_contact:
+        blocked = _(
+            "This person has not agreed to be contacted by officials, so they cannot be nominated."
+        )
+    elif request.method == "POST" and form.validate_on_submit():
+        data = {**form.to_data(), "person_id": person.id}
+        if previous is not None:
+            data["previous_nomination_id"] = previous.id
+        try:
+            nomination = workflow.create_nomination(data, current_user)
+            if request.form.get("submit_now"):
+                workflow.submit(nomination, current_user, "")
+                flash(_done_message("submit"), "success")
+            else:
+                flash(_("The nomination was saved as a draft."), "success")
+            return redirect(url_for(".detail", nomination_id=nomination.id), 303)
+        except ValidationError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.fields)
+        except workflow.WorkflowError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+    return render_template(
+        "representatives/nominate.html",
+        person=person,
+        form=form,
+        previous=previous,
+        blocked=blocked,
+        province_slug=current_user.province_slug,
+    )
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+@bp.get("/inbox")
+@login_required
+def inbox():
+    """What waits for the viewer's next step, per role."""
+    items, total = services.list_nominations(
+        current_user, waiting=True, page=_page(), per_page=PER_PAGE
+    )
+    rows = [(n, workflow.allowed_actions(n, current_user)) for n in items]
+    return render_template(
+        "representatives/inbox.html",
+        rows=rows,
+        total=total,
+        page=_page(),
+        pages=max(1, math.ceil(total / PER_PAGE)),
+        action_label=action_label,
+    )
+
+
+@bp.get("/nominations")
+@login_required
+def index():
+    """The nominations the viewer may see (a province officer: the province's), by state."""
+    state = request.args.get("state") or None
+    if state not in STATES:
+        state = None
+    items, total = services.list_nominations(
+        current_user, state=state, page=_page(), per_page=PER_PAGE
+    )
+    return render_template(
+        "representatives/index.html",
+        nominations=items,
+        total=total,
+        state=state,
+        states=STATES,
+        page=_page(),
+        pages=max(1, math.ceil(total / PER_PAGE)),
+    )
+
+
+# --- one nomination ---------------------------------------------------------------------------
+
+
+@bp.get("/nominations/<nomination_id>")
+@login_required
+def detail(nomination_id: str):
+    """All data, the history as a timeline, and the steps the viewer may take."""
+    nomination = _nomination_or_404(nomination_id)
+    actions = workflow.allowed_actions(nomination, current_user)
+    person = nomination.person
+    return render_template(
+        "representatives/detail.html",
+        nomination=nomination,
+        person=person,
+        person_groups=policy.visible_groups(current_user, person),
+        actions=actions,
+        forms={action: ActionForm(prefix=action) for action in actions},
+        is_nominee=nomination.person_id == current_user.person_id,
+        action_label=action_label,
+        event_label=event_label,
+        comment_visible=lambda event: services.comment_visible(event, nomination, current_user),
+        reason_required=workflow.REASON_REQUIRED,
+        show_audit=policy.can(current_user, "audit.read"),
+        can_renew=nomination.state in ("active", "expired")
+        and policy.can(current_user, "nomination.renew", nomination),
+    )
+
+
+@bp.post("/nominations/<nomination_id>/<action>")
+@login_required
+def act(nomination_id: str, action: str):
+    """Take one step of the workflow from the nomination page."""
+    nomination = _nomination_or_404(nomination_id)
+    if action not in workflow.USER_ACTIONS:
+        abort(404)
+    form = ActionForm(prefix=action)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(url_for(".detail", nomination_id=nomination.id), 303)
+    extra = {}
+    if action == "approve":
+        extra = {
+            "term_start": request.form.get("term_start") or None,
+            "term_end": request.form.get("term_end") or None,
+        }
+    try:
+        workflow.take_action(nomination, action, current_user, form.comment.data or "", **extra)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(exc.message or "; ".join(exc.fields.values()), "error")
+        for message in exc.fields.values():
+            if message != exc.message:
+                flash(message, "error")
+    else:
+        flash(_done_message(action), "success")
+    if not policy.can(current_user, "nomination.view", nomination):
+        return redirect(url_for(".inbox"), 303)
+    return redirect(url_for(".detail", nomination_id=nomination.id), 303)
+
+
+# --- public register --------------------------------------------------------------------------
+
+
+@bp.get("/representatives")
+def register():
+    """Active representatives who consented to be listed: "who represents Đà Nẵng in France?"."""
+    raw_province = (request.args.get("province") or "").strip()[:100]
+    raw_country = (request.args.get("country") or "").strip()[:100]
+    province = resolve_province(raw_province) if raw_province else None
+    country = resolve_country(raw_country) if raw_country else None
+    problems = []
+    if raw_province and province is None:
+        problems.append(_("Unknown province: %(value)s", value=raw_province))
+    if raw_country and country is None:
+        problems.append(_("Unknown country: %(value)s", value=raw_country))
+    page = _page()
+    items, total = services.register(province=province, country=country, page=page, per_page=50)
+    rows = [
+        {
+            "nomination": n,
+            "person": n.person,
+            "show_profile": "profile" in policy.visible_groups(current_user, n.person),
+        }
+        for n in items
+    ]
+    from directory.reference.countries import country_choices
+
+    return render_template(
+        "representatives/register.html",
+        rows=rows,
+        total=total,
+        province=province,
+        country=country,
+        problems=problems,
+        provinces=all_provinces(),
+        countries=country_choices(_locale()),
+        page=page,
+        pages=max(1, math.ceil(total / 50)),
+    )

@@ -1,0 +1,133 @@
+"""/api/v1/associations: thin JSON views over ``directory.associations.services``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import jsonify, url_for
+
+from directory.api.core import (
+    PAGINATION,
+    api_blueprint,
+    api_user,
+    choice_arg,
+    collection,
+    collection_of,
+    country_arg,
+    get_or_404,
+    json_body,
+    operation,
+    page_args,
+    province_arg,
+    ref,
+    require_api_user,
+    require_can,
+)
+from directory.associations import services
+from directory.associations.models import ASSOCIATION_KINDS, Association
+from directory.extensions import db
+
+bp = api_blueprint("associations_api")
+
+ID = {"id": {"in": "path", "description": "The association's id."}}
+
+
+@bp.get("/associations")
+@operation(
+    "Associations, by name",
+    tags=("associations",),
+    params={
+        **PAGINATION,
+        "country": {
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": "ISO alpha-2 code or country name.",
+        },
+        "kind": {"in": "query", "schema": {"type": "string", "enum": list(ASSOCIATION_KINDS)}},
+        "province": {
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": "Hometown province: slug or any current or legacy name.",
+        },
+    },
+    response=collection_of("Association"),
+)
+def list_associations():
+    """A page of associations, optionally filtered by country, kind and province."""
+    user = api_user()
+    page, per_page = page_args()
+    query = sa.select(Association)
+    country = country_arg()
+    if country:
+        query = query.where(Association.country == country)
+    kind = choice_arg("kind", ASSOCIATION_KINDS)
+    if kind:
+        query = query.where(Association.kind == kind)
+    province = province_arg()
+    if province:
+        query = query.where(Association.province_slug == province)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(Association.name, Association.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    items = [services.association_to_dict(a, user) for a in rows]
+    return jsonify(collection(items, total, page, per_page))
+
+
+@bp.post("/associations")
+@operation(
+    "Register an association (embassy officer in the mission's countries, or a member who leads it)",
+    tags=("associations",),
+    body=ref("Association"),
+    response=ref("Association"),
+    status=201,
+    errors=(403,),
+    auth=True,
+    description="A member who registers an association becomes its president.",
+)
+def create_association():
+    """Registration by an official, or by the member who leads the association."""
+    user = require_api_user()
+    data = json_body("Association")
+    require_can(user, "association.create")
+    association = services.create_association(data, by=user)
+    response = jsonify(services.association_to_dict(association, user))
+    response.status_code = 201
+    response.headers["Location"] = url_for("associations_api.get_association", id=association.id)
+    return response
+
+
+@bp.get("/associations/<id>")
+@operation(
+    "One association, with the members the caller may see",
+    tags=("associations",),
+    params=ID,
+    response=ref("Association"),
+    errors=(404,),
+)
+def get_association(id: str):
+    """The association and its visible members."""
+    user = api_user()
+    association = get_or_404(Association, id, "association.view", user)
+    return jsonify(services.association_to_dict(association, user))
+
+
+@bp.patch("/associations/<id>")
+@operation(
+    "Change some fields of an association",
+    tags=("associations",),
+    params=ID,
+    body=ref("Association"),
+    response=ref("Association"),
+    errors=(403, 404),
+    auth=True,
+    description="By its leaders, an officer of the mission covering its country, or the admin.",
+)
+def update_association(id: str):
+    """A partial update under the same rules as the web form."""
+    user = require_api_user()
+    association = get_or_404(Association, id, "association.view", user)
+    require_can(user, "association.edit", association)
+    services.update_association(association, json_body("Association"), by=user)
+    return jsonify(services.association_to_dict(association, user))

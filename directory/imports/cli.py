@@ -1,0 +1,129 @@
+"""``flask people import FILE --mission CODE [--dry-run]`` and ``flask imports run``."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from directory.extensions import db
+
+people_cli = AppGroup("people", help="People (profiles).")
+imports_cli = AppGroup("imports", help="Spreadsheet imports run by the web interface.")
+
+
+def _report_rows(rows, limit: int = 200) -> int:
+    """Print one line per issue or duplicate; returns how many rows have errors."""
+    from directory.imports.messages import issue_message, match_reason
+
+    errors = 0
+    shown = 0
+    for row in rows:
+        if row.has_errors:
+            errors += 1
+        for issue in row.issues:
+            if shown < limit:
+                column = issue["field"] or "-"
+                click.echo(
+                    f"row {row.row_number}: {issue['level']}: {column}: {issue_message(issue)}",
+                    err=issue["level"] == "error",
+                )
+            shown += 1
+        for match in row.matches:
+            if shown < limit:
+                target = (
+                    f"person {match['person_id']}" if "person_id" in match else f"row {match['row']}"
+                )
+                click.echo(
+                    f"row {row.row_number}: {match['kind']} of {target} "
+                    f"({match_reason(match['reason'])})"
+                )
+            shown += 1
+    if shown > limit:
+        click.echo(f"… {shown - limit} more line(s)")
+    return errors
+
+
+@people_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--mission", "mission_code", required=True, help="Code of the importing mission.")
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option("--sheet", default=None, help="XLSX sheet name (default: the first sheet).")
+@click.option(
+    "--duplicates",
+    type=click.Choice(["skip", "create", "fail"]),
+    default="skip",
+    show_default=True,
+    help="What to do with rows matching an existing person or an earlier row.",
+)
+def import_command(file, mission_code, dry_run, sheet, duplicates):
+    """Import people from a CSV or XLSX file; nothing is written when any row is rejected."""
+    from flask_babel import force_locale
+
+    from directory.imports.messages import file_error_message
+    from directory.imports.reader import ImportFileError
+    from directory.imports.services import import_file_now
+    from directory.missions.models import Mission
+
+    mission = db.session.scalar(sa.select(Mission).where(Mission.code == mission_code))
+    if mission is None:
+        raise click.ClickException(f"unknown mission: {mission_code}")
+    if not os.path.isfile(file):
+        raise click.ClickException(f"no such file: {file}")
+    with open(file, "rb") as fh:
+        data = fh.read()
+    with force_locale("en"):
+        try:
+            result = import_file_now(
+                data,
+                os.path.basename(file),
+                mission,
+                None,
+                dry_run=dry_run,
+                duplicates=duplicates,
+                sheet_name=sheet,
+            )
+        except ImportFileError as exc:
+            click.echo(f"rejected: {file_error_message(exc.code, exc.params)}", err=True)
+            click.echo("nothing was written", err=True)
+            sys.exit(2)
+        errors = _report_rows(result.rows)
+        duplicates_found = sum(1 for r in result.rows if r.matches)
+    summary = (
+        f"{len(result.rows)} row(s): {result.created} to create, {result.skipped} skipped, "
+        f"{errors} with errors, {duplicates_found} duplicate(s)"
+    )
+    if errors or (duplicates == "fail" and duplicates_found):
+        click.echo(f"rejected: {summary}", err=True)
+        click.echo("nothing was written", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(f"dry run: {summary}; nothing was written")
+        return
+    click.echo(f"imported: {summary} (batch {result.batch_id})")
+
+
+@imports_cli.command("run")
+@click.option("--batch", "batch_id", default=None, help="One batch id (default: all waiting).")
+def run_command(batch_id):
+    """Read queued uploads (when the server stopped before reading them)."""
+    from directory.imports.models import ImportBatch
+    from directory.imports.services import read_batch
+
+    query = sa.select(ImportBatch.id).where(ImportBatch.status == "queued")
+    if batch_id:
+        query = query.where(ImportBatch.id == batch_id)
+    ids = list(db.session.scalars(query))
+    for bid in ids:
+        batch = read_batch(bid)
+        click.echo(f"{bid}: {batch.status}")
+    if not ids:
+        click.echo("no queued import")
+
+
+def register_cli(app) -> None:
+    app.cli.add_command(people_cli)
+    app.cli.add_command(imports_cli)

@@ -1,0 +1,279 @@
+"""Reading an uploaded spreadsheet: CSV in any of the accepted encodings and delimiters, or XLSX.
+
+Every refusal is an :class:`ImportFileError` with a message code (translated by
+:func:`directory.imports.messages.file_error_message`), raised before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from directory.imports.columns import match_headers
+
+DELIMITERS = (",", ";", "\t")
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 10_000
+MAX_ROWS = 250_000
+
+_BINARY_MAGIC = (
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"\xd0\xcf\x11\xe0", "xls"),  # legacy Office (xls, doc)
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!", "rar"),
+    (b"7z\xbc\xaf", "7z"),
+)
+
+
+class ImportFileError(Exception):
+    """A file refused as a whole: ``code`` names the message, ``params`` fill it."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+    def __repr__(self) -> str:
+        return f"<ImportFileError {self.code} {self.params}>"
+
+
+@dataclass
+class Sheet:
+    """A read file: matched headers and the data rows (canonical column -> cell text)."""
+
+    file_format: str
+    columns: list[str | None]  # canonical name per position, None for unknown columns
+    headers: list[str]  # as written
+    unknown_columns: list[str]
+    rows: list[tuple[int, dict[str, str], list[str]]]  # (row number, values, extra cells)
+    details: dict = field(default_factory=dict)
+
+
+def read_file(
+    data: bytes, file_name: str, *, max_bytes: int, sheet_name: str | None = None
+) -> Sheet:
+    """Read and check a whole file; raise :class:`ImportFileError` when it cannot be imported."""
+    if len(data) > max_bytes:
+        raise ImportFileError("too_large", limit_mb=max_bytes // (1024 * 1024))
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ImportFileError("empty")
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    if data[:4] == b"PK\x03\x04":
+        if extension not in ("xlsx", "xlsm", ""):
+            raise ImportFileError("not_spreadsheet")
+        header, rows, details = _read_xlsx(data, sheet_name)
+        file_format = "xlsx"
+    else:
+        for magic, kind in _BINARY_MAGIC:
+            if data.startswith(magic):
+                raise ImportFileError("old_excel" if kind == "xls" else "not_spreadsheet")
+        if extension in ("xlsx", "xlsm", "xls", "pdf", "doc", "docx", "ods", "png", "jpg"):
+            raise ImportFileError("not_spreadsheet")
+        text, encoding = decode_text(data)
+        header, rows, details = _read_csv(text)
+        details["encoding"] = encoding
+        file_format = "csv"
+    return _build_sheet(file_format, header, rows, details)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Text of a CSV file (UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1258), NFC."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        if b"\x00" in data:
+            raise ImportFileError("encoding")
+        candidates = ["utf-8", "cp1258"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or _looks_garbled(text):
+            continue
+        # Windows-1258 writes Vietnamese tones as combining marks: compose them.
+        return unicodedata.normalize("NFC", text), encoding
+    raise ImportFileError("encoding")
+
+
+def _looks_garbled(text: str) -> bool:
+    """C0/C1 control characters (other than line breaks and tabs) betray a wrong encoding."""
+    sample = text[:200_000]
+    return any(
+        (ord(ch) < 32 and ch not in "\t\r\n") or 0x80 <= ord(ch) < 0xA0 for ch in sample
+    )
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter among comma, semicolon and tab that splits the header line the most."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {d: _count_outside_quotes(first, d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    count, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            count += 1
+    return count
+
+
+def _read_csv(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]], dict]:
+    delimiter = detect_delimiter(text)
+    # The module-wide limit must exceed our own cell limit so that we report the cell ourselves.
+    if csv.field_size_limit() < 20 * 1024 * 1024:
+        csv.field_size_limit(20 * 1024 * 1024)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError("empty") from None
+    except csv.Error as exc:
+        raise ImportFileError("malformed", row=1, detail=str(exc)) from None
+
+    def rows():
+        try:
+            for cells in reader:
+                yield reader.line_num, cells
+        except csv.Error as exc:
+            raise ImportFileError("malformed", row=reader.line_num, detail=str(exc)) from None
+
+    return header, rows(), {"delimiter": {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]}
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(data: bytes, sheet_name: str | None):
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise ImportFileError("not_spreadsheet") from None
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
+        raise ImportFileError("not_spreadsheet") from None
+    names = workbook.sheetnames
+    if sheet_name:
+        if sheet_name not in names:
+            workbook.close()
+            raise ImportFileError("no_such_sheet", sheet=sheet_name, sheets=", ".join(names))
+        worksheet = workbook[sheet_name]
+    else:
+        worksheet = workbook[names[0]]
+
+    def cells_of(row_number: int, row) -> list[str]:
+        out: list[str] = []
+        for index, cell in enumerate(row, start=1):
+            if getattr(cell, "data_type", None) == "f" or type(cell.value).__name__ in (
+                "ArrayFormula",
+                "DataTableFormula",
+            ):
+                raise ImportFileError(
+                    "formula", cell=f"{get_column_letter(index)}{row_number}"
+                )
+            out.append(_cell_text(cell.value))
+        return out
+
+    iterator = worksheet.iter_rows()
+
+    def rows():
+        try:
+            for number, row in enumerate(iterator, start=2):
+                yield number, cells_of(number, row)
+        finally:
+            workbook.close()
+
+    try:
+        first = next(iterator)
+    except StopIteration:
+        workbook.close()
+        raise ImportFileError("empty") from None
+    header = cells_of(1, first)
+    return header, rows(), {"sheet": worksheet.title, "sheets": names}
+
+
+def _trim(cells: list[str]) -> list[str]:
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
+
+
+def _check_cells(row_number: int, cells: list[str]) -> None:
+    if len(cells) > MAX_COLUMNS:
+        raise ImportFileError("too_many_columns", row=row_number, count=len(cells), limit=MAX_COLUMNS)
+    for index, cell in enumerate(cells):
+        if len(cell) > MAX_CELL_CHARS:
+            from openpyxl.utils import get_column_letter
+
+            raise ImportFileError(
+                "cell_too_large",
+                cell=f"{get_column_letter(index + 1)}{row_number}",
+                limit=MAX_CELL_CHARS,
+            )
+
+
+def _build_sheet(file_format: str, header: list[str], rows, details: dict) -> Sheet:
+    header = _trim([unicodedata.normalize("NFC", h.strip()) for h in header])
+    _check_cells(1, header)
+    if not header:
+        raise ImportFileError("empty")
+    columns, unknown, duplicated = match_headers(header)
+    if duplicated:
+        raise ImportFileError("duplicate_headers", headers=", ".join(duplicated))
+    if "full_name" not in columns:
+        raise ImportFileError("missing_name_column")
+    width = len(header)
+    out: list[tuple[int, dict[str, str], list[str]]] = []
+    for row_number, raw_cells in rows:
+        cells = _trim(raw_cells)
+        _check_cells(row_number, cells)
+        if not any(c.strip() for c in cells):
+            continue
+        if len(out) >= MAX_ROWS:
+            raise ImportFileError("too_many_rows", limit=MAX_ROWS)
+        values: dict[str, str] = {}
+        for index, column in enumerate(columns):
+            if column is not None and index < len(cells):
+                text = cells[index].strip()
+                if text:
+                    values[column] = unicodedata.normalize("NFC", text)
+        # Values with no header at all would be lost: they are reported on the row.
+        extra = [c.strip() for i, c in enumerate(cells) if c.strip() and (i >= width or not header[i])]
+        out.append((row_number, values, extra))
+    if not out:
+        raise ImportFileError("headers_only")
+    return Sheet(
+        file_format=file_format,
+        columns=columns,
+        headers=header,
+        unknown_columns=unknown,
+        rows=out,
+        details=details,
+    )

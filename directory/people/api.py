@@ -1,0 +1,178 @@
+"""/api/v1/people: thin JSON views over ``directory.people.services``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import jsonify, url_for
+
+from directory import policy
+from directory.api.core import (
+    PAGINATION,
+    api_blueprint,
+    api_user,
+    collection,
+    collection_of,
+    country_arg,
+    get_or_404,
+    json_body,
+    operation,
+    page_args,
+    ref,
+    require_api_user,
+    require_can,
+)
+from directory.extensions import db
+from directory.people import services
+from directory.people.models import Person
+from directory.people.serializers import person_to_dict, record_contact_view
+from directory.policy.people import person_view_clause
+
+bp = api_blueprint("people_api")
+
+ID = {"id": {"in": "path", "description": "The person's id."}}
+
+
+@bp.get("/people")
+@operation(
+    "People the caller may see, newest first",
+    tags=("people",),
+    params={
+        **PAGINATION,
+        "country": {
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": "Country of residence: ISO alpha-2 code or name.",
+        },
+    },
+    response=collection_of("Person"),
+    description="Anonymous callers see listed profiles only, and only their public fields.",
+)
+def list_people():
+    """A page of the people the caller may see, each with the fields the caller may see."""
+    user = api_user()
+    page, per_page = page_args()
+    query = sa.select(Person).where(person_view_clause(user))
+    country = country_arg()
+    if country:
+        query = query.where(Person.country == country)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    people = db.session.scalars(
+        query.order_by(Person.created_at.desc(), Person.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    items = []
+    for person in people:
+        items.append(person_to_dict(person, user))
+        record_contact_view(person, user, commit=False)
+    db.session.commit()
+    return jsonify(collection(items, total, page, per_page))
+
+
+@bp.post("/people")
+@operation(
+    "Register a person (embassy officer), or create one's own profile (member)",
+    tags=("people",),
+    body=ref("Person"),
+    response=ref("Person"),
+    status=201,
+    errors=(403,),
+    auth=True,
+    description=(
+        "An embassy officer registers an unclaimed profile living in one of the mission's "
+        "countries; a member without a profile creates their own."
+    ),
+)
+def create_person():
+    """Registration by an official, or the member's own profile."""
+    user = require_api_user()
+    data = json_body("Person")
+    if policy.can(user, "person.create_own"):
+        person = services.create_own_profile(user, data)
+    else:
+        require_can(user, "person.register")
+        person = services.register_person(data, by=user)
+    response = jsonify(person_to_dict(person, user))
+    response.status_code = 201
+    response.headers["Location"] = url_for("people_api.get_person", id=person.id)
+    return response
+
+
+@bp.get("/people/<id>")
+@operation(
+    "One person, with the fields the caller may see",
+    tags=("people",),
+    params=ID,
+    response=ref("Person"),
+    errors=(404,),
+)
+def get_person(id: str):
+    """The profile; viewing non-public contact details is audited."""
+    user = api_user()
+    person = get_or_404(Person, id, "person.view", user)
+    data = person_to_dict(person, user)
+    record_contact_view(person, user)
+    return jsonify(data)
+
+
+@bp.patch("/people/<id>")
+@operation(
+    "Change some fields of a profile",
+    tags=("people",),
+    params=ID,
+    body=ref("Person"),
+    response=ref("Person"),
+    errors=(403, 404),
+    auth=True,
+    description=(
+        "Only the keys given change. Consent and visibility are the member's own; officials "
+        "edit unclaimed profiles in their mission's countries."
+    ),
+)
+def update_person(id: str):
+    """A partial update under the same rules as the web form."""
+    user = require_api_user()
+    person = get_or_404(Person, id, "person.view", user)
+    require_can(user, "person.edit", person)
+    services.update_person(person, json_body("Person"), by=user)
+    return jsonify(person_to_dict(person, user))
+
+
+@bp.delete("/people/<id>")
+@operation(
+    "Delete a profile: the member's own account, or an admin's anonymisation",
+    tags=("people",),
+    params=ID,
+    status=204,
+    errors=(403, 404),
+    auth=True,
+    description="The profile is anonymised (its id stays) and leaves the search index.",
+)
+def delete_person(id: str):
+    """The member deletes their account; an admin anonymises a profile."""
+    user = require_api_user()
+    person = get_or_404(Person, id, "person.view", user)
+    require_can(user, "person.delete", person)
+    if policy.owns_person(user, person):
+        services.delete_account(user)
+    else:
+        services.anonymise_person(person, by=user)
+    return "", 204
+
+
+@bp.post("/people/<id>/verify")
+@operation(
+    "Verify a profile (an officer of the mission covering the person's country)",
+    tags=("people",),
+    params=ID,
+    response=ref("Person"),
+    errors=(403, 404),
+    auth=True,
+)
+def verify_person(id: str):
+    """Mark the profile verified by the caller's mission."""
+    user = require_api_user()
+    person = get_or_404(Person, id, "person.view", user)
+    require_can(user, "person.verify", person)
+    services.verify_person(person, by=user)
+    return jsonify(person_to_dict(person, user))

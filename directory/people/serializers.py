@@ -1,0 +1,91 @@
+"""Person -> the contract's JSON shape, holding only what the viewer may see."""
+
+from __future__ import annotations
+
+from directory import audit, policy
+from directory.extensions import db
+
+BASIC_FIELDS = (
+    "id",
+    "full_name",
+    "kinds",
+    "fields",
+    "country",
+    "hometown_province",
+    "hometown_as_given",
+    "languages",
+)
+PROFILE_GROUP = (
+    "other_names",
+    "skills",
+    "title",
+    "organization",
+    "sector",
+    "education",
+    "city",
+    "bio",
+    "birth_year",
+    "company",
+    "company_sector",
+    "company_size",
+    "company_website",
+)
+CONTACT_GROUP = ("email", "phone", "website", "links")
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def sees_privacy_settings(viewer, person) -> bool:
+    """The member and the admin see consent and visibility settings."""
+    return policy.owns_person(viewer, person) or policy.is_admin(viewer)
+
+
+def person_to_dict(person, viewer) -> dict:
+    """The Person JSON with only the groups ``viewer`` may see ({} when the profile is hidden)."""
+    groups = policy.visible_groups(viewer, person)
+    if not groups:
+        return {}
+    data: dict = {key: _copy(getattr(person, key)) for key in BASIC_FIELDS}
+    data["verified"] = person.verified
+    data["created_at"] = _iso(person.created_at)
+    data["updated_at"] = _iso(person.updated_at)
+    if "profile" in groups:
+        data.update({key: _copy(getattr(person, key)) for key in PROFILE_GROUP})
+    if "contact" in groups:
+        data.update({key: _copy(getattr(person, key)) for key in CONTACT_GROUP})
+    if sees_privacy_settings(viewer, person):
+        data["consent_listed"] = bool(person.consent_listed)
+        data["consent_contact"] = bool(person.consent_contact)
+        data["visibility"] = {
+            "contact": person.visibility_contact,
+            "profile": person.visibility_profile,
+        }
+    return data
+
+
+def _copy(value):
+    return list(value) if isinstance(value, list) else value
+
+
+def contact_view_is_audited(person, viewer) -> bool:
+    """An official (other than the member) sees contact details the member did not make public."""
+    return (
+        viewer is not None
+        and getattr(viewer, "is_authenticated", False)
+        and policy.is_official(viewer)
+        and not policy.owns_person(viewer, person)
+        and person.visibility_contact != "public"
+        and "contact" in policy.visible_groups(viewer, person)
+    )
+
+
+def record_contact_view(person, viewer, *, commit: bool = True) -> bool:
+    """Audit "person.contact_view" when ``viewer`` is shown non-public contact details."""
+    if not contact_view_is_audited(person, viewer):
+        return False
+    audit.record("person.contact_view", person, actor=viewer)
+    if commit:
+        db.session.commit()
+    return True

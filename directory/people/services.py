@@ -1,0 +1,761 @@
+"""The one place profiles change: HTML views, the JSON API and the spreadsheet import call it.
+
+Every function validates everything first, then writes, then commits once; a change always
+enqueues the person for the search index in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from urllib.parse import urlparse
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from directory import audit, policy
+from directory.core.errors import ValidationError
+from directory.core.models import new_id, utcnow
+from directory.extensions import db
+from directory.people.models import (
+    CONTACT_FIELDS,
+    KINDS,
+    PROFILE_FIELDS,
+    VISIBILITY_LEVELS,
+    ConsentRecord,
+    Person,
+)
+from directory.reference.contact import InvalidValue, normalize_email, normalize_phone
+from directory.reference.countries import resolve_country, resolve_language
+from directory.reference.fields import field_index as load_field_index
+from directory.reference.fields import resolve_field
+from directory.reference.provinces import resolve_province
+from search_index import outbox
+from search_index.normalize import fold, name_key
+
+DELETED_NAME = "Đã xóa / Deleted"
+
+# Plain text attributes and their maximum length.
+TEXT_LIMITS = {
+    "title": 200,
+    "organization": 200,
+    "sector": 200,
+    "education": 2000,
+    "city": 120,
+    "company": 200,
+    "company_sector": 200,
+    "company_size": 40,
+    "bio": 5000,
+}
+URL_FIELDS = ("website", "company_website")
+LIST_LIMITS = {"other_names": (10, 200), "skills": (50, 100)}
+MAX_LINKS = 10
+INPUT_KEYS = frozenset(
+    {
+        "full_name",
+        "other_names",
+        "kinds",
+        "fields",
+        "skills",
+        "languages",
+        "country",
+        "hometown_province",
+        "hometown",  # the import's column name
+        "email",
+        "phone",
+        "links",
+        "birth_year",
+        "consent_listed",
+        "consent_contact",
+        "visibility",
+        *TEXT_LIMITS,
+        *URL_FIELDS,
+    }
+)
+READ_ONLY_KEYS = frozenset(
+    {
+        "id",
+        "verified",
+        "verified_at",
+        "verified_by_mission_id",
+        "created_at",
+        "updated_at",
+        "hometown_as_given",
+        "name_key",
+        "provenance",
+        "provenance_mission_id",
+        "registered_by_id",
+        "anonymised_at",
+        "consent_at",
+        "consent_notice_version",
+        "claimed",
+    }
+)
+# Accepted spellings of the two kinds (folded), so imports may write them in Vietnamese.
+KIND_ALIASES = {
+    "expert": ("expert",),
+    "chuyen gia": ("expert",),
+    "entrepreneur": ("entrepreneur",),
+    "doanh nhan": ("entrepreneur",),
+    "business": ("entrepreneur",),
+    "both": KINDS,
+    "ca hai": KINDS,
+}
+TRUE_WORDS = {"1", "true", "yes", "y", "x", "on", "co", "dong y"}
+FALSE_WORDS = {"0", "false", "no", "n", "off", "khong", "", "none"}
+_SPACES = re.compile(r"\s+")
+
+
+# --- normalisation --------------------------------------------------------------------------
+
+
+def clean_text(value) -> str:
+    """NFC, trimmed, inner white space collapsed: the form names and short texts are kept in."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def clean_long_text(value) -> str:
+    """NFC and trimmed, keeping the line breaks of a bio or a description."""
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").strip()
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def split_multi(value) -> list[str]:
+    """A list, or a ``;``-separated string (new lines too), as cleaned non-empty items."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list | tuple | set) else re.split(r"[;\n]", str(value))
+    out: list[str] = []
+    for item in items:
+        if item is None:
+            continue
+        text = clean_text(item)
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def parse_bool(value) -> bool:
+    """A boolean from a bool or a yes/no word in English or Vietnamese; ValueError otherwise."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, int):
+        return value != 0
+    word = fold(str(value))
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(word)
+
+
+def normalize_url(value) -> str | None:
+    """An http(s) URL; a bare domain gets ``https://``; other schemes raise ValueError."""
+    text = clean_text(value) if value is not None else ""
+    if not text:
+        return None
+    if "://" not in text and not text.lower().startswith(("javascript:", "data:", "mailto:")):
+        text = "https://" + text
+    parsed = urlparse(text)
+    host = parsed.hostname or ""
+    if parsed.scheme.lower() not in ("http", "https") or "." not in host or " " in text:
+        raise ValueError(text)
+    return text
+
+
+def _error_messages() -> dict[str, str]:
+    return {
+        "required": _("This field is required."),
+        "too_long": _("This is too long."),
+        "invalid_phone": _("This is not a valid phone number."),
+        "invalid_email": _("This is not a valid email address."),
+        "invalid_url": _("Enter a web address starting with http:// or https://."),
+        "invalid_bool": _("Answer yes or no."),
+        "read_only": _("This field cannot be changed."),
+        "unknown": _("This field does not exist."),
+    }
+
+
+class _LazyMessages(dict):
+    """The error messages, translated on first use."""
+
+    def __missing__(self, key: str) -> str:
+        self.update(_error_messages())
+        return dict.__getitem__(self, key)
+
+
+def normalize_person_input(
+    data: dict,
+    *,
+    partial: bool = False,
+    field_index: dict[str, str] | None = None,
+    country_hint: str | None = None,
+) -> dict:
+    """Contract Person input -> normalised model attributes; ValidationError lists every bad field.
+
+    ``partial`` (an update) leaves out keys not given; ``field_index`` is a pre-loaded taxonomy
+    index (imports); ``country_hint`` is the country used for national phone numbers when the
+    input carries none (the person's current country on update).
+    """
+    if not isinstance(data, dict):
+        raise ValidationError({"": _("Send an object with the profile's fields.")})
+    # Translated only when an error occurs: gettext per call is costly in a 100,000-row import.
+    msg = _LazyMessages()
+    errors: dict[str, str] = {}
+    out: dict = {}
+    for key in data:
+        if key in READ_ONLY_KEYS:
+            errors[key] = msg["read_only"]
+        elif key not in INPUT_KEYS:
+            errors[str(key)[:60]] = msg["unknown"]
+
+    def given(key: str) -> bool:
+        return key in data
+
+    # Name: required on creation; diacritics kept, spacing normalised.
+    if given("full_name") or not partial:
+        name = clean_text(data.get("full_name") or "")
+        if not name:
+            errors["full_name"] = msg["required"]
+        elif len(name) > 200:
+            errors["full_name"] = msg["too_long"]
+        else:
+            out["full_name"] = name
+            out["name_key"] = name_key(name)[:200]
+
+    for key, (max_items, max_len) in LIST_LIMITS.items():
+        if given(key):
+            items = split_multi(data[key])
+            if len(items) > max_items or any(len(i) > max_len for i in items):
+                errors[key] = msg["too_long"]
+            else:
+                out[key] = items
+
+    if given("kinds"):
+        kinds: list[str] = []
+        bad = []
+        for item in split_multi(data["kinds"]):
+            found = KIND_ALIASES.get(fold(item))
+            if found is None:
+                bad.append(item)
+            else:
+                kinds.extend(k for k in found if k not in kinds)
+        if bad:
+            errors["kinds"] = _("Unknown kind: %(value)s.", value=", ".join(bad))
+        else:
+            out["kinds"] = [k for k in KINDS if k in kinds]
+
+    if given("fields"):
+        index = field_index if field_index is not None else load_field_index()
+        codes, bad = [], []
+        for item in split_multi(data["fields"]):
+            code = resolve_field(item, index)
+            if code is None:
+                bad.append(item)
+            elif code not in codes:
+                codes.append(code)
+        if bad:
+            errors["fields"] = _("Unknown field: %(value)s.", value=", ".join(bad))
+        else:
+            out["fields"] = codes
+
+    if given("languages"):
+        codes, bad = [], []
+        for item in split_multi(data["languages"]):
+            code = resolve_language(item)
+            if code is None:
+                bad.append(item)
+            elif code not in codes:
+                codes.append(code)
+        if bad:
+            errors["languages"] = _("Unknown language: %(value)s.", value=", ".join(bad))
+        else:
+            out["languages"] = codes
+
+    country = country_hint
+    if given("country"):
+        raw = clean_text(data["country"] or "")
+        if not raw:
+            out["country"] = None
+            country = None
+        else:
+            code = resolve_country(raw)
+            if code is None:
+                errors["country"] = _("Unknown country: %(value)s.", value=raw[:60])
+            else:
+                out["country"] = country = code
+
+    for key in ("hometown_province", "hometown"):
+        if given(key):
+            raw = clean_text(data[key] or "")
+            if not raw:
+                out["hometown_province"] = out["hometown_as_given"] = None
+            elif len(raw) > 120:
+                errors["hometown_province"] = msg["too_long"]
+            else:
+                slug = resolve_province(raw)
+                if slug is None:
+                    errors["hometown_province"] = _("Unknown province: %(value)s.", value=raw[:60])
+                else:
+                    out["hometown_province"] = slug
+                    out["hometown_as_given"] = raw
+
+    for key, limit in TEXT_LIMITS.items():
+        if given(key):
+            value = data[key]
+            if isinstance(value, list | dict):
+                errors[key] = _("Enter text.")
+                continue
+            text = (
+                clean_long_text(value or "")
+                if key in ("bio", "education")
+                else clean_text(value or "")
+            )
+            if len(text) > limit:
+                errors[key] = msg["too_long"]
+            else:
+                out[key] = text or None
+
+    if given("email"):
+        try:
+            out["email"] = normalize_email(clean_text(data["email"] or ""))
+        except (InvalidValue, TypeError):
+            errors["email"] = msg["invalid_email"]
+
+    if given("phone"):
+        try:
+            out["phone"] = normalize_phone(clean_text(data["phone"] or ""), country)
+        except (InvalidValue, TypeError):
+            errors["phone"] = msg["invalid_phone"]
+
+    for key in URL_FIELDS:
+        if given(key):
+            try:
+                url = normalize_url(data[key])
+            except (ValueError, TypeError):
+                errors[key] = msg["invalid_url"]
+                continue
+            if url and len(url) > 300:
+                errors[key] = msg["too_long"]
+            else:
+                out[key] = url
+
+    if given("links"):
+        try:
+            links = [normalize_url(item) for item in split_multi(data["links"])]
+        except (ValueError, TypeError):
+            errors["links"] = msg["invalid_url"]
+        else:
+            if len(links) > MAX_LINKS or any(len(link) > 300 for link in links):
+                errors["links"] = msg["too_long"]
+            else:
+                out["links"] = links
+
+    if given("birth_year"):
+        raw = data["birth_year"]
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            out["birth_year"] = None
+        else:
+            this_year = utcnow().year
+            try:
+                if isinstance(raw, bool):
+                    raise ValueError(raw)
+                year = int(str(raw).strip())
+            except (TypeError, ValueError):
+                year = None
+            if year is None or not 1900 <= year <= this_year - 10:
+                errors["birth_year"] = _(
+                    "Enter a year between %(start)s and %(end)s.", start=1900, end=this_year - 10
+                )
+            else:
+                out["birth_year"] = year
+
+    for key in ("consent_listed", "consent_contact"):
+        if given(key):
+            try:
+                out[key] = parse_bool(data[key])
+            except ValueError:
+                errors[key] = msg["invalid_bool"]
+
+    if given("visibility"):
+        visibility = data["visibility"]
+        if not isinstance(visibility, dict) or set(visibility) - {"contact", "profile"}:
+            errors["visibility"] = _('Give visibility as {"contact": …, "profile": …}.')
+        else:
+            for group, level in visibility.items():
+                if level not in VISIBILITY_LEVELS:
+                    errors[f"visibility.{group}"] = _("Choose public, officials or private.")
+                else:
+                    out[f"visibility_{group}"] = level
+
+    if errors:
+        raise ValidationError(errors, _("Some values are not valid."))
+    return out
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _notice_version() -> str:
+    return current_app.config["PRIVACY_NOTICE_VERSION"]
+
+
+def _record_consents(person: Person, wanted: dict[str, bool], by, *, always: bool = False) -> None:
+    """One ConsentRecord per purpose whose answer changed (or every purpose when ``always``)."""
+    changed = False
+    for purpose in ("listed", "contact"):
+        if purpose not in wanted:
+            continue
+        granted = bool(wanted[purpose])
+        attr = f"consent_{purpose}"
+        if always or bool(getattr(person, attr)) != granted:
+            setattr(person, attr, granted)
+            person.consents.append(
+                ConsentRecord(
+                    purpose=purpose,
+                    granted=granted,
+                    notice_version=_notice_version(),
+                    user_id=getattr(by, "id", None),
+                )
+            )
+            changed = True
+    if changed:
+        person.consent_at = utcnow()
+        person.consent_notice_version = _notice_version()
+
+
+def _split_consent(values: dict) -> dict[str, bool]:
+    return {
+        purpose: values.pop(f"consent_{purpose}")
+        for purpose in ("listed", "contact")
+        if f"consent_{purpose}" in values
+    }
+
+
+def register_person(
+    data: dict,
+    by,
+    *,
+    provenance: str = "mission",
+    source: str | None = None,
+    field_index: dict[str, str] | None = None,
+    commit: bool = True,
+) -> Person:
+    """An embassy officer (or admin) registers an unclaimed profile in the mission's countries.
+
+    ``provenance``/``source`` let the import record "import" and the file name; ``commit=False``
+    lets a caller write many people in one transaction.
+    """
+    values = normalize_person_input(data, field_index=field_index)
+    if not values.get("country"):
+        raise ValidationError({"country": _("Choose the country of residence.")})
+    consent = _split_consent(values)
+    person = Person(id=new_id(), **values)
+    policy.require(by, "person.register", person)
+    person.provenance = provenance
+    person.provenance_mission_id = getattr(by, "mission_id", None)
+    person.provenance_source = source
+    person.registered_by_id = by.id
+    person.consent_listed = person.consent_contact = False
+    _record_consents(person, {"listed": False, "contact": False, **consent}, by, always=True)
+    db.session.add(person)
+    audit.record("person.register", person, actor=by, details={"provenance": provenance})
+    outbox.enqueue("person", person.id)
+    if commit:
+        db.session.commit()
+    return person
+
+
+def create_own_profile(user, data: dict) -> Person:
+    """A verified member without a profile creates it (provenance: self-registered)."""
+    policy.require(user, "person.create_own")
+    values = normalize_person_input(data)
+    consent = _split_consent(values)
+    person = Person(id=new_id(), provenance="self", **values)
+    person.consent_listed = person.consent_contact = False
+    _record_consents(person, {"listed": False, "contact": False, **consent}, user, always=True)
+    db.session.add(person)
+    user.person_id = person.id
+    user.person = person
+    audit.record("person.create", person, actor=user)
+    outbox.enqueue("person", person.id)
+    db.session.commit()
+    return person
+
+
+def _may_manage_privacy(by, person: Person) -> bool:
+    """The member decides consent and visibility; before a claim, the registering mission does."""
+    return policy.can(by, "person.manage_own", person) or (
+        person.user is None and policy.can(by, "person.edit", person)
+    )
+
+
+def update_person(person: Person, data: dict, by, *, field_index=None, commit=True) -> Person:
+    """Partial update of a profile; officials' changes are audited with the field names only."""
+    policy.require(by, "person.edit", person)
+    values = normalize_person_input(
+        data, partial=True, field_index=field_index, country_hint=person.country
+    )
+    privacy_keys = {k for k in values if k.startswith(("consent_", "visibility_"))}
+    if privacy_keys and not _may_manage_privacy(by, person):
+        raise ValidationError(
+            {k: _("Only the member may change this.") for k in sorted(privacy_keys)}
+        )
+    if (
+        "country" in values
+        and values["country"] != person.country
+        and policy.role(by) == "embassy"
+        and not policy.mission_covers(by, values["country"])
+    ):
+        raise ValidationError({"country": _("This country is outside your mission's area.")})
+    consent = _split_consent(values)
+    changed = [k for k, v in values.items() if getattr(person, k) != v and k != "name_key"]
+    changed += [f"consent_{p}" for p, v in consent.items() if getattr(person, f"consent_{p}") != v]
+    for key, value in values.items():
+        if getattr(person, key) != value:
+            setattr(person, key, value)
+    _record_consents(person, consent, by)
+    if changed:
+        person.updated_at = utcnow()
+        if policy.is_official(by) and not policy.owns_person(by, person):
+            audit.record("person.update", person, actor=by, details={"fields": sorted(changed)})
+        outbox.enqueue("person", person.id)
+    if commit:
+        db.session.commit()
+    return person
+
+
+def verify_person(person: Person, by) -> Person:
+    """An officer of the mission covering the person's country (or admin) verifies the profile."""
+    policy.require(by, "person.verify", person)
+    person.verified_by_mission_id = getattr(by, "mission_id", None)
+    person.verified_at = utcnow()
+    audit.record("person.verify", person, actor=by)
+    outbox.enqueue("person", person.id)
+    db.session.commit()
+    return person
+
+
+def set_visibility(person: Person, *, profile: str, contact: str, by, commit=True) -> Person:
+    """Who sees the profile and contact groups: public, officials or private."""
+    errors = {
+        f"visibility.{group}": _("Choose public, officials or private.")
+        for group, level in (("profile", profile), ("contact", contact))
+        if level not in VISIBILITY_LEVELS
+    }
+    if errors:
+        raise ValidationError(errors)
+    if not _may_manage_privacy(by, person):
+        policy.require(by, "person.manage_own", person)
+    if (person.visibility_profile, person.visibility_contact) == (profile, contact):
+        return person
+    person.visibility_profile, person.visibility_contact = profile, contact
+    if policy.is_official(by) and not policy.owns_person(by, person):
+        audit.record(
+            "person.visibility", person, actor=by, details={"profile": profile, "contact": contact}
+        )
+    outbox.enqueue("person", person.id)
+    if commit:
+        db.session.commit()
+    return person
+
+
+def set_consent(person: Person, *, listed: bool, contact: bool, by, commit=True) -> Person:
+    """Give or withdraw consent; each changed purpose gets a dated record with the notice version."""
+    if not _may_manage_privacy(by, person):
+        policy.require(by, "person.manage_own", person)
+    before = (person.consent_listed, person.consent_contact)
+    _record_consents(person, {"listed": bool(listed), "contact": bool(contact)}, by)
+    if (person.consent_listed, person.consent_contact) != before:
+        if policy.is_official(by) and not policy.owns_person(by, person):
+            audit.record("person.consent", person, actor=by)
+        outbox.enqueue("person", person.id)
+        if commit:
+            db.session.commit()
+    return person
+
+
+# --- data protection ------------------------------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+PERSON_EXPORT_COLUMNS = (
+    "id",
+    "full_name",
+    "other_names",
+    "kinds",
+    "fields",
+    "skills",
+    "title",
+    "organization",
+    "sector",
+    "education",
+    "languages",
+    "country",
+    "city",
+    "hometown_province",
+    "hometown_as_given",
+    *CONTACT_FIELDS,
+    *(f for f in PROFILE_FIELDS if f not in ("other_names", "title", "organization")),
+    "visibility_profile",
+    "visibility_contact",
+    "consent_listed",
+    "consent_contact",
+    "consent_at",
+    "consent_notice_version",
+    "provenance",
+    "provenance_mission_id",
+    "provenance_source",
+    "field_sources",
+    "verified_by_mission_id",
+    "verified_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def export_person_data(person: Person, by=None) -> dict:
+    """Everything held about a person: profile, consents, memberships and account (audited)."""
+    from directory.associations.models import Membership
+
+    profile = {}
+    for column in dict.fromkeys(PERSON_EXPORT_COLUMNS):
+        value = getattr(person, column)
+        profile[column] = _iso(value) if isinstance(value, datetime) else value
+    memberships = db.session.scalars(
+        sa.select(Membership).where(Membership.person_id == person.id)
+    ).all()
+    account = None
+    user = person.user
+    if user is not None:
+        from directory.accounts.models import ApiToken
+
+        tokens = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id)).all()
+        account = {
+            "id": user.id,
+            "email": user.email,
+            "role": user.role,
+            "locale": user.locale,
+            "display_name": user.display_name,
+            "email_verified_at": _iso(user.email_verified_at),
+            "two_factor_enabled": bool(user.totp_secret),
+            "last_login_at": _iso(user.last_login_at),
+            "created_at": _iso(user.created_at),
+            "api_tokens": [
+                {
+                    "name": t.name,
+                    "prefix": t.prefix,
+                    "created_at": _iso(t.created_at),
+                    "last_used_at": _iso(t.last_used_at),
+                    "revoked_at": _iso(t.revoked_at),
+                }
+                for t in tokens
+            ],
+        }
+    events = db.session.scalars(
+        sa.select(audit.AuditEvent)
+        .where(audit.AuditEvent.object_type == "people", audit.AuditEvent.object_id == person.id)
+        .order_by(audit.AuditEvent.at)
+    ).all()
+    data = {
+        "exported_at": _iso(utcnow()),
+        "privacy_notice_version": _notice_version(),
+        "profile": profile,
+        "consent_history": [
+            {
+                "purpose": c.purpose,
+                "granted": c.granted,
+                "notice_version": c.notice_version,
+                "at": _iso(c.created_at),
+            }
+            for c in person.consents
+        ],
+        "memberships": [
+            {
+                "association_id": m.association_id,
+                "association_name": m.association.name,
+                "role": m.role,
+                "start_date": _iso(m.start_date),
+                "end_date": _iso(m.end_date),
+            }
+            for m in memberships
+        ],
+        "account": account,
+        "activity_on_profile": [
+            {"action": e.action, "at": _iso(e.at), "actor_role": e.actor_role} for e in events
+        ],
+    }
+    audit.record("person.export", person, actor=by)
+    db.session.commit()
+    return data
+
+
+# Kept on an anonymised profile: ids, dates and the consent trail; no personal data.
+ANONYMISE_KEEP = frozenset(
+    {
+        "id",
+        "created_at",
+        "updated_at",
+        "provenance",
+        "provenance_mission_id",
+        "consent_at",
+        "consent_notice_version",
+        "full_name",
+        "visibility_profile",
+        "visibility_contact",
+    }
+)
+
+
+def delete_account(user) -> None:
+    """Delete a member's account: the profile is anonymised (id kept) and leaves the index."""
+    from directory.accounts.models import ApiToken, EmailToken
+    from directory.associations.models import Membership
+
+    person = user.person
+    now = utcnow()
+    if person is not None:
+        policy.require(user, "person.delete", person)
+        _record_consents(person, {"listed": False, "contact": False}, user)
+        for column in Person.__table__.columns:
+            if column.key in ANONYMISE_KEEP:
+                continue
+            if isinstance(column.type, sa.JSON):
+                value = {} if column.key == "field_sources" else []
+            elif isinstance(column.type, sa.Boolean):
+                value = False
+            else:
+                value = None
+            setattr(person, column.key, value)
+        person.full_name = DELETED_NAME
+        person.name_key = None
+        person.visibility_profile = person.visibility_contact = "private"
+        person.consent_listed = person.consent_contact = False
+        person.anonymised_at = now
+        db.session.execute(sa.delete(Membership).where(Membership.person_id == person.id))
+        db.session.execute(sa.delete(EmailToken).where(EmailToken.person_id == person.id))
+        outbox.enqueue("person", person.id)
+        audit.record("person.delete", person, actor=user).ip = None
+    # The account stays as a scrubbed, inactive row so that foreign keys (audit, workflow
+    # history) keep pointing at an id without any personal data behind it.
+    db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.execute(sa.delete(EmailToken).where(EmailToken.user_id == user.id))
+    db.session.execute(
+        sa.update(audit.AuditEvent).where(audit.AuditEvent.actor_id == user.id).values(ip=None)
+    )
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.password_hash = None
+    user.display_name = None
+    user.totp_secret = None
+    user.person = None
+    user.is_active_flag = False
+    # The deleting request's address is personal data too: the event keeps only ids.
+    audit.record("account.delete", user, actor=user).ip = None
+    db.session.commit()

@@ -1,0 +1,161 @@
+"""Reading nominations: what a user may see, what waits for them, the public register."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from directory import policy
+from directory.core.templating import nav_counter
+from directory.extensions import db
+from directory.missions.models import MissionCountry
+from directory.people.models import Person
+from directory.representatives.models import Nomination
+
+
+def _false():
+    return sa.false()
+
+
+def visible_condition(user):
+    """A SQL condition selecting the nominations ``user`` may see (mirrors nomination.view)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _false()
+    if policy.is_admin(user):
+        return sa.true()
+    parts = []
+    if user.role == "province" and user.province_slug:
+        parts.append(Nomination.province_slug == user.province_slug)
+    if user.role == "embassy" and user.mission_id:
+        countries = sa.select(MissionCountry.country).where(
+            MissionCountry.mission_id == user.mission_id
+        )
+        parts.append(
+            sa.and_(Nomination.country.in_(countries), Nomination.submitted_at.is_not(None))
+        )
+    if user.person_id:
+        parts.append(
+            sa.and_(
+                Nomination.person_id == user.person_id,
+                Nomination.consent_requested_at.is_not(None),
+            )
+        )
+    return sa.or_(*parts) if parts else _false()
+
+
+def waiting_condition(user):
+    """A SQL condition selecting the nominations waiting for ``user``'s next step."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _false()
+    parts = []
+    if user.role == "province" and user.province_slug:
+        mine = Nomination.province_slug == user.province_slug
+        parts.append(sa.and_(mine, Nomination.state == "draft"))
+        if user.is_approver:
+            parts.append(sa.and_(mine, Nomination.state == "awaiting_approval"))
+    if user.role == "embassy" and user.mission_id:
+        countries = sa.select(MissionCountry.country).where(
+            MissionCountry.mission_id == user.mission_id
+        )
+        parts.append(
+            sa.and_(Nomination.country.in_(countries), Nomination.state == "embassy_review")
+        )
+    if user.person_id:
+        parts.append(
+            sa.and_(Nomination.person_id == user.person_id, Nomination.state == "awaiting_consent")
+        )
+    return sa.or_(*parts) if parts else _false()
+
+
+def list_nominations(
+    user,
+    *,
+    state: str | None = None,
+    province: str | None = None,
+    country: str | None = None,
+    waiting: bool = False,
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[list[Nomination], int]:
+    """One page of the nominations ``user`` may see (or that wait for them), newest first."""
+    query = sa.select(Nomination).where(
+        waiting_condition(user) if waiting else visible_condition(user)
+    )
+    if state:
+        query = query.where(Nomination.state == state)
+    if province:
+        query = query.where(Nomination.province_slug == province)
+    if country:
+        query = query.where(Nomination.country == country)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    items = db.session.scalars(
+        query.order_by(Nomination.updated_at.desc(), Nomination.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return list(items), total
+
+
+@nav_counter("inbox")
+def inbox_count(user) -> int:
+    """How many nominations wait for ``user`` (the navigation badge)."""
+    return (
+        db.session.scalar(sa.select(sa.func.count(Nomination.id)).where(waiting_condition(user)))
+        or 0
+    )
+
+
+def register(
+    *, province: str | None = None, country: str | None = None, page: int = 1, per_page: int = 50
+) -> tuple[list[Nomination], int]:
+    """Active appointments of people who consented to be listed publicly."""
+    query = (
+        sa.select(Nomination)
+        .join(Person, Person.id == Nomination.person_id)
+        .where(
+            Nomination.state == "active",
+            Person.consent_listed.is_(True),
+            Person.anonymised_at.is_(None),
+        )
+    )
+    if province:
+        query = query.where(Nomination.province_slug == province)
+    if country:
+        query = query.where(Nomination.country == country)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    items = db.session.scalars(
+        query.order_by(
+            Nomination.province_slug, Nomination.country, Nomination.region, Nomination.id
+        )
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return list(items), total
+
+
+def appointments_for(person, *, include_ended: bool = False) -> list[Nomination]:
+    """The appointments ``person`` holds (active; also ended ones when asked), newest first."""
+    if person is None:
+        return []
+    states = ("active", "expired", "revoked", "resigned") if include_ended else ("active",)
+    return list(
+        db.session.scalars(
+            sa.select(Nomination)
+            .where(Nomination.person_id == person.id, Nomination.state.in_(states))
+            .order_by(Nomination.term_start.desc(), Nomination.id)
+        )
+    )
+
+
+def get_visible(nomination_id: str, user) -> Nomination | None:
+    """The nomination if it exists and ``user`` may see it."""
+    nomination = db.session.get(Nomination, nomination_id) if nomination_id else None
+    if nomination is None or not policy.can(user, "nomination.view", nomination):
+        return None
+    return nomination
+
+
+def comment_visible(event, nomination, user) -> bool:
+    """The mission's vetting notes are for officials; everything else is shown to viewers."""
+    if event.action not in ("endorse", "object"):
+        return True
+    return policy.is_official(user) or (user is not None and event.actor_id == user.id)

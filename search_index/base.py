@@ -1,0 +1,121 @@
+"""The one interface both search engines implement, and the values that cross it.
+
+The application speaks to an engine only through :class:`SearchBackend`: documents
+(:mod:`search_index.documents`) go in, ids, facet counts and highlights come out. Records are
+always loaded from the database afterwards; the index is derived data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+# Facets every backend counts, in the order the UI shows them.
+FACETS = ("kind", "field", "country", "province", "language", "verified", "representative")
+SORTS = ("relevance", "name", "updated")
+
+# Typo tolerance shared by both engines (Meilisearch's minWordSizeForTypos): one typo from
+# 4 letters (Vietnamese syllables are short: "Dnug" must find "Dũng"), two from 8.
+ONE_TYPO_MIN = 4
+TWO_TYPOS_MIN = 8
+
+
+def typo_budget(term: str) -> int:
+    """How many typos a query word of this length may carry."""
+    if any(ch.isdigit() for ch in term):
+        return 0
+    if len(term) >= TWO_TYPOS_MIN:
+        return 2
+    if len(term) >= ONE_TYPO_MIN:
+        return 1
+    return 0
+
+
+class SearchUnavailable(RuntimeError):
+    """The engine cannot answer (down, misconfigured, index missing)."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who is searching, reduced to what the index can filter on.
+
+    ``level``: the visibility level the searcher reaches on other people's profiles
+    (0 public, 1 officials, 2 private: see ``directory.policy.viewer_level``); text stored at a
+    higher level is neither matched nor highlighted. ``listed_only``: only members who consented
+    to be listed (anonymous visitors and members), plus ``own_person_id``, the searcher's own
+    profile, which they always see.
+    """
+
+    level: int = 0
+    listed_only: bool = True
+    own_person_id: str | None = None
+
+    @property
+    def text_levels(self) -> tuple[int, ...]:
+        return tuple(range(self.level + 1))
+
+
+@dataclass
+class SearchQuery:
+    """A validated query, ready for any backend."""
+
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet -> values (OR)
+    audience: Audience = field(default_factory=Audience)
+    page: int = 1
+    per_page: int = 20
+    sort: str = "relevance"
+    facets: tuple[str, ...] = FACETS
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass
+class Hit:
+    """One result: the document id, the entity it stands for, and its highlights (safe HTML)."""
+
+    doc_id: str
+    entity_type: str
+    entity_id: str
+    highlights: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SearchResponse:
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """What every search engine must do."""
+
+    name: str
+
+    def configure(self) -> None:
+        """Create the index (tables) and apply its settings; idempotent."""
+
+    def upsert(self, docs: Iterable[dict]) -> None:
+        """Add or replace documents (by ``id``); raise on failure."""
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove documents by id (missing ids are fine); raise on failure."""
+
+    def search(self, query: SearchQuery) -> SearchResponse:
+        """Ids, total, facet counts and highlights, for what ``query.audience`` may see."""
+
+    def rebuild(self, batches: Iterable[list[dict]]) -> None:
+        """Build a fresh index from ``batches`` and swap it in (search keeps answering)."""
+
+    def suggestions(self, word: str) -> list[str]:
+        """Indexed words close to ``word`` (for "did you mean"); may be empty."""
+
+    def reset(self) -> None:
+        """Remove every document (tests)."""
+
+    def health(self) -> bool:
+        """True when the engine answers."""

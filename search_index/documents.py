@@ -1,0 +1,358 @@
+"""Model -> search document, with every piece of text filed under the visibility level it needs.
+
+One document per person and one per association. Text is split into four searchable groups
+(``name``, ``tags``, ``place``, ``text``) and, inside each, by the minimum visibility level a
+searcher needs to see it (``directory.policy`` levels: 0 public, 1 officials, 2 private):
+``name_0`` is the full name (shown to anyone who may see the profile at all), ``name_1`` holds
+the other names when the member made their profile visible to officials only, and so on.
+
+A searcher at level L searches and highlights only the ``*_0``..``*_L`` attributes, so text
+they may not see is never matched, highlighted or counted. Whether the document is visible at
+all is a filter: ``listed`` (the member consented to be listed) for the public, plus ``owner``
+for a member's own profile; officials see every non-anonymised profile. Facet values (kind,
+fields, country, hometown province, languages, verified, representative) belong to the basic
+group and are therefore visible to whoever may see the document. Anonymised profiles are not
+indexed at all.
+
+Limitation (documented, deliberate): the level is the searcher's ROLE level. The extra rights
+of a member on their own profile, or of the mission that registered a person, widen what they
+see on the profile page and in the hit itself, not what search matches.
+
+Every text is indexed folded (:func:`search_index.normalize.fold`: no case, no diacritics,
+đ -> d) and kept in its original form (``show_<level>``) for highlighting. Each taxonomy code
+brings its labels and synonyms in both languages; the hometown brings the current province's
+names and the wording the person gave (a legacy name such as "Yên Bái").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from directory.policy import LEVEL_ORDER
+from search_index.matching import folded_text
+from search_index.normalize import fold
+
+TEXT_GROUPS = ("name", "tags", "place", "text")
+LEVELS = (0, 1, 2)
+SEARCHABLE = tuple(f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in LEVELS)
+FILTERABLE = (
+    "type",
+    "listed",
+    "owner",
+    "kind",
+    "field",
+    "country",
+    "province",
+    "language",
+    "verified",
+    "representative",
+)
+SORTABLE = ("name_sort", "updated_at")
+# Long fields are cropped around the first match when highlighted.
+LONG_FIELDS = ("bio", "education", "description")
+
+KIND_WORDS = {
+    "expert": "expert chuyên gia",
+    "entrepreneur": "entrepreneur doanh nhân",
+    "association": "association hội hiệp hội",
+}
+ASSOCIATION_KIND_WORDS = {
+    "hometown": "hometown association hội đồng hương",
+    "professional": "professional association hội nghề nghiệp chuyên môn",
+    "business": "business association hiệp hội doanh nghiệp doanh nhân",
+}
+
+# Optional hook (the representatives domain may set it): (session, person_ids) -> ids of people
+# who are active representatives. By default the nominations table is queried when it exists.
+REPRESENTATIVE_CHECK: Callable | None = None
+
+
+def person_doc_id(person_id: str) -> str:
+    return f"person-{person_id}"
+
+
+def association_doc_id(association_id: str) -> str:
+    return f"association-{association_id}"
+
+
+@dataclass
+class Context:
+    """What documents need besides the record: the taxonomy and representatives."""
+
+    fields: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)
+    representatives: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, session, person_ids: Iterable[str] = ()) -> Context:
+        from directory.reference.models import Field
+
+        fields = {
+            f.code: (f.label_vi, f.label_en, list(f.synonyms or []))
+            for f in session.scalars(sa.select(Field))
+        }
+        return cls(fields=fields, representatives=active_representatives(session, person_ids))
+
+
+def active_representatives(session, person_ids: Iterable[str]) -> set[str]:
+    """Ids among ``person_ids`` holding an active appointment (empty if the feature is absent)."""
+    ids = list(person_ids)
+    if not ids:
+        return set()
+    if REPRESENTATIVE_CHECK is not None:
+        return set(REPRESENTATIVE_CHECK(session, ids))
+    try:
+        from directory.representatives.models import Nomination
+    except ImportError:  # pragma: no cover - the domain is optional
+        return set()
+    rows = session.scalars(
+        sa.select(Nomination.person_id).where(
+            Nomination.person_id.in_(ids), Nomination.state == "active"
+        )
+    )
+    return set(rows)
+
+
+class _Builder:
+    """Collects text by group and level, folded for search and original for display."""
+
+    def __init__(self) -> None:
+        self.text: dict[str, list] = {name: [] for name in SEARCHABLE}
+        self.show: dict[int, dict[str, str]] = {lvl: {} for lvl in LEVELS}
+
+    def add(self, group: str, level: int, *parts, show: dict[str, str] | None = None) -> None:
+        self.text[f"{group}_{level}"].extend(p for p in parts if p)
+        for key, value in (show or {}).items():
+            if value:
+                self.show[level][key] = value
+
+    def fields(self) -> dict:
+        out = {name: folded_text(parts) for name, parts in self.text.items()}
+        for lvl in LEVELS:
+            out[f"show_{lvl}"] = self.show[lvl]
+        return out
+
+
+def _level(value: str | None) -> int:
+    return LEVEL_ORDER.get(value or "private", 2)
+
+
+def _field_words(codes: list[str], ctx: Context) -> list[str]:
+    words: list[str] = []
+    for code in codes or []:
+        label_vi, label_en, synonyms = ctx.fields.get(code, ("", "", []))
+        words.extend([code.replace("-", " "), label_vi, label_en, *synonyms])
+    return words
+
+
+def _country_words(code: str | None) -> list[str]:
+    from directory.reference.countries import country_name
+
+    if not code:
+        return []
+    return [code, country_name(code, "vi"), country_name(code, "en")]
+
+
+def _province_words(slug: str | None) -> list[str]:
+    from directory.reference.provinces import province_by_slug
+
+    p = province_by_slug(slug)
+    return [p.name_vi, p.name_en] if p else []
+
+
+def _language_words(codes: list[str]) -> list[str]:
+    from directory.reference.countries import language_name
+
+    words: list[str] = []
+    for code in codes or []:
+        words.extend([code, language_name(code, "vi"), language_name(code, "en")])
+    return words
+
+
+def _timestamp(value) -> float:
+    return value.timestamp() if value is not None else 0.0
+
+
+def person_document(person, ctx: Context) -> dict | None:
+    """The search document of a person, or None when it must not be indexed (anonymised)."""
+    if person.anonymised_at is not None:
+        return None
+    b = _Builder()
+    profile, contact = _level(person.visibility_profile), _level(person.visibility_contact)
+    # Basic: shown to anyone who may see the profile at all.
+    b.add("name", 0, person.full_name, show={"full_name": person.full_name})
+    b.add(
+        "tags",
+        0,
+        *(KIND_WORDS.get(k, k) for k in person.kinds or []),
+        *_field_words(person.fields, ctx),
+        *_language_words(person.languages),
+    )
+    b.add(
+        "place",
+        0,
+        *_country_words(person.country),
+        *_province_words(person.hometown_province),
+        person.hometown_as_given,
+        show={"hometown_as_given": person.hometown_as_given},
+    )
+    # The profile group, at the level the member chose.
+    b.add(
+        "name",
+        profile,
+        *(person.other_names or []),
+        show={"other_names": "; ".join(person.other_names or [])},
+    )
+    b.add(
+        "tags",
+        profile,
+        *(person.skills or []),
+        person.sector,
+        person.company_sector,
+        show={"skills": ", ".join(person.skills or [])},
+    )
+    b.add("place", profile, person.city, show={"city": person.city})
+    b.add(
+        "text",
+        profile,
+        person.title,
+        person.organization,
+        person.education,
+        person.bio,
+        person.company,
+        show={
+            "title": person.title,
+            "organization": person.organization,
+            "company": person.company,
+            "education": person.education,
+            "bio": person.bio,
+        },
+    )
+    # Contact details: private unless the member chose otherwise.
+    b.add(
+        "text",
+        contact,
+        person.email,
+        person.phone,
+        person.website,
+        *(person.links or []),
+        show={"email": person.email, "phone": person.phone, "website": person.website},
+    )
+    doc = {
+        "id": person_doc_id(person.id),
+        "type": "person",
+        "entity_id": person.id,
+        "listed": bool(person.consent_listed),
+        "owner": person.id,
+        "kind": sorted(set(person.kinds or [])),
+        "field": sorted(set(person.fields or [])),
+        "country": person.country or "",
+        "province": person.hometown_province or "",
+        "language": sorted(set(person.languages or [])),
+        "verified": person.verified_at is not None,
+        "representative": person.id in ctx.representatives,
+        "name_sort": fold(person.full_name),
+        "updated_at": _timestamp(person.updated_at),
+    }
+    doc.update(b.fields())
+    return doc
+
+
+def association_document(association, ctx: Context) -> dict:
+    """The search document of an association (public: every searcher may see it)."""
+    b = _Builder()
+    b.add(
+        "name",
+        0,
+        association.name,
+        association.name_en,
+        show={"name": association.name, "name_en": association.name_en},
+    )
+    b.add(
+        "tags",
+        0,
+        KIND_WORDS["association"],
+        ASSOCIATION_KIND_WORDS.get(association.kind, association.kind),
+        *_field_words(association.fields, ctx),
+    )
+    b.add(
+        "place",
+        0,
+        *_country_words(association.country),
+        *_province_words(association.province_slug),
+        association.city,
+        show={"city": association.city},
+    )
+    b.add("text", 0, association.description, show={"description": association.description})
+    doc = {
+        "id": association_doc_id(association.id),
+        "type": "association",
+        "entity_id": association.id,
+        "listed": True,
+        "owner": "",
+        "kind": ["association"],
+        "field": sorted(set(association.fields or [])),
+        "country": association.country or "",
+        "province": association.province_slug or "",
+        "language": [],
+        "verified": association.verified_at is not None,
+        "representative": False,
+        "name_sort": fold(association.name),
+        "updated_at": _timestamp(association.updated_at),
+    }
+    doc.update(b.fields())
+    return doc
+
+
+def build(session, entity_type: str, ids: list[str]) -> tuple[list[dict], list[str]]:
+    """Documents for these entities, and the document ids to delete (gone or anonymised)."""
+    from directory.associations.models import Association
+    from directory.people.models import Person
+
+    if entity_type == "person":
+        people = {p.id: p for p in session.scalars(sa.select(Person).where(Person.id.in_(ids)))}
+        ctx = Context.load(session, people)
+        docs, gone = [], []
+        for pid in ids:
+            doc = person_document(people[pid], ctx) if pid in people else None
+            if doc is None:
+                gone.append(person_doc_id(pid))
+            else:
+                docs.append(doc)
+        return docs, gone
+    if entity_type == "association":
+        found = {
+            a.id: a
+            for a in session.scalars(sa.select(Association).where(Association.id.in_(ids)))
+        }
+        ctx = Context.load(session)
+        docs = [association_document(found[i], ctx) for i in ids if i in found]
+        return docs, [association_doc_id(i) for i in ids if i not in found]
+    raise ValueError(f"unknown entity type {entity_type!r}")
+
+
+def all_documents(session, batch_size: int = 1000) -> Iterator[list[dict]]:
+    """Every document of the database, in batches (for a rebuild)."""
+    from directory.associations.models import Association
+    from directory.people.models import Person
+
+    ctx = Context.load(session)
+    for model, make in ((Person, person_document), (Association, association_document)):
+        last = ""
+        while True:
+            rows = list(
+                session.scalars(
+                    sa.select(model).where(model.id > last).order_by(model.id).limit(batch_size)
+                )
+            )
+            if not rows:
+                break
+            last = rows[-1].id
+            if model is Person:
+                ctx.representatives = active_representatives(session, [r.id for r in rows])
+            docs = [d for d in (make(r, ctx) for r in rows) if d is not None]
+            session.expunge_all()
+            if docs:
+                yield docs

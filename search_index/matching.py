@@ -1,0 +1,230 @@
+"""Query analysis and highlighting shared by both backends.
+
+A query is folded (:func:`search_index.normalize.fold`) and cut into *groups*: one group per
+word, or one per taxonomy phrase ("bán dẫn", "machine learning") with every equivalent phrase
+of the taxonomy as an alternative. Each group must match (AND); its alternatives are ORed.
+The last word matches as a prefix (search as you type); words carry a typo budget
+(:func:`search_index.base.typo_budget`).
+
+Highlighting works on the ORIGINAL text of the fields the searcher may see, with the same
+rules, so that both engines mark the same words and only our own ``<mark>`` is unescaped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from search_index.base import typo_budget
+from search_index.normalize import fold, fold_words
+
+MAX_QUERY_WORDS = 12
+MAX_PHRASE_WORDS = 4
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Group:
+    """One slot of the query: the words typed, and the phrases that satisfy it."""
+
+    words: tuple[str, ...]
+    alternatives: list[tuple[str, ...]] = field(default_factory=list)
+    prefix: bool = False
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.words) > 1 or len(self.alternatives) > 1
+
+
+def synonym_table(fields) -> dict[str, list[str]]:
+    """Folded phrase -> every equivalent folded phrase, from taxonomy rows.
+
+    ``fields``: objects or dicts with code, label_vi, label_en, synonyms.
+    """
+    table: dict[str, list[str]] = {}
+    for f in fields:
+        get = f.get if isinstance(f, dict) else lambda k, _f=f: getattr(_f, k)
+        names = [get("code").replace("-", " "), get("label_vi"), get("label_en")]
+        names += list(get("synonyms") or [])
+        phrases = list(dict.fromkeys(" ".join(fold_words(n)) for n in names if n))
+        phrases = [p for p in phrases if p]
+        for p in phrases:
+            merged = table.setdefault(p, [])
+            for other in phrases:
+                if other not in merged:
+                    merged.append(other)
+    return table
+
+
+def analyze(text: str | None, synonyms: dict[str, list[str]] | None = None) -> list[Group]:
+    """Cut a query into groups (see the module docstring)."""
+    words = fold_words(text)[:MAX_QUERY_WORDS]
+    synonyms = synonyms or {}
+    groups: list[Group] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
+            phrase = " ".join(words[i : i + n])
+            if phrase in synonyms and (n > 1 or len(synonyms[phrase]) > 1):
+                alts = [tuple(p.split()) for p in synonyms[phrase]]
+                if tuple(words[i : i + n]) not in alts:
+                    alts.insert(0, tuple(words[i : i + n]))
+                groups.append(Group(tuple(words[i : i + n]), alts))
+                i += n
+                break
+        else:
+            groups.append(Group((words[i],), [(words[i],)]))
+            i += 1
+    if groups and not groups[-1].is_phrase:
+        groups[-1].prefix = True
+    return groups
+
+
+def distance(a: str, b: str, limit: int = 2) -> int:
+    """Damerau (optimal string alignment) distance, or ``limit + 1`` when it exceeds ``limit``."""
+    if a == b:
+        return 0
+    la, lb = len(a), len(b)
+    if abs(la - lb) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(lb + 1))
+    for i in range(1, la + 1):
+        cur = [i] + [0] * lb
+        row_min = cur[0]
+        ca = a[i - 1]
+        for j in range(1, lb + 1):
+            cb = b[j - 1]
+            cost = 0 if ca == cb else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+            row_min = min(row_min, v)
+        if row_min > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[lb] if prev[lb] <= limit else limit + 1
+
+
+def word_matches(token: str, word: str, prefix: bool) -> bool:
+    """Does an indexed (folded) token satisfy a query word, with typos and prefix rules?"""
+    if token == word or (prefix and token.startswith(word)):
+        return True
+    budget = typo_budget(word)
+    if not budget or not token or token[0] != word[0]:
+        return False
+    if distance(token, word, budget) <= budget:
+        return True
+    # A prefix with a typo: "semiconducter" against "semiconductors".
+    return prefix and len(token) > len(word) and distance(token[: len(word)], word, budget) <= budget
+
+
+def _marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
+    tokens = [(m.start(), m.end(), "".join(fold_words(m.group()))) for m in _TOKEN.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for group in groups:
+        for alt in group.alternatives:
+            n = len(alt)
+            for i in range(len(tokens) - n + 1):
+                ok = True
+                for k in range(n):
+                    is_last = k == n - 1
+                    if n == 1:
+                        ok = word_matches(tokens[i][2], alt[0], group.prefix)
+                    else:
+                        ok = tokens[i + k][2] == alt[k] or (
+                            is_last and group.prefix and tokens[i + k][2].startswith(alt[k])
+                        )
+                    if not ok:
+                        break
+                if ok:
+                    spans.append((tokens[i][0], tokens[i + n - 1][1]))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str | None, groups: list[Group], crop: int | None = None) -> Markup | None:
+    """``text`` escaped, with the matched words in ``<mark>``; None when nothing matched.
+
+    With ``crop``, a window of about that many characters around the first match.
+    """
+    if not text or not groups:
+        return None
+    spans = _marked_spans(text, groups)
+    if not spans:
+        return None
+    begin, end = 0, len(text)
+    if crop and len(text) > crop:
+        begin = max(0, spans[0][0] - crop // 3)
+        while begin > 0 and not text[begin - 1].isspace():
+            begin -= 1
+        end = min(len(text), begin + crop)
+        while end < len(text) and not text[end].isspace():
+            end += 1
+    out = [Markup("…") if begin > 0 else Markup("")]
+    cursor = begin
+    for start, stop in spans:
+        if stop <= begin or start >= end:
+            continue
+        start, stop = max(start, begin), min(stop, end)
+        out.append(escape(text[cursor:start]))
+        out.append(Markup("<mark>") + escape(text[start:stop]) + Markup("</mark>"))
+        cursor = stop
+    out.append(escape(text[cursor:end]))
+    if end < len(text):
+        out.append(Markup("…"))
+    return Markup("").join(out)
+
+
+def folded_text(*parts) -> str:
+    """Folded words of every part (strings or lists of strings), space separated."""
+    words: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        if isinstance(part, list | tuple | set):
+            for p in part:
+                words.extend(fold_words(str(p)) if p else [])
+        else:
+            words.extend(fold_words(str(part)))
+    return " ".join(words)
+
+
+def highlights_for(show: dict, levels, groups: list[Group]) -> dict[str, str]:
+    """Highlighted originals of the fields stored at ``levels`` (``show``: level -> {field: text}).
+
+    Only fields the searcher may see are looked at; long fields are cropped around the match.
+    """
+    from search_index.documents import LONG_FIELDS
+
+    out: dict[str, str] = {}
+    if not groups:
+        return out
+    for lvl in levels:
+        for key, text in (show.get(str(lvl)) or show.get(lvl) or {}).items():
+            marked = highlight(text, groups, crop=160 if key in LONG_FIELDS else None)
+            if marked is not None:
+                out[key] = str(marked)
+    return out
+
+
+__all__ = [
+    "Group",
+    "analyze",
+    "distance",
+    "fold",
+    "folded_text",
+    "highlight",
+    "highlights_for",
+    "synonym_table",
+    "word_matches",
+]

@@ -1,0 +1,289 @@
+"""The production engine: Meilisearch, through the official ``meilisearch`` client.
+
+Every write is a Meilisearch task; each one is awaited with ``client.wait_for_task`` and a
+failed task raises :class:`MeiliTaskFailed` (never ignored). The live index is
+``<prefix>_people``; :meth:`MeiliBackend.rebuild` fills ``<prefix>_people_<timestamp>``, then
+swaps the two with ``swap_indexes`` (atomic) and drops the old one, so search never returns
+empty while it runs.
+
+Queries are folded before they are sent (the documents hold folded text), so accents and
+đ/d are handled identically by both engines; typo tolerance uses Meilisearch's own
+(Damerau, ``minWordSizeForTypos`` 4/8), taxonomy equivalences are Meilisearch synonyms.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+import meilisearch
+from meilisearch.errors import (
+    MeilisearchApiError,
+    MeilisearchCommunicationError,
+    MeilisearchError,
+    MeilisearchTimeoutError,
+)
+
+from search_index.base import (
+    ONE_TYPO_MIN,
+    TWO_TYPOS_MIN,
+    Hit,
+    SearchQuery,
+    SearchResponse,
+    SearchUnavailable,
+)
+from search_index.documents import FILTERABLE, LEVELS, SEARCHABLE, SORTABLE, TEXT_GROUPS
+from search_index.matching import analyze, highlights_for
+from search_index.normalize import fold_words
+
+# Tasks of a large rebuild may queue behind each other: allow minutes, poll gently.
+TASK_TIMEOUT_MS = 600_000
+MAX_PENDING_TASKS = 4
+
+
+class MeiliTaskFailed(RuntimeError):
+    """A Meilisearch task ended in ``failed`` or ``canceled``."""
+
+
+def settings(synonyms: dict[str, list[str]], max_total_hits: int) -> dict:
+    """The index settings (the same for the live index and a rebuild)."""
+    return {
+        "searchableAttributes": [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in LEVELS],
+        "filterableAttributes": list(FILTERABLE),
+        "sortableAttributes": list(SORTABLE),
+        "displayedAttributes": ["id", "type", "entity_id", *(f"show_{lvl}" for lvl in LEVELS)],
+        # "sort" first: an explicit sort (name, recency) wins; without one it is skipped.
+        "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
+        "typoTolerance": {
+            "enabled": True,
+            "minWordSizeForTypos": {"oneTypo": ONE_TYPO_MIN, "twoTypos": TWO_TYPOS_MIN},
+        },
+        "synonyms": synonyms,
+        "faceting": {"maxValuesPerFacet": 500, "sortFacetValuesBy": {"*": "count"}},
+        "pagination": {"maxTotalHits": max_total_hits},
+        "proximityPrecision": "byAttribute",
+        "facetSearch": False,
+    }
+
+
+def _quote(value: str) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class MeiliBackend:
+    """Meilisearch behind the :class:`search_index.base.SearchBackend` interface."""
+
+    name = "meilisearch"
+
+    def __init__(
+        self,
+        url: str,
+        api_key: str | None,
+        prefix: str = "kieubao",
+        synonyms_loader: Callable[[], dict[str, list[str]]] | None = None,
+        timeout: int = 10,
+        max_total_hits: int = 1_000_000,
+    ):
+        self.client = meilisearch.Client(url, api_key, timeout=timeout)
+        self.uid = f"{prefix}_people"
+        self.prefix = prefix
+        self._synonyms_loader = synonyms_loader or (lambda: {})
+        self.max_total_hits = max_total_hits
+        self._configured = False
+
+    # --- tasks ----------------------------------------------------------------------------
+
+    def wait(self, task_info) -> None:
+        """Await a task; raise when it failed or was canceled."""
+        uid = getattr(task_info, "task_uid", None)
+        if uid is None:
+            uid = task_info["taskUid"]
+        try:
+            task = self.client.wait_for_task(
+                uid, timeout_in_ms=TASK_TIMEOUT_MS, interval_in_ms=20
+            )
+        except (MeilisearchCommunicationError, MeilisearchTimeoutError) as exc:
+            raise SearchUnavailable(str(exc)) from exc
+        if task.status != "succeeded":
+            error = task.error or {}
+            raise MeiliTaskFailed(
+                f"Meilisearch task {uid} ({task.type}) {task.status}: "
+                f"{error.get('code')}: {error.get('message')}"
+            )
+
+    def _call(self, func, *args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except MeilisearchCommunicationError as exc:
+            raise SearchUnavailable(str(exc)) from exc
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def _settings(self) -> dict:
+        return settings(self._synonyms_loader(), self.max_total_hits)
+
+    def _create(self, uid: str) -> None:
+        try:
+            self.wait(self._call(self.client.create_index, uid, {"primaryKey": "id"}))
+        except MeiliTaskFailed as exc:
+            if "index_already_exists" not in str(exc):
+                raise
+        self.wait(self._call(self.client.index(uid).update_settings, self._settings()))
+
+    def configure(self) -> None:
+        self._create(self.uid)
+        self._configured = True
+
+    def _ensure(self) -> None:
+        if not self._configured:
+            self.configure()
+
+    def health(self) -> bool:
+        try:
+            return bool(self.client.is_healthy())
+        except MeilisearchError:
+            return False
+
+    def reset(self) -> None:
+        self._ensure()
+        self.wait(self._call(self.client.index(self.uid).delete_all_documents))
+        # Settings (synonyms come from the taxonomy) are applied again on next use.
+        self._configured = False
+
+    # --- writing --------------------------------------------------------------------------
+
+    def upsert(self, docs: Iterable[dict]) -> None:
+        docs = list(docs)
+        if not docs:
+            return
+        self._ensure()
+        self.wait(self._call(self.client.index(self.uid).add_documents, docs, "id"))
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        self._ensure()
+        self.wait(self._call(self.client.index(self.uid).delete_documents, ids))
+
+    def rebuild(self, batches: Iterable[list[dict]]) -> None:
+        fresh = f"{self.uid}_{int(time.time() * 1000)}"
+        self._create(fresh)
+        try:
+            index = self.client.index(fresh)
+            pending: list = []
+            for batch in batches:
+                pending.append(self._call(index.add_documents, batch, "id"))
+                if len(pending) >= MAX_PENDING_TASKS:
+                    self.wait(pending.pop(0))
+            for task in pending:
+                self.wait(task)
+            self._ensure()
+            self.wait(self._call(self.client.swap_indexes, [{"indexes": [self.uid, fresh]}]))
+        finally:
+            try:
+                self.wait(self._call(self.client.delete_index, fresh))
+            except (MeilisearchError, SearchUnavailable, MeiliTaskFailed):
+                pass
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _filter(self, query: SearchQuery, skip: str | None = None) -> str | None:
+        parts = []
+        if query.audience.listed_only:
+            if query.audience.own_person_id:
+                parts.append(f"(listed = true OR owner = {_quote(query.audience.own_person_id)})")
+            else:
+                parts.append("listed = true")
+        for facet, values in query.filters.items():
+            if facet == skip or not values:
+                continue
+            if facet not in FILTERABLE:
+                raise ValueError(facet)
+            parts.append("(" + " OR ".join(f"{facet} = {_quote(v)}" for v in values) + ")")
+        return " AND ".join(parts) or None
+
+    def request(self, query: SearchQuery) -> list[dict]:
+        """The multi-search queries for ``query``: the hits, then one per filtered facet
+        (counted without its own filter, so other values show what they would add)."""
+        text = " ".join(fold_words(query.text))
+        columns = [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in query.audience.text_levels]
+        plain = [f for f in query.facets if not query.filters.get(f)]
+        main = {
+            "indexUid": self.uid,
+            "q": text,
+            "page": query.page,
+            "hitsPerPage": query.per_page,
+            "attributesToSearchOn": columns,
+            "attributesToRetrieve": [
+                "id",
+                "type",
+                "entity_id",
+                *(f"show_{lvl}" for lvl in query.audience.text_levels),
+            ],
+            "matchingStrategy": "all",
+            "facets": plain,
+        }
+        flt = self._filter(query)
+        if flt:
+            main["filter"] = flt
+        if query.sort == "name" or (query.sort == "relevance" and not text):
+            main["sort"] = ["name_sort:asc"]
+        elif query.sort == "updated":
+            main["sort"] = ["updated_at:desc"]
+        queries = [main]
+        for facet in query.facets:
+            if not query.filters.get(facet):
+                continue
+            extra = {
+                "indexUid": self.uid,
+                "q": text,
+                "limit": 0,
+                "attributesToSearchOn": columns,
+                "matchingStrategy": "all",
+                "facets": [facet],
+            }
+            flt = self._filter(query, skip=facet)
+            if flt:
+                extra["filter"] = flt
+            queries.append(extra)
+        return queries
+
+    def search(self, query: SearchQuery) -> SearchResponse:
+        self._ensure()
+        queries = self.request(query)
+        try:
+            results = self.client.multi_search(queries)["results"]
+        except MeilisearchCommunicationError as exc:
+            raise SearchUnavailable(str(exc)) from exc
+        except MeilisearchApiError as exc:
+            if getattr(exc, "code", "") == "index_not_found":
+                raise SearchUnavailable(str(exc)) from exc
+            raise
+        main = results[0]
+        facets: dict[str, dict[str, int]] = {f: {} for f in query.facets}
+        for result in results:
+            for facet, counts in (result.get("facetDistribution") or {}).items():
+                facets[facet] = dict(counts)
+        groups = analyze(query.text, self._synonyms_loader())
+        hits = [
+            Hit(
+                doc_id=h["id"],
+                entity_type=h["type"],
+                entity_id=h["entity_id"],
+                highlights=highlights_for(
+                    {str(lvl): h.get(f"show_{lvl}") or {} for lvl in query.audience.text_levels},
+                    query.audience.text_levels,
+                    groups,
+                ),
+            )
+            for h in main.get("hits", [])
+        ]
+        return SearchResponse(hits=hits, total=main.get("totalHits", 0), facets=facets)
+
+    def suggestions(self, word: str) -> list[str]:
+        # Meilisearch exposes no vocabulary; the service falls back to the reference data.
+        return []
+
+
+__all__ = ["MeiliBackend", "MeiliTaskFailed", "SEARCHABLE", "settings"]

@@ -1,0 +1,305 @@
+"""Keeping the index in step with the database: outbox, worker, inline sync, rebuild.
+
+- Every change to a person or association writes a :class:`SearchOutbox` row in the same
+  transaction (services call :func:`search_index.outbox.enqueue`; a ``before_flush`` listener
+  adds the row for any changed Person/Association/active-appointment the service forgot).
+- With the embedded engine the rows are applied right after the commit (``after_commit``,
+  config ``SEARCH_SYNC_INLINE``), in a separate session; a failure is recorded on the row and
+  never undoes the user's change.
+- ``flask search worker`` applies due rows in batches, with exponential backoff on failure
+  (``attempts``, ``next_attempt_at``, ``last_error``): with Meilisearch down, edits still commit
+  and the worker catches up when it is back.
+- ``flask search reindex`` rebuilds the index from the database and swaps it in, then
+  re-applies the rows written while it ran.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from sqlalchemy.orm import Session
+
+from directory.core.models import new_id, utcnow
+from directory.extensions import db
+from search_index.outbox import SearchOutbox
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+MAX_BACKOFF_SECONDS = 600
+_INFO_KEYS = "search_outbox_keys"
+_INFO_IDS = "search_outbox_ids"
+
+
+# --- writing outbox rows in the user's transaction ---------------------------------------
+
+
+def enqueue_in(session, entity_type: str, entity_id: str) -> None:
+    """Add an outbox row to ``session`` unless one is already pending in it."""
+    keys = session.info.setdefault(_INFO_KEYS, set())
+    if (entity_type, entity_id) in keys:
+        return
+    keys.add((entity_type, entity_id))
+    session.add(SearchOutbox(entity_type=entity_type, entity_id=entity_id))
+
+
+def _changed(session, obj) -> bool:
+    return obj in session.new or obj in session.deleted or session.is_modified(obj)
+
+
+def _before_flush(session, _context, _instances) -> None:
+    from directory.associations.models import Association
+    from directory.people.models import Person
+
+    try:
+        from directory.representatives.models import Nomination
+    except ImportError:  # pragma: no cover - optional domain
+        Nomination = None  # noqa: N806
+
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        if isinstance(obj, Person | Association):
+            if not _changed(session, obj):
+                continue
+            if obj.id is None:
+                obj.id = new_id()
+            enqueue_in(session, "person" if isinstance(obj, Person) else "association", obj.id)
+        elif Nomination is not None and isinstance(obj, Nomination) and obj.person_id:
+            state = sa.inspect(obj).attrs.state.history
+            if obj in session.new or state.has_changes():
+                enqueue_in(session, "person", obj.person_id)
+
+
+def _after_flush(session, _context) -> None:
+    ids = session.info.setdefault(_INFO_IDS, [])
+    for obj in session.new:
+        if isinstance(obj, SearchOutbox) and obj.id is not None:
+            ids.append(obj.id)
+    session.info.pop(_INFO_KEYS, None)
+
+
+def _after_commit(session) -> None:
+    session.info.pop(_INFO_KEYS, None)
+    ids = session.info.pop(_INFO_IDS, None)
+    if not ids or not has_app_context():
+        return
+    app = current_app._get_current_object()
+    if not inline_enabled(app):
+        return
+    try:
+        apply_rows(app, ids=ids)
+    except Exception:  # noqa: BLE001 - the user's change is committed; the worker retries
+        log.exception("inline search sync failed; the worker will retry")
+
+
+def _after_rollback(session) -> None:
+    session.info.pop(_INFO_KEYS, None)
+    session.info.pop(_INFO_IDS, None)
+
+
+_LISTENING = False
+
+
+def listen() -> None:
+    """Register the session listeners once (they act only on Flask-SQLAlchemy's session)."""
+    global _LISTENING
+    if _LISTENING:
+        return
+    sa.event.listen(db.session, "before_flush", _before_flush)
+    sa.event.listen(db.session, "after_flush", _after_flush)
+    sa.event.listen(db.session, "after_commit", _after_commit)
+    sa.event.listen(db.session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+    _LISTENING = True
+
+
+def inline_enabled(app) -> bool:
+    """Inline sync applies to the embedded engine (Meilisearch is fed by the worker)."""
+    return bool(app.config.get("SEARCH_SYNC_INLINE")) and app.config["SEARCH_BACKEND"] == "sqlite"
+
+
+# --- applying outbox rows -------------------------------------------------------------------
+
+
+def _backoff(app, attempts: int) -> timedelta:
+    base = float(app.config.get("SEARCH_RETRY_BASE_SECONDS", 2.0))
+    return timedelta(seconds=min(base * (2 ** (attempts - 1)), MAX_BACKOFF_SECONDS))
+
+
+def _documents(session: Session, rows: list[SearchOutbox]) -> tuple[list[dict], list[str]]:
+    """The documents of the rows' entities (latest state), and the ids to delete."""
+    from search_index import documents
+
+    by_type: dict[str, list[str]] = OrderedDict()
+    for row in rows:
+        ids = by_type.setdefault(row.entity_type, [])
+        if row.entity_id not in ids:
+            ids.append(row.entity_id)
+    upserts, deletes = [], []
+    for entity_type, ids in by_type.items():
+        docs, gone = documents.build(session, entity_type, ids)
+        upserts.extend(docs)
+        deletes.extend(gone)
+    return upserts, deletes
+
+
+def _due(ids: list[int] | None, limit: int, dialect: str):
+    stmt = sa.select(SearchOutbox).where(SearchOutbox.done_at.is_(None))
+    if ids is not None:
+        stmt = stmt.where(SearchOutbox.id.in_(ids))
+    else:
+        now = utcnow()
+        stmt = stmt.where(
+            sa.or_(SearchOutbox.next_attempt_at.is_(None), SearchOutbox.next_attempt_at <= now)
+        )
+    stmt = stmt.order_by(SearchOutbox.id).limit(limit)
+    if dialect == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return stmt
+
+
+def apply_rows(app, ids: list[int] | None = None, limit: int = BATCH_SIZE) -> int:
+    """Apply pending rows (these ``ids``, or the next due batch); returns how many were done.
+
+    On failure every row of the batch gets ``attempts + 1``, ``last_error`` and a
+    ``next_attempt_at`` that doubles with each attempt, and the error is raised.
+    """
+    from search_index import get_backend
+
+    backend = get_backend(app)
+    engine = db.engine
+    if getattr(backend, "shares_engine", None) and backend.shares_engine(engine):
+        # The embedded index lives in the application database: one transaction for both.
+        row_ids: list[int] = []
+        try:
+            with engine.begin() as conn, Session(bind=conn) as session:
+                rows = list(session.scalars(_due(ids, limit, engine.dialect.name)))
+                row_ids = [r.id for r in rows]
+                if not rows:
+                    return 0
+                upserts, deletes = _documents(session, rows)
+                backend.apply(conn, upserts, deletes)
+                _mark_done(rows)
+                session.flush()
+                return len(rows)
+        except Exception as exc:
+            if row_ids:
+                with Session(bind=engine) as session:
+                    _record_failure(app, session, row_ids, exc)
+            raise
+    with Session(bind=engine, expire_on_commit=False) as session:
+        rows = list(session.scalars(_due(ids, limit, engine.dialect.name)))
+        if not rows:
+            return 0
+        try:
+            upserts, deletes = _documents(session, rows)
+            backend.upsert(upserts)
+            backend.delete(deletes)
+        except Exception as exc:
+            session.rollback()
+            _record_failure(app, session, [r.id for r in rows], exc)
+            raise
+        _mark_done(rows)
+        session.commit()
+        return len(rows)
+
+
+def _mark_done(rows: list[SearchOutbox]) -> None:
+    done = utcnow()
+    for row in rows:
+        row.done_at = done
+        row.last_error = None
+
+
+def _record_failure(app, session: Session, ids: list[int], exc: Exception) -> None:
+    rows = session.scalars(sa.select(SearchOutbox).where(SearchOutbox.id.in_(ids)))
+    for row in rows:
+        row.attempts = (row.attempts or 0) + 1
+        row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        row.next_attempt_at = utcnow() + _backoff(app, row.attempts)
+    session.commit()
+
+
+def drain(app, limit: int = BATCH_SIZE) -> tuple[int, int]:
+    """Apply every due row now; returns (applied, failed batches). Never raises."""
+    applied = failed = 0
+    while True:
+        try:
+            n = apply_rows(app, limit=limit)
+        except Exception:  # noqa: BLE001
+            log.exception("search outbox batch failed")
+            failed += 1
+            break
+        if not n:
+            break
+        applied += n
+    purge_done(app)
+    return applied, failed
+
+
+def purge_done(app, keep: timedelta = timedelta(days=7)) -> None:
+    """Forget rows applied more than ``keep`` ago."""
+    with Session(bind=db.engine) as session:
+        session.execute(
+            sa.delete(SearchOutbox).where(SearchOutbox.done_at < utcnow() - keep)
+        )
+        session.commit()
+
+
+def pending_count() -> int:
+    """Rows not applied yet."""
+    with Session(bind=db.engine) as session:
+        return session.scalar(
+            sa.select(sa.func.count()).select_from(SearchOutbox).where(SearchOutbox.done_at.is_(None))
+        )
+
+
+def run_worker(app, once: bool = False, interval: float = 1.0, echo=print) -> None:
+    """Apply rows as they come (``once``: drain and return)."""
+    from search_index import get_backend
+
+    try:
+        get_backend(app).configure()
+    except Exception as exc:  # noqa: BLE001 - the engine may come back later
+        echo(f"search engine not ready: {exc}")
+    while True:
+        applied, failed = drain(app)
+        if applied or failed:
+            echo(f"applied {applied} index changes; {failed} failed batches")
+        if once:
+            return
+        time.sleep(interval)
+
+
+def reindex(app, batch_size: int = 1000, echo=print) -> int:
+    """Rebuild the index from the database and swap it in; returns the number of documents."""
+    from search_index import documents, get_backend
+
+    backend = get_backend(app)
+    with Session(bind=db.engine) as session:
+        marker = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+    count = 0
+
+    def batches():
+        nonlocal count
+        with Session(bind=db.engine) as session:
+            for batch in documents.all_documents(session, batch_size=batch_size):
+                count += len(batch)
+                yield batch
+
+    backend.configure()
+    backend.rebuild(batches())
+    # Changes committed while the rebuild ran may have reached only the old index.
+    with Session(bind=db.engine) as session:
+        session.execute(
+            sa.update(SearchOutbox)
+            .where(SearchOutbox.id > marker)
+            .values(done_at=None, next_attempt_at=None)
+        )
+        session.commit()
+    drain(app)
+    echo(f"indexed {count} documents")
+    return count

@@ -1,0 +1,49 @@
+"""Account fixtures: users with real (fast) password hashes, mail link helpers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from directory.accounts.passwords import hash_password
+from tests.factories import MissionFactory, PersonFactory, UserFactory  # noqa: F401
+
+PASSWORD = "correct horse battery"
+
+
+def make_user(password: str = PASSWORD, **kwargs):
+    """A user whose password is ``password``."""
+    return UserFactory(password_hash=hash_password(password), **kwargs)
+
+
+@pytest.fixture
+def member(app):
+    return make_user(email="member@example.org")
+
+
+@pytest.fixture
+def admin_user(app):
+    return make_user(email="admin@example.org", admin=True)
+
+
+@pytest.fixture
+def embassy_officer(app):
+    mission = MissionFactory(code="FR-PAR", name="Đại sứ quán tại Pháp", countries=["FR", "MC"])
+    return make_user(email="officer@example.org", role="embassy", mission=mission)
+
+
+def mail_text(msg) -> str:
+    """The plain-text body of a parsed message."""
+    return msg.get_body(preferencelist=("plain",)).get_content()
+
+
+def link_in(msg, path: str) -> str:
+    """The path of the first link to ``/<path>/…`` in the message (host removed)."""
+    match = re.search(rf"https?://[^/\s]+(/{path}/[A-Za-z0-9_\-]+)", mail_text(msg))
+    assert match, f"no /{path}/ link in: {mail_text(msg)}"
+    return match.group(1)
+
+
+def sign_in(client, email: str, password: str = PASSWORD, **extra):
+    return client.post("/login", data={"email": email, "password": password, **extra})

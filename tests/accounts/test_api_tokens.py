@@ -1,0 +1,77 @@
+"""API tokens: shown once, stored hashed, revocable, listed with their last use."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from directory.accounts.models import ApiToken
+from directory.accounts.services import create_api_token, revoke_api_token
+from directory.accounts.tokens import authenticate, hash_token
+from directory.audit import AuditEvent
+from tests.accounts.conftest import make_user
+
+
+def test_token_authenticates_its_user_and_records_the_last_use(db, member):
+    token, raw = create_api_token(member, "script")
+    assert token.token_hash == hash_token(raw) and raw not in token.token_hash
+    assert token.last_used_at is None
+    assert authenticate(raw) == member
+    db.session.refresh(token)
+    assert token.last_used_at is not None
+
+
+def test_revoked_unknown_or_malformed_tokens_do_not_authenticate(db, member):
+    token, raw = create_api_token(member, "script")
+    revoke_api_token(token, by=member)
+    assert authenticate(raw) is None
+    assert authenticate("kb_not-a-token") is None
+    assert authenticate("") is None and authenticate(None) is None
+    assert authenticate("x" * 5000) is None
+
+
+def test_token_of_a_deactivated_user_stops_working(db):
+    user = make_user(email="leaving@example.org")
+    _token, raw = create_api_token(user, "script")
+    user.is_active_flag = False
+    db.session.commit()
+    assert authenticate(raw) is None
+
+
+def test_tokens_page_creates_shows_once_lists_and_revokes(client, db, login, member):
+    login(member)
+    response = client.post("/tokens", data={"name": "Báo cáo hằng tuần"})
+    assert response.status_code == 200
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.user_id == member.id))
+    body = response.get_data(as_text=True)
+    raw = body.split('id="new-token" type="text" readonly value="')[1].split('"')[0]
+    assert raw.startswith("kb_") and hash_token(raw) == token.token_hash
+
+    listing = client.get("/tokens").get_data(as_text=True)
+    assert raw not in listing
+    assert "Báo cáo hằng tuần" in listing and token.prefix in listing
+
+    assert client.post(f"/tokens/{token.id}/revoke").status_code == 302
+    db.session.refresh(token)
+    assert token.revoked_at is not None
+    actions = set(db.session.scalars(sa.select(AuditEvent.action)))
+    assert {"token.create", "token.revoke"} <= actions
+
+
+def test_a_user_cannot_revoke_someone_elses_token(client, db, login, member):
+    other = make_user(email="other@example.org")
+    token, _raw = create_api_token(other, "theirs")
+    login(member)
+    assert client.post(f"/tokens/{token.id}/revoke").status_code == 404
+    db.session.refresh(token)
+    assert token.revoked_at is None
+
+
+def test_tokens_page_needs_a_signed_in_user(client):
+    response = client.get("/tokens")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_token_without_a_name_is_refused(client, db, login, member):
+    login(member)
+    assert client.post("/tokens", data={"name": ""}).status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 0

@@ -1,0 +1,87 @@
+"""Settings: language, password, and two-factor sign-in for officials."""
+
+from __future__ import annotations
+
+import pyotp
+import sqlalchemy as sa
+
+from directory.accounts.passwords import verify_password
+from directory.audit import AuditEvent
+from tests.accounts.conftest import PASSWORD, make_user, sign_in
+
+
+def test_language_preference_persists_on_the_account(client, db, login, member):
+    login(member)
+    response = client.post("/settings", data={"lang-locale": "en"})
+    assert response.status_code == 302
+    db.session.refresh(member)
+    assert member.locale == "en"
+    assert '<html lang="en">' in client.get("/settings").get_data(as_text=True)
+
+
+def test_change_password_needs_the_current_one(client, db, login, member):
+    login(member)
+    new = "another long password"
+    bad = client.post(
+        "/settings/password",
+        data={"pw-current_password": "wrong one!", "pw-new_password": new, "pw-confirm": new},
+    )
+    assert bad.status_code == 422
+    db.session.refresh(member)
+    assert verify_password(member.password_hash, PASSWORD)
+    good = client.post(
+        "/settings/password",
+        data={"pw-current_password": PASSWORD, "pw-new_password": new, "pw-confirm": new},
+    )
+    assert good.status_code == 302
+    db.session.refresh(member)
+    assert verify_password(member.password_hash, new)
+
+
+def test_members_are_not_offered_two_factor(client, login, member):
+    login(member)
+    assert "/settings/2fa/start" not in client.get("/settings").get_data(as_text=True)
+    assert client.post("/settings/2fa/start").status_code == 403
+
+
+def test_official_enrols_in_two_factor_and_then_login_asks_for_the_code(
+    client, db, embassy_officer
+):
+    sign_in(client, embassy_officer.email)
+    client.post("/settings/2fa/start")
+    page = client.get("/settings").get_data(as_text=True)
+    assert "otpauth://totp/" in page
+    secret = page.split("<dt>", 1)[1].split("<code>", 1)[1].split("</code>", 1)[0]
+
+    wrong = client.post("/settings/2fa/confirm", data={"totp-code": "000000"})
+    assert wrong.status_code == 422
+    ok = client.post("/settings/2fa/confirm", data={"totp-code": pyotp.TOTP(secret).now()})
+    assert ok.status_code == 302
+    db.session.refresh(embassy_officer)
+    assert embassy_officer.totp_secret == secret
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.totp_enable"))
+
+    client.post("/logout")
+    step_one = sign_in(client, embassy_officer.email, next="/tokens")
+    assert step_one.headers["Location"].endswith("/login/code")
+    assert client.get("/settings").status_code == 302  # not signed in yet
+    assert client.post("/login/code", data={"code": "123456"}).status_code == 200
+    done = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 302 and done.headers["Location"] == "/tokens"
+    assert client.get("/settings").status_code == 200
+
+
+def test_code_step_without_a_password_step_goes_back_to_login(client):
+    response = client.post("/login/code", data={"code": "123456"})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_official_can_turn_two_factor_off_with_a_code(client, db, login):
+    secret = pyotp.random_base32()
+    officer = make_user(email="p@example.org", province_officer=True, totp_secret=secret)
+    login(officer)
+    assert client.post("/settings/2fa/disable", data={"totp-code": "111111"}).status_code == 422
+    response = client.post("/settings/2fa/disable", data={"totp-code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    db.session.refresh(officer)
+    assert officer.totp_secret is None

@@ -1,0 +1,1 @@
+from tests.people.roles import cast  # noqa: F401

@@ -1,0 +1,104 @@
+"""The 34 provincial units and the 63 legacy names a hometown may be written in."""
+
+import pytest
+import sqlalchemy as sa
+
+from directory.reference.provinces import (
+    all_provinces,
+    legacy_slug_names,
+    province_by_slug,
+    resolve_province,
+)
+from search_index.normalize import fold
+
+PROVINCES = all_provinces()
+LEGACY = [(name, p.slug) for p in PROVINCES for name in p.legacy_names]
+
+
+def test_there_are_34_units_with_63_legacy_names():
+    assert len(PROVINCES) == 34
+    assert len({p.slug for p in PROVINCES}) == 34
+    assert len(LEGACY) == 63
+    assert len({name for name, _ in LEGACY}) == 63
+
+
+def test_six_cities_and_28_provinces():
+    kinds = [p.kind for p in PROVINCES]
+    assert kinds.count("city") == 6
+    assert kinds.count("province") == 28
+
+
+@pytest.mark.parametrize(("name", "slug"), LEGACY)
+def test_every_legacy_name_resolves_with_or_without_diacritics(name, slug):
+    assert resolve_province(name) == slug
+    assert resolve_province(fold(name)) == slug
+    assert resolve_province(name.upper()) == slug
+
+
+@pytest.mark.parametrize(("name", "slug"), LEGACY)
+def test_administrative_prefixes_are_ignored(name, slug):
+    assert resolve_province(f"Tỉnh {name}") == slug
+    assert resolve_province(f"Thành phố {name}") == slug
+    assert resolve_province(f"tinh {fold(name)}") == slug
+
+
+@pytest.mark.parametrize("info", PROVINCES, ids=lambda p: p.slug)
+def test_every_slug_and_current_name_resolves(info):
+    assert resolve_province(info.slug) == info.slug
+    assert resolve_province(info.name_vi) == info.slug
+    assert resolve_province(info.name_en) == info.slug
+    assert resolve_province(fold(info.name_vi)) == info.slug
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Yên Bái", "lao-cai"),
+        ("yen bai", "lao-cai"),
+        ("Tỉnh Yên Bái", "lao-cai"),
+        ("Quảng Nam", "da-nang"),
+        ("QUANG NAM", "da-nang"),
+        ("Thừa Thiên Huế", "hue"),
+        ("Thừa Thiên - Huế", "hue"),
+        ("Bà Rịa - Vũng Tàu", "ho-chi-minh"),
+        ("Bà Rịa – Vũng Tàu", "ho-chi-minh"),
+        ("Ba Ria Vung Tau", "ho-chi-minh"),
+        ("TP.HCM", "ho-chi-minh"),
+        ("TP. Hồ Chí Minh", "ho-chi-minh"),
+        ("Sài Gòn", "ho-chi-minh"),
+        ("Ho Chi Minh City", "ho-chi-minh"),
+        ("Hanoi", "ha-noi"),
+        ("Hà Tây", "ha-noi"),
+        ("Hòa Bình", "phu-tho"),
+        ("Hoà Bình", "phu-tho"),
+        ("Thanh Hoá", "thanh-hoa"),
+        ("Đắk Nông", "lam-dong"),
+        ("Dak Lak", "dak-lak"),
+        ("Kon Tum", "quang-ngai"),
+        ("Kontum", "quang-ngai"),
+        ("VN-27", "da-nang"),
+    ],
+)
+def test_common_wordings_resolve(text, slug):
+    assert resolve_province(text) == slug
+
+
+@pytest.mark.parametrize("text", ["", "  ", None, "Paris", "Tỉnh", "Quảng"])
+def test_unknown_wordings_resolve_to_none(text):
+    assert resolve_province(text) is None
+
+
+def test_legacy_slug_names_lists_current_and_legacy_names():
+    names = legacy_slug_names("lao-cai")
+    assert "Lào Cai" in names and "Yên Bái" in names
+    assert legacy_slug_names("atlantis") == []
+    assert province_by_slug("da-nang").name_en == "Da Nang"
+
+
+def test_database_holds_the_provinces(app, db):
+    from directory.reference.models import Province
+
+    rows = db.session.scalars(sa.select(Province)).all()
+    assert len(rows) == 34
+    hue = db.session.get(Province, "hue")
+    assert hue.to_dict()["legacy_names"] == ["Thừa Thiên Huế"]
