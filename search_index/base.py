@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 # Facets every backend counts, in the order the UI shows them.
@@ -21,6 +22,7 @@ ONE_TYPO_MIN = 4
 TWO_TYPOS_MIN = 8
 
 
+@lru_cache(maxsize=10_000)
 def typo_budget(term: str) -> int:
     """How many typos a query word of this length may carry."""
     if any(ch.isdigit() for ch in term):

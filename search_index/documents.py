@@ -324,8 +324,7 @@ def build(session, entity_type: str, ids: list[str]) -> tuple[list[dict], list[s
         return docs, gone
     if entity_type == "association":
         found = {
-            a.id: a
-            for a in session.scalars(sa.select(Association).where(Association.id.in_(ids)))
+            a.id: a for a in session.scalars(sa.select(Association).where(Association.id.in_(ids)))
         }
         ctx = Context.load(session)
         docs = [association_document(found[i], ctx) for i in ids if i in found]

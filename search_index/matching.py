@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -109,38 +110,51 @@ def distance(a: str, b: str, limit: int = 2) -> int:
     return prev[lb] if prev[lb] <= limit else limit + 1
 
 
+@lru_cache(maxsize=100_000)
+def _fold_token(token: str) -> str:
+    return "".join(fold_words(token))
+
+
 def word_matches(token: str, word: str, prefix: bool) -> bool:
     """Does an indexed (folded) token satisfy a query word, with typos and prefix rules?"""
     if token == word or (prefix and token.startswith(word)):
         return True
-    budget = typo_budget(word)
-    if not budget or not token or token[0] != word[0]:
+    if not token or token[0] != word[0]:
         return False
-    if distance(token, word, budget) <= budget:
+    budget = typo_budget(word)
+    if not budget:
+        return False
+    if abs(len(token) - len(word)) <= budget and distance(token, word, budget) <= budget:
         return True
     # A prefix with a typo: "semiconducter" against "semiconductors".
-    return prefix and len(token) > len(word) and distance(token[: len(word)], word, budget) <= budget
+    return (
+        prefix and len(token) > len(word) and distance(token[: len(word)], word, budget) <= budget
+    )
 
 
 def _marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
-    tokens = [(m.start(), m.end(), "".join(fold_words(m.group()))) for m in _TOKEN.finditer(text)]
+    tokens = [(m.start(), m.end(), _fold_token(m.group())) for m in _TOKEN.finditer(text)]
     spans: list[tuple[int, int]] = []
     for group in groups:
         for alt in group.alternatives:
             n = len(alt)
+            if n == 1:
+                word = alt[0]
+                spans.extend(
+                    (start, end)
+                    for start, end, token in tokens
+                    if word_matches(token, word, group.prefix)
+                )
+                continue
+            first = alt[0]
             for i in range(len(tokens) - n + 1):
-                ok = True
-                for k in range(n):
-                    is_last = k == n - 1
-                    if n == 1:
-                        ok = word_matches(tokens[i][2], alt[0], group.prefix)
-                    else:
-                        ok = tokens[i + k][2] == alt[k] or (
-                            is_last and group.prefix and tokens[i + k][2].startswith(alt[k])
-                        )
-                    if not ok:
-                        break
-                if ok:
+                if tokens[i][2] != first:
+                    continue
+                if all(
+                    tokens[i + k][2] == alt[k]
+                    or (k == n - 1 and group.prefix and tokens[i + k][2].startswith(alt[k]))
+                    for k in range(n)
+                ):
                     spans.append((tokens[i][0], tokens[i + n - 1][1]))
     spans.sort()
     merged: list[tuple[int, int]] = []

@@ -13,6 +13,8 @@ Queries are folded before they are sent (the documents hold folded text), so acc
 
 from __future__ import annotations
 
+import contextlib
+import json
 import time
 from collections.abc import Callable, Iterable
 
@@ -39,6 +41,10 @@ from search_index.normalize import fold_words
 # Tasks of a large rebuild may queue behind each other: allow minutes, poll gently.
 TASK_TIMEOUT_MS = 600_000
 MAX_PENDING_TASKS = 4
+
+
+# (url, index uid) -> the settings this process last applied, to skip no-op updates.
+_APPLIED: dict[tuple[str, str], str] = {}
 
 
 class MeiliTaskFailed(RuntimeError):
@@ -99,9 +105,7 @@ class MeiliBackend:
         if uid is None:
             uid = task_info["taskUid"]
         try:
-            task = self.client.wait_for_task(
-                uid, timeout_in_ms=TASK_TIMEOUT_MS, interval_in_ms=20
-            )
+            task = self.client.wait_for_task(uid, timeout_in_ms=TASK_TIMEOUT_MS, interval_in_ms=20)
         except (MeilisearchCommunicationError, MeilisearchTimeoutError) as exc:
             raise SearchUnavailable(str(exc)) from exc
         if task.status != "succeeded":
@@ -123,12 +127,18 @@ class MeiliBackend:
         return settings(self._synonyms_loader(), self.max_total_hits)
 
     def _create(self, uid: str) -> None:
+        wanted = self._settings()
+        fingerprint = json.dumps(wanted, sort_keys=True)
+        key = (self.client.config.url, uid)
         try:
             self.wait(self._call(self.client.create_index, uid, {"primaryKey": "id"}))
         except MeiliTaskFailed as exc:
             if "index_already_exists" not in str(exc):
                 raise
-        self.wait(self._call(self.client.index(uid).update_settings, self._settings()))
+            if _APPLIED.get(key) == fingerprint:
+                return  # this process already gave the existing index these settings
+        self.wait(self._call(self.client.index(uid).update_settings, wanted))
+        _APPLIED[key] = fingerprint
 
     def configure(self) -> None:
         self._create(self.uid)
@@ -180,11 +190,12 @@ class MeiliBackend:
                 self.wait(task)
             self._ensure()
             self.wait(self._call(self.client.swap_indexes, [{"indexes": [self.uid, fresh]}]))
+            _APPLIED[(self.client.config.url, self.uid)] = _APPLIED.pop(
+                (self.client.config.url, fresh), ""
+            )
         finally:
-            try:
+            with contextlib.suppress(MeilisearchError, SearchUnavailable, MeiliTaskFailed):
                 self.wait(self._call(self.client.delete_index, fresh))
-            except (MeilisearchError, SearchUnavailable, MeiliTaskFailed):
-                pass
 
     # --- reading --------------------------------------------------------------------------
 

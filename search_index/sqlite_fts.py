@@ -44,6 +44,7 @@ OLD = "search_old_"
 FACET_COLUMNS = ("kind", "field", "country", "province", "language", "verified", "representative")
 WEIGHTS = {"name": 10.0, "tags": 5.0, "place": 3.0, "text": 1.0}
 MIN_VOCAB = 3
+TEMP = "search_matched"
 MAX_EXPANSIONS = 30
 
 
@@ -211,9 +212,10 @@ class SqliteBackend:
         conn.exec_driver_sql(
             f"INSERT INTO {p}fts (rowid, {', '.join(SEARCHABLE)}) VALUES ({marks})", fts_rows
         )
-        conn.exec_driver_sql(
-            f"INSERT OR IGNORE INTO {p}facets (facet, value, doc) VALUES (?,?,?)", facet_rows
-        )
+        if facet_rows:
+            conn.exec_driver_sql(
+                f"INSERT OR IGNORE INTO {p}facets (facet, value, doc) VALUES (?,?,?)", facet_rows
+            )
         self._add_vocabulary(conn, p, words)
 
     def _add_vocabulary(self, conn, p: str, words: dict[str, int]) -> None:
@@ -229,15 +231,18 @@ class SqliteBackend:
                 )
             )
         new = [t for t in terms if t not in known]
+        if not terms:
+            return
         conn.exec_driver_sql(
             f"INSERT INTO {p}vocab (term, n) VALUES (?, ?) "
             f"ON CONFLICT(term) DO UPDATE SET n = n + excluded.n",
             [(t, words[t]) for t in terms],
         )
         dels = [(d, t) for t in new if len(t) >= 4 for d in _deletes(t)]
-        conn.exec_driver_sql(
-            f"INSERT OR IGNORE INTO {p}vocab_del (del, term) VALUES (?, ?)", dels
-        )
+        if dels:
+            conn.exec_driver_sql(
+                f"INSERT OR IGNORE INTO {p}vocab_del (del, term) VALUES (?, ?)", dels
+            )
 
     def rebuild(self, batches: Iterable[list[dict]]) -> None:
         self._ensure()
@@ -293,9 +298,7 @@ class SqliteBackend:
         ]
         return [t for _d, t in sorted(close)[:MAX_EXPANSIONS]]
 
-    def _match_expression(
-        self, conn, groups: list[Group], columns: list[str], typos: bool
-    ) -> str:
+    def _match_expression(self, conn, groups: list[Group], columns: list[str], typos: bool) -> str:
         parts = []
         for group in groups:
             alts = []
@@ -338,15 +341,12 @@ class SqliteBackend:
     def _search(self, conn, query: SearchQuery) -> SearchResponse:
         groups = analyze(query.text, self._synonyms_loader())
         columns = [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in query.audience.text_levels]
-        base = f"{LIVE}docs d"
-        match_params: list = []
+        base, match_sql, match_params = f"{LIVE}docs d", "1", []
         if groups:
-            expr = self._match_expression(conn, groups, columns, typos=True)
-            base = f"{LIVE}fts JOIN {LIVE}docs d ON d.rowid = {LIVE}fts.rowid"
-            match_sql = f"{LIVE}fts MATCH ?"
-            match_params = [expr]
-        else:
-            match_sql = "1"
+            # The text is matched once, into a per-connection temporary table that the count,
+            # the page and the facet counts then join.
+            self._match_into_temp(conn, groups, columns)
+            base = f"temp.{TEMP} m JOIN {LIVE}docs d ON d.rowid = m.id"
 
         where, params = self._where(query)
         full_where = f"{match_sql} AND {where}"
@@ -355,12 +355,10 @@ class SqliteBackend:
         total = conn.exec_driver_sql(
             f"SELECT count(*) FROM {base} WHERE {full_where}", tuple(all_params)
         ).scalar()
-
-        order, order_params = self._order(conn, query, groups, columns)
         rows = conn.exec_driver_sql(
             f"SELECT d.doc_id, d.type, d.entity_id, d.show FROM {base} WHERE {full_where} "
-            f"ORDER BY {order} LIMIT ? OFFSET ?",
-            (*all_params, *order_params, query.per_page, query.offset),
+            f"ORDER BY {self._order(query, groups)} LIMIT ? OFFSET ?",
+            (*all_params, query.per_page, query.offset),
         ).fetchall()
 
         facets = self._facets(conn, query, base, match_sql, match_params)
@@ -375,23 +373,36 @@ class SqliteBackend:
         ]
         return SearchResponse(hits=hits, total=total, facets=facets)
 
-    def _order(self, conn, query: SearchQuery, groups, columns) -> tuple[str, list]:
-        if query.sort == "name" or (query.sort == "relevance" and not groups):
-            return "d.name_sort, d.doc_id", []
-        if query.sort == "updated":
-            return "d.updated_at DESC, d.doc_id", []
-        weights = []
-        for col in SEARCHABLE:
-            group, level = col.rsplit("_", 1)
-            weights.append(WEIGHTS[group] if col in columns else 0.0)
+    def _match_into_temp(self, conn, groups, columns) -> None:
+        weights = [WEIGHTS[col.rsplit("_", 1)[0]] if col in columns else 0.0 for col in SEARCHABLE]
         bm25 = f"bm25({LIVE}fts, {', '.join(str(w) for w in weights)})"
-        # Words typed exactly (or as a prefix) rank above typo corrections, as in Meilisearch.
+        expr = self._match_expression(conn, groups, columns, typos=True)
         exact = self._match_expression(conn, groups, columns, typos=False)
-        return (
-            f"(d.rowid NOT IN (SELECT rowid FROM {LIVE}fts WHERE {LIVE}fts MATCH ?)), "
-            f"{bm25}, d.name_sort",
-            [exact],
+        conn.exec_driver_sql(
+            f"CREATE TEMP TABLE IF NOT EXISTS {TEMP} (id INTEGER PRIMARY KEY, "
+            f"score REAL NOT NULL, exact INTEGER NOT NULL)"
         )
+        conn.exec_driver_sql(f"DELETE FROM temp.{TEMP}")
+        conn.exec_driver_sql(
+            f"INSERT INTO temp.{TEMP} (id, score, exact) SELECT rowid, {bm25}, ? "
+            f"FROM {LIVE}fts WHERE {LIVE}fts MATCH ?",
+            (1 if expr == exact else 0, expr),
+        )
+        if expr != exact:
+            # Words typed exactly (or as a prefix) rank above typo corrections, as in
+            # Meilisearch.
+            conn.exec_driver_sql(
+                f"UPDATE temp.{TEMP} SET exact = 1 WHERE id IN "
+                f"(SELECT rowid FROM {LIVE}fts WHERE {LIVE}fts MATCH ?)",
+                (exact,),
+            )
+
+    def _order(self, query: SearchQuery, groups) -> str:
+        if query.sort == "name" or (query.sort == "relevance" and not groups):
+            return "d.name_sort, d.doc_id"
+        if query.sort == "updated":
+            return "d.updated_at DESC, d.doc_id"
+        return "m.exact DESC, m.score, d.name_sort, d.doc_id"
 
     def _facets(self, conn, query, base, match_sql, match_params) -> dict[str, dict[str, int]]:
         """Counts per facet value; a facet with a filter is counted without its own filter,
@@ -428,9 +439,7 @@ class SqliteBackend:
                 f"UNION SELECT term FROM {LIVE}vocab WHERE term IN ({marks}))",
                 (*keys, *keys),
             ).fetchall()
-        scored = sorted(
-            (distance(t, word, 2), -n, t) for t, n in rows if distance(t, word, 2) <= 2
-        )
+        scored = sorted((distance(t, word, 2), -n, t) for t, n in rows if distance(t, word, 2) <= 2)
         return [t for _d, _n, t in scored[:5]]
 
 

@@ -225,6 +225,11 @@ def _record_failure(app, session: Session, ids: list[int], exc: Exception) -> No
 
 def drain(app, limit: int = BATCH_SIZE) -> tuple[int, int]:
     """Apply every due row now; returns (applied, failed batches). Never raises."""
+    with app.app_context():
+        return _drain(app, limit)
+
+
+def _drain(app, limit: int) -> tuple[int, int]:
     applied = failed = 0
     while True:
         try:
@@ -243,9 +248,7 @@ def drain(app, limit: int = BATCH_SIZE) -> tuple[int, int]:
 def purge_done(app, keep: timedelta = timedelta(days=7)) -> None:
     """Forget rows applied more than ``keep`` ago."""
     with Session(bind=db.engine) as session:
-        session.execute(
-            sa.delete(SearchOutbox).where(SearchOutbox.done_at < utcnow() - keep)
-        )
+        session.execute(sa.delete(SearchOutbox).where(SearchOutbox.done_at < utcnow() - keep))
         session.commit()
 
 
@@ -253,7 +256,9 @@ def pending_count() -> int:
     """Rows not applied yet."""
     with Session(bind=db.engine) as session:
         return session.scalar(
-            sa.select(sa.func.count()).select_from(SearchOutbox).where(SearchOutbox.done_at.is_(None))
+            sa.select(sa.func.count())
+            .select_from(SearchOutbox)
+            .where(SearchOutbox.done_at.is_(None))
         )
 
 
@@ -276,6 +281,11 @@ def run_worker(app, once: bool = False, interval: float = 1.0, echo=print) -> No
 
 def reindex(app, batch_size: int = 1000, echo=print) -> int:
     """Rebuild the index from the database and swap it in; returns the number of documents."""
+    with app.app_context():
+        return _reindex(app, batch_size, echo)
+
+
+def _reindex(app, batch_size: int, echo) -> int:
     from search_index import documents, get_backend
 
     backend = get_backend(app)
@@ -300,6 +310,6 @@ def reindex(app, batch_size: int = 1000, echo=print) -> int:
             .values(done_at=None, next_attempt_at=None)
         )
         session.commit()
-    drain(app)
+    _drain(app, BATCH_SIZE)
     echo(f"indexed {count} documents")
     return count

@@ -278,7 +278,8 @@ def claim(token: str):
 
 def _settings_page(language_form=None, password_form=None, totp_form=None, status=200):
     user = current_user
-    setup_secret = session.get("totp_setup") if user.is_official and not user.totp_secret else None
+    offered = policy.can(user, "account.two_factor")
+    setup_secret = session.get("totp_setup") if offered and not user.totp_secret else None
     return (
         render_template(
             "accounts/settings.html",
@@ -329,8 +330,7 @@ def change_password():
 @login_required
 def totp_start():
     """Begin two-factor enrolment: a new secret, kept in the session until confirmed."""
-    if not current_user.is_official:
-        abort(403)
+    policy.require(current_user, "account.two_factor")
     session["totp_setup"] = services.new_totp_secret()
     return redirect(url_for("accounts.settings", _anchor="two-factor"))
 
@@ -339,8 +339,7 @@ def totp_start():
 @login_required
 def totp_confirm():
     """Finish enrolment with a code from the authenticator app."""
-    if not current_user.is_official:
-        abort(403)
+    policy.require(current_user, "account.two_factor")
     form = TotpForm(prefix="totp")
     secret = session.get("totp_setup")
     if not secret:
@@ -406,10 +405,11 @@ def tokens():
 @login_required
 def revoke_token(token_id: str):
     """Revoke one of the user's own tokens."""
-    policy.require(current_user, "token.manage")
     token = db.session.get(ApiToken, token_id)
+    # Someone else's token is "not found", so that ids cannot be probed.
     if token is None or token.user_id != current_user.id:
         abort(404)
+    policy.require(current_user, "token.revoke", token)
     services.revoke_api_token(token, by=current_user)
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("accounts.tokens"))

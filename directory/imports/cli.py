@@ -35,7 +35,9 @@ def _report_rows(rows, limit: int = 200) -> int:
         for match in row.matches:
             if shown < limit:
                 target = (
-                    f"person {match['person_id']}" if "person_id" in match else f"row {match['row']}"
+                    f"person {match['person_id']}"
+                    if "person_id" in match
+                    else f"row {match['row']}"
                 )
                 click.echo(
                     f"row {row.row_number}: {match['kind']} of {target} "
@@ -61,6 +63,7 @@ def _report_rows(rows, limit: int = 200) -> int:
 )
 def import_command(file, mission_code, dry_run, sheet, duplicates):
     """Import people from a CSV or XLSX file; nothing is written when any row is rejected."""
+    from flask import g
     from flask_babel import force_locale
 
     from directory.imports.messages import file_error_message
@@ -75,6 +78,7 @@ def import_command(file, mission_code, dry_run, sheet, duplicates):
         raise click.ClickException(f"no such file: {file}")
     with open(file, "rb") as fh:
         data = fh.read()
+    g.import_job = True  # Flask-Babel ignores force_locale while ``g`` is empty
     with force_locale("en"):
         try:
             result = import_file_now(

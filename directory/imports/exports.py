@@ -41,7 +41,9 @@ PERSON_COLUMNS = (
     "bio",
     "birth_year",
 )
-_GROUP_OF = {name: "profile" for name in PROFILE_GROUP} | {name: "contact" for name in CONTACT_GROUP}
+_GROUP_OF = {name: "profile" for name in PROFILE_GROUP} | {
+    name: "contact" for name in CONTACT_GROUP
+}
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -227,48 +229,27 @@ def export_association(association, viewer, fmt: str, locale: str) -> Export:
     )
 
 
-def search_people(params, viewer, limit: int = 10_000) -> list[Person]:
-    """The people a search returns to ``viewer`` (every page, up to ``limit``)."""
+def search_people(args, viewer, limit: int = 10_000) -> list[Person]:
+    """The people a search (query-string ``args``) returns to ``viewer``: every page, in order.
+
+    Invalid parameters raise the search's ValidationError (a 422 with the field messages).
+    """
+    from dataclasses import replace
+
     from directory.search import services as search_services
 
-    run_search = search_services.run_search
+    params = search_services.parse_search_args(args)
     ids: list[str] = []
     page, per_page = 1, 100
-    while len(ids) < limit:
-        args = params.copy() if hasattr(params, "copy") else dict(params)
-        if hasattr(args, "setlist"):
-            args.setlist("page", [str(page)])
-            args.setlist("per_page", [str(per_page)])
-        else:
-            args.update(page=page, per_page=per_page)
-        result = run_search(args, viewer)
-        hits = _hits_of(result)
-        ids.extend(hit for hit in hits if hit)
-        total = _total_of(result)
-        if not hits or page * per_page >= total:
+    while len(ids) < limit and page <= search_services.MAX_PAGE:
+        result = search_services.run_search(replace(params, page=page, per_page=per_page), viewer)
+        ids.extend(h["id"] for h in result.hits if h.get("type", "person") == "person")
+        if not result.hits or page * per_page >= result.total:
             break
         page += 1
     ids = list(dict.fromkeys(ids))[:limit]
     people = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(ids)))}
     return [people[i] for i in ids if i in people]
-
-
-def _hits_of(result) -> list[str]:
-    hits = result.get("hits") if isinstance(result, dict) else getattr(result, "hits", [])
-    out = []
-    for hit in hits or []:
-        if isinstance(hit, str):
-            out.append(hit)
-        elif isinstance(hit, dict):
-            out.append(hit.get("id"))
-        else:
-            out.append(getattr(hit, "id", None))
-    return out
-
-
-def _total_of(result) -> int:
-    total = result.get("total") if isinstance(result, dict) else getattr(result, "total", 0)
-    return int(total or 0)
 
 
 def search_available() -> bool:

@@ -17,9 +17,7 @@ class UploadForm(FlaskForm):
         validators=[FileRequired(message=_l("Choose a file to upload."))],
         render_kw={"accept": ".csv,.txt,.tsv,.xlsx,text/csv"},
     )
-    sheet = StringField(
-        _l("Sheet name (XLSX, optional)"), validators=[Optional(), Length(max=100)]
-    )
+    sheet = StringField(_l("Sheet name (XLSX, optional)"), validators=[Optional(), Length(max=100)])
     mission = SelectField(_l("Mission"), choices=[], validate_choice=True)
 
 

@@ -92,6 +92,11 @@ def issue_message(issue: dict) -> str:
             "Values in columns without a header are not imported: %(values)s",
             values=params.get("values", ""),
         )
+    messages = issue.get("messages") or {}
+    if messages:
+        from directory.imports.services import current_language
+
+        return messages.get(current_language()) or issue.get("message") or ""
     return issue.get("message") or code or ""
 
 

@@ -108,9 +108,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
 def _looks_garbled(text: str) -> bool:
     """C0/C1 control characters (other than line breaks and tabs) betray a wrong encoding."""
     sample = text[:200_000]
-    return any(
-        (ord(ch) < 32 and ch not in "\t\r\n") or 0x80 <= ord(ch) < 0xA0 for ch in sample
-    )
+    return any((ord(ch) < 32 and ch not in "\t\r\n") or 0x80 <= ord(ch) < 0xA0 for ch in sample)
 
 
 def detect_delimiter(text: str) -> str:
@@ -194,9 +192,7 @@ def _read_xlsx(data: bytes, sheet_name: str | None):
                 "ArrayFormula",
                 "DataTableFormula",
             ):
-                raise ImportFileError(
-                    "formula", cell=f"{get_column_letter(index)}{row_number}"
-                )
+                raise ImportFileError("formula", cell=f"{get_column_letter(index)}{row_number}")
             out.append(_cell_text(cell.value))
         return out
 
@@ -227,7 +223,9 @@ def _trim(cells: list[str]) -> list[str]:
 
 def _check_cells(row_number: int, cells: list[str]) -> None:
     if len(cells) > MAX_COLUMNS:
-        raise ImportFileError("too_many_columns", row=row_number, count=len(cells), limit=MAX_COLUMNS)
+        raise ImportFileError(
+            "too_many_columns", row=row_number, count=len(cells), limit=MAX_COLUMNS
+        )
     for index, cell in enumerate(cells):
         if len(cell) > MAX_CELL_CHARS:
             from openpyxl.utils import get_column_letter
@@ -263,9 +261,11 @@ def _build_sheet(file_format: str, header: list[str], rows, details: dict) -> Sh
             if column is not None and index < len(cells):
                 text = cells[index].strip()
                 if text:
-                    values[column] = unicodedata.normalize("NFC", text)
+                    values[column] = text if text.isascii() else unicodedata.normalize("NFC", text)
         # Values with no header at all would be lost: they are reported on the row.
-        extra = [c.strip() for i, c in enumerate(cells) if c.strip() and (i >= width or not header[i])]
+        extra = [
+            c.strip() for i, c in enumerate(cells) if c.strip() and (i >= width or not header[i])
+        ]
         out.append((row_number, values, extra))
     if not out:
         raise ImportFileError("headers_only")

@@ -13,6 +13,7 @@ The pipeline, shared by the web UI and ``flask people import``:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app, g
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 
 from directory import audit, policy
 from directory.core.errors import ValidationError
@@ -99,7 +100,7 @@ def _issue(column: str, level: str, code: str, message: str = "", **params) -> d
 
 
 # Columns normalised per row; every other column is normalised once per distinct value.
-ROW_COLUMNS = ("full_name", "email", "phone", "country")
+ROW_COLUMNS = ("full_name", "email", "phone")
 _MEMO_MAX_CHARS = 300
 _MEMO_MAX_SIZE = 200_000
 
@@ -112,8 +113,9 @@ class RowNormaliser:
     normalised for each row. The result is the same as one call with the whole row.
     """
 
-    def __init__(self, index: dict[str, str]):
+    def __init__(self, index: dict[str, str], language: str = "vi"):
         self.index = index
+        self.language = language  # of the messages it remembers
         self.memo: dict[tuple[str, str], tuple[dict, dict]] = {}
 
     def _column(self, key: str, value) -> tuple[dict, dict]:
@@ -121,7 +123,10 @@ class RowNormaliser:
         hit = self.memo.get(memo_key)
         if hit is None:
             try:
-                hit = (normalize_person_input({key: value}, partial=True, field_index=self.index), {})
+                hit = (
+                    normalize_person_input({key: value}, partial=True, field_index=self.index),
+                    {},
+                )
             except ValidationError as exc:
                 hit = ({}, dict(exc.fields))
             if len(str(value)) <= _MEMO_MAX_CHARS and len(self.memo) < _MEMO_MAX_SIZE:
@@ -138,36 +143,60 @@ class RowNormaliser:
                 values.update(good)
                 errors.update(bad)
         own = {k: data[k] for k in ROW_COLUMNS if k in data}
+        # National phone numbers are read in the row's country, as in a single call.
+        hint = values.get("country")
         try:
-            values.update(normalize_person_input(own, field_index=self.index))
+            values.update(normalize_person_input(own, field_index=self.index, country_hint=hint))
         except ValidationError as exc:
             errors.update(exc.fields)
             rest = {k: v for k, v in own.items() if k not in exc.fields}
-            try:
-                values.update(normalize_person_input(rest, partial=True, field_index=self.index))
-            except ValidationError:
-                pass
+            with contextlib.suppress(ValidationError):
+                values.update(
+                    normalize_person_input(
+                        rest, partial=True, field_index=self.index, country_hint=hint
+                    )
+                )
         return values, errors
 
 
-def normalise_row(raw: dict, countries: list[str], normaliser: RowNormaliser) -> tuple[dict, list]:
-    """(normalised values, issues) for one row; ``countries`` are the mission's countries."""
+def current_language() -> str:
+    locale = get_locale()
+    return "en" if locale is not None and str(locale).startswith("en") else "vi"
+
+
+def normalise_row(
+    raw: dict,
+    countries: list[str],
+    normaliser: RowNormaliser,
+    other: Callable[[], RowNormaliser] | None = None,
+) -> tuple[dict, list]:
+    """(normalised values, issues) for one row; ``countries`` are the mission's countries.
+
+    The people service's messages are kept in both languages (``other`` gives the normaliser
+    of the other language), so that the preview speaks the reader's language.
+    """
     data = dict(raw)
     issues: list = []
     if not data.get("country") and len(countries) == 1:
         data["country"] = countries[0]
         issues.append(_issue("country", "warning", "country_assumed", country=countries[0]))
     values, errors = normaliser(data)
+    translated: dict[str, str] = {}
+    if errors and other is not None:
+        second = other()
+        with force_locale(second.language):
+            translated = second(data)[1]
     for name, message in errors.items():
-        issues.append(_issue(FIELD_TO_COLUMN.get(name, name), "error", "invalid", message))
+        issue = _issue(FIELD_TO_COLUMN.get(name, name), "error", "invalid", message)
+        if name in translated:
+            issue["messages"] = {normaliser.language: message, second.language: translated[name]}
+        issues.append(issue)
     country = values.get("country")
     if not country:
         if "country" not in errors:
             issues.append(_issue("country", "error", "country_required"))
     elif country not in countries:
-        issues.append(
-            _issue("country", "error", "outside_mission", countries=", ".join(countries))
-        )
+        issues.append(_issue("country", "error", "outside_mission", countries=", ".join(countries)))
     return values, issues
 
 
@@ -187,9 +216,18 @@ def _existing_candidates(emails: set, phones: set, keys: set) -> list[tuple]:
         Person.city,
     )
     found: dict[str, tuple] = {}
+    postgres = db.session.connection().dialect.name == "postgresql"
     for column, wanted in ((Person.email, emails), (Person.phone, phones), (Person.name_key, keys)):
-        for chunk in _chunks(sorted(wanted)):
-            query = sa.select(*columns).where(column.in_(chunk), Person.anonymised_at.is_(None))
+        if postgres:
+            # One query with an array parameter instead of thousands of bound values.
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            values = sa.bindparam("wanted", sorted(wanted), type_=ARRAY(sa.String))
+            chunks = [sa.select(*columns).where(column == sa.any_(values))] if wanted else []
+        else:
+            chunks = [sa.select(*columns).where(column.in_(c)) for c in _chunks(sorted(wanted))]
+        for query in chunks:
+            query = query.where(Person.anonymised_at.is_(None))
             for row in db.session.execute(query):
                 found[row[0]] = tuple(row)
     return list(found.values())
@@ -220,7 +258,7 @@ def find_duplicates(rows: list[AnalysedRow]) -> None:
         v = row.values
         found: dict[tuple, dict] = {}
 
-        def add(ref, kind, reason):
+        def add(ref, kind, reason, found=found):
             target = (ref[0], ref[1])
             if target in found and found[target]["kind"] == "duplicate":
                 return
@@ -260,17 +298,26 @@ def analyse_rows(
     sheet: Sheet, mission: Mission, progress: Callable[[int], None] | None = None
 ) -> list[AnalysedRow]:
     """Normalise every row of ``sheet`` and find its duplicates; writes nothing."""
-    normaliser = RowNormaliser(load_field_index())
+    index = load_field_index()
+    language = current_language()
+    normaliser = RowNormaliser(index, language)
+    others: list[RowNormaliser] = []
+
+    def other() -> RowNormaliser:
+        if not others:
+            others.append(RowNormaliser(index, "en" if language == "vi" else "vi"))
+        return others[0]
+
     countries = mission.countries
     rows: list[AnalysedRow] = []
     for position, (number, raw, extra) in enumerate(sheet.rows, start=1):
-        values, issues = normalise_row(raw, countries, normaliser)
+        values, issues = normalise_row(raw, countries, normaliser, other)
         if extra:
-            issues.append(
-                _issue("", "warning", "extra_cells", values="; ".join(extra)[:300])
-            )
+            issues.append(_issue("", "warning", "extra_cells", values="; ".join(extra)[:300]))
         rows.append(
-            AnalysedRow(row_number=number, raw=raw, values=values, issues=issues, person_id=new_id())
+            AnalysedRow(
+                row_number=number, raw=raw, values=values, issues=issues, person_id=new_id()
+            )
         )
         if progress and position % CHUNK == 0:
             progress(position)
@@ -298,15 +345,18 @@ def bulk_insert(model, rows: list[dict]) -> None:
     json_columns = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
     driver = connection.connection.driver_connection
     quoted = ", ".join(f'"{name}"' for name in names)
-    with driver.cursor() as cursor:
-        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(
-                    [
-                        json.dumps(row[n], ensure_ascii=False) if n in json_columns else row[n]
-                        for n in names
-                    ]
-                )
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy,
+    ):
+        for row in rows:
+            copy.write_row([_json(row[n]) if n in json_columns else row[n] for n in names])
+
+
+def _json(value) -> str:
+    if not value:
+        return "[]" if isinstance(value, list) else ("{}" if isinstance(value, dict) else "null")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- the batch lifecycle (web UI) -----------------------------------------------------------
@@ -410,7 +460,8 @@ def _row_dict(batch_id: str, row: AnalysedRow) -> dict:
         "id": new_id(),
         "batch_id": batch_id,
         "row_number": row.row_number,
-        "raw": row.raw,
+        # The cells as written are kept for the rows whose problems the preview explains.
+        "raw": row.raw if row.issues else {},
         "values": row.values,
         "issues": row.issues,
         "has_errors": row.has_errors,
@@ -674,14 +725,17 @@ def commit_rows(
         bulk_insert(SearchOutbox, outbox)
         people.clear(), consents.clear(), outbox.clear()
 
-    done = 0
-    for row in rows:
-        done += 1
+    for done, row in enumerate(rows, start=1):
         if row["decision"] == "create":
             person = _person_row(row["values"], row["person_id"], base)
             people.append(person)
             outbox.append(
-                {"entity_type": "person", "entity_id": person["id"], "created_at": now, "attempts": 0}
+                {
+                    "entity_type": "person",
+                    "entity_id": person["id"],
+                    "created_at": now,
+                    "attempts": 0,
+                }
             )
             if "consent_listed" in row["values"]:
                 consents.append(
@@ -797,6 +851,7 @@ def commit_batch(batch_id: str, by_id: str) -> ImportBatch:
             },
         )
         db.session.commit()
+        apply_search_outbox()
     except MergeTargetGone as exc:
         db.session.rollback()
         _back_to_ready(batch_id, "merge_target_gone", {"row": exc.row_number})
@@ -814,6 +869,19 @@ def _back_to_ready(batch_id: str, code: str, params: dict) -> None:
     batch.status = "ready"
     batch.error_code, batch.error_params = code, params
     db.session.commit()
+
+
+def apply_search_outbox() -> None:
+    """Make the new people searchable at once with the embedded engine.
+
+    Bulk inserts bypass the session's after-commit hook, so the pending outbox rows are applied
+    here; with Meilisearch the ``search worker`` applies them. A failure never undoes the import.
+    """
+    from search_index import sync
+
+    app = current_app._get_current_object()
+    if sync.inline_enabled(app):
+        sync.drain(app, limit=1000)
 
 
 # --- running outside the request ------------------------------------------------------------
@@ -915,7 +983,9 @@ def send_invitations(batch: ImportBatch, by, *, limit: int | None = None) -> dic
         )
         report = {"sent": sent, "failures": failures[-500:], "last": outcome}
         db.session.execute(
-            sa.update(ImportBatch).where(ImportBatch.id == batch_id).values(invitation_report=report)
+            sa.update(ImportBatch)
+            .where(ImportBatch.id == batch_id)
+            .values(invitation_report=report)
         )
         db.session.commit()
     report = {
@@ -1026,6 +1096,7 @@ def import_file_now(
     except Exception:
         db.session.rollback()
         raise
+    apply_search_outbox()
     result.committed = True
     result.batch_id = batch.id
     return result

@@ -248,8 +248,10 @@ def merge(batch_id: str, row_id: str):
         }
         services.set_merge_choices(row, person, choices, user)
         db.session.commit()
-        flash(_("Row %(row)s will be merged into the existing profile.", row=row.row_number),
-              "success")
+        flash(
+            _("Row %(row)s will be merged into the existing profile.", row=row.row_number),
+            "success",
+        )
         return redirect(url_for(".preview", batch_id=batch.id, show="duplicates"))
     groups = policy.visible_groups(user, person)
     return render_template(
@@ -261,7 +263,13 @@ def merge(batch_id: str, row_id: str):
         groups=groups,
         contact_fields=("email", "phone", "website"),
         profile_fields=(
-            "other_names", "skills", "title", "organization", "city", "bio", "birth_year",
+            "other_names",
+            "skills",
+            "title",
+            "organization",
+            "city",
+            "bio",
+            "birth_year",
         ),
     )
 
@@ -281,8 +289,10 @@ def commit(batch_id: str):
         return redirect(url_for(".status", batch_id=batch.id))
     if counts["errors"] and not form.skip_errors.data:
         flash(
-            _("Confirm that the rows with errors will be left out, or fix the file and upload it "
-              "again."),
+            _(
+                "Confirm that the rows with errors will be left out, or fix the file and upload it "
+                "again."
+            ),
             "error",
         )
         return redirect(url_for(".preview", batch_id=batch.id))
@@ -330,8 +340,11 @@ def invitations(batch_id: str):
     if request.method == "POST":
         report = services.send_invitations(batch, user)
         flash(
-            _("%(sent)s invitation(s) sent in total; %(failed)s could not be sent.",
-              sent=report["sent"], failed=len(report["failures"])),
+            _(
+                "%(sent)s invitation(s) sent in total; %(failed)s could not be sent.",
+                sent=report["sent"],
+                failed=len(report["failures"]),
+            ),
             "success",
         )
         return redirect(url_for(".invitations", batch_id=batch.id))
@@ -418,9 +431,7 @@ def export_association(association_id: str, fmt: str):
     if association is None:
         abort(404)
     policy.require(user, "import.export_association", association)
-    return _send(
-        exports.export_association(association, user, _format(fmt), g.get("locale", "vi"))
-    )
+    return _send(exports.export_association(association, user, _format(fmt), g.get("locale", "vi")))
 
 
 @bp.get("/exports/search.<fmt>")

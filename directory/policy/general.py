@@ -35,3 +35,15 @@ def _audit_read(user, _obj) -> bool:
 @rule("token.manage")
 def _token_manage(user, _obj) -> bool:
     return user is not None
+
+
+@rule("account.two_factor")
+def _account_two_factor(user, _obj) -> bool:
+    """Two-factor sign-in is offered to officials (members sign in with a password only)."""
+    return is_official(user)
+
+
+@rule("token.revoke")
+def _token_revoke(user, token) -> bool:
+    """A user revokes their own tokens; an admin may revoke anyone's."""
+    return token is not None and user is not None and (token.user_id == user.id or is_admin(user))

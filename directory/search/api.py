@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
-from flask import request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from directory.api.core import api_blueprint, api_user, operation, ref
@@ -45,7 +44,7 @@ register_schema(
             },
             "suggestion": {
                 "type": "string",
-                "description": "A corrected query (\"did you mean\"), only when nothing matched.",
+                "description": 'A corrected query ("did you mean"), only when nothing matched.',
             },
         },
     },

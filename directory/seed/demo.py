@@ -703,8 +703,9 @@ def seed_demo(people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED) -> SeedSum
         enqueue("person", person.id)
     for association in associations:
         enqueue("association", association.id)
+    # The embedded engine applies these rows right after the commit; with Meilisearch,
+    # ``flask search worker`` does (or ``flask search reindex`` rebuilds everything).
     db.session.commit()
-    _refresh_search_index()
     return SeedSummary(
         people=len(everyone),
         countries=len({p.country for p in everyone}),
@@ -714,12 +715,3 @@ def seed_demo(people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED) -> SeedSum
         accounts_created=[a.email for a in DEMO_ACCOUNTS if a not in skipped],
         accounts_skipped=[a.email for a in skipped],
     )
-
-
-def _refresh_search_index() -> None:
-    """Rebuild the search index now when the search package offers it (else the worker will)."""
-    import search_index
-
-    reindex_all = getattr(search_index, "reindex_all", None)
-    if callable(reindex_all):
-        reindex_all(current_app._get_current_object())

@@ -10,13 +10,37 @@ import pytest
 from tests.factories import MissionFactory, UserFactory
 
 HEADER_EN = ["full_name", "country", "city", "hometown", "email", "phone", "fields", "birth_year"]
-HEADER_VI = ["Họ và tên", "Quốc gia", "Thành phố", "Quê quán", "Email", "Điện thoại", "Lĩnh vực",
-             "Năm sinh"]
+HEADER_VI = [
+    "Họ và tên",
+    "Quốc gia",
+    "Thành phố",
+    "Quê quán",
+    "Email",
+    "Điện thoại",
+    "Lĩnh vực",
+    "Năm sinh",
+]
 ROWS = [
-    ["Nguyễn Văn An", "Pháp", "Paris", "Đà Nẵng", "an@example.fr", "06 12 34 56 78",
-     "Bán dẫn", "1980"],
-    ["Trần Thị Bích", "FR", "Lyon", "Yên Bái", "bich@example.fr", "+33 6 98 76 54 32",
-     "semiconductors", "1975"],
+    [
+        "Nguyễn Văn An",
+        "Pháp",
+        "Paris",
+        "Đà Nẵng",
+        "an@example.fr",
+        "06 12 34 56 78",
+        "Bán dẫn",
+        "1980",
+    ],
+    [
+        "Trần Thị Bích",
+        "FR",
+        "Lyon",
+        "Yên Bái",
+        "bich@example.fr",
+        "+33 6 98 76 54 32",
+        "semiconductors",
+        "1975",
+    ],
 ]
 
 
@@ -50,7 +74,9 @@ def to_cp1258(text: str) -> bytes:
 
 @pytest.fixture
 def mission(db):
-    return MissionFactory(code="PARIS", name="Đại sứ quán Việt Nam tại Pháp", countries=["FR", "MC"])
+    return MissionFactory(
+        code="PARIS", name="Đại sứ quán Việt Nam tại Pháp", countries=["FR", "MC"]
+    )
 
 
 @pytest.fixture
@@ -88,7 +114,9 @@ def xlsx_bytes(header=None, rows=None, *, sheets=None, title="Sheet1"):
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for name, (h, r) in (sheets or {title: (header or HEADER_EN, ROWS if rows is None else rows)}).items():
+    for name, (h, r) in (
+        sheets or {title: (header or HEADER_EN, ROWS if rows is None else rows)}
+    ).items():
         sheet = workbook.create_sheet(name)
         sheet.append(h)
         for row in r:

@@ -19,7 +19,9 @@ def staged(db, officer, mission, data: bytes, name: str = "people.csv") -> Impor
 def rows_of(db, batch) -> list[ImportRow]:
     return list(
         db.session.scalars(
-            sa.select(ImportRow).where(ImportRow.batch_id == batch.id).order_by(ImportRow.row_number)
+            sa.select(ImportRow)
+            .where(ImportRow.batch_id == batch.id)
+            .order_by(ImportRow.row_number)
         )
     )
 

@@ -73,13 +73,14 @@ def test_registration_needs_a_country(db, cast):
 
 def test_invalid_registration_writes_nothing(db, cast):
     before = db.session.scalar(sa.select(sa.func.count()).select_from(Person))
+    queued = len(outbox_ids(db))
     with pytest.raises(ValidationError) as info:
         services.register_person({**NEW_PERSON, "email": "x@", "phone": "1"}, cast.embassy_fr)
     assert set(info.value.fields) == {"email", "phone"}
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Person)) == before
     assert events(db, "person.register") == []
-    assert outbox_ids(db) == []
+    assert len(outbox_ids(db)) == queued
 
 
 def test_ids_are_random_not_sequential(db, cast):

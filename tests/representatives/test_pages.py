@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from directory.representatives import workflow
@@ -11,6 +12,19 @@ from directory.representatives.models import Nomination
 from tests.factories import PersonFactory
 
 EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def login(login, client):
+    """Sign in as ``user`` and read the pages in English (the assertions are in English)."""
+
+    def sign_in(user):
+        login(user)
+        with client.session_transaction() as session:
+            session["lang"] = "en"
+        return client
+
+    return sign_in
 
 
 def _html(response) -> str:

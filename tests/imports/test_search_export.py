@@ -1,0 +1,41 @@
+"""Imported people are searchable at once, and a search can be exported."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import sqlalchemy as sa
+
+from directory.audit import AuditEvent
+from directory.imports import services
+from tests.factories import PersonFactory
+from tests.imports.conftest import csv_bytes
+
+
+def test_imported_people_are_searchable_at_once_and_exported(client, login, db, officer, mission):
+    batch = services.start_batch(csv_bytes(), "p.csv", mission, officer)
+    services.read_batch(batch.id)
+    services.claim_commit(batch, officer)
+    services.commit_batch(batch.id, officer.id)
+    PersonFactory(full_name="Phạm Thu Hà", fields=["tourism"])
+    login(officer)
+    client.post("/lang/en")
+    response = client.get("/imports/exports/search.csv?q=nguyen+van+an")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data()[3:].decode("utf-8"))))
+    assert [r[0] for r in rows[1:]] == ["Nguyễn Văn An"]
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "export"))
+    assert event.details == {"kind": "search", "format": "csv", "count": 1}
+
+
+def test_search_export_is_for_officials(client, login, db):
+    from tests.factories import UserFactory
+
+    login(UserFactory(role="member"))
+    assert client.get("/imports/exports/search.csv?q=x").status_code == 403
+
+
+def test_search_export_with_bad_parameters_is_a_clear_422(client, login, officer):
+    login(officer)
+    assert client.get("/imports/exports/search.csv?country=Atlantis").status_code == 422
