@@ -277,7 +277,6 @@ def measure_queries(app, rounds: int, raw=None, engine=None) -> dict[str, list[f
 def bench_meilisearch(args, workdir: Path, db_url: str) -> dict:
     import meilisearch
 
-    from search_index import get_backend
     from search_index.documents import all_documents
     from search_index.meilisearch import MeiliBackend, settings
     from search_index.sync import reindex
@@ -309,14 +308,13 @@ def bench_meilisearch(args, workdir: Path, db_url: str) -> dict:
                     for doc in batch:
                         fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
                         fh.write("\n")
-            synonyms = get_backend(app)._synonyms_loader()
 
         # Raw ingestion: NDJSON straight to Meilisearch, same settings, same batch size.
         client = meilisearch.Client(url, key, timeout=600)
         raw = MeiliBackend(url, key, prefix="raw")
         start = time.perf_counter()
         raw.wait(client.create_index("raw_people", {"primaryKey": "id"}))
-        raw.wait(client.index("raw_people").update_settings(settings(synonyms, 1_000_000)))
+        raw.wait(client.index("raw_people").update_settings(settings(1_000_000)))
         pending = []
         count = 0
         with ndjson.open("rb") as fh:

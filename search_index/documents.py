@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from directory.policy import LEVEL_ORDER
 from search_index.matching import folded_text
-from search_index.normalize import fold
+from search_index.normalize import fold, fold_words
 
 TEXT_GROUPS = ("name", "tags", "place", "text")
 LEVELS = (0, 1, 2)
@@ -84,6 +84,9 @@ class Context:
 
     fields: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)
     representatives: set[str] = field(default_factory=set)
+    # First folded word -> [(phrase words, field code)], to recognise taxonomy phrases in text.
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    field_text: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session, person_ids: Iterable[str] = ()) -> Context:
@@ -91,9 +94,28 @@ class Context:
 
         fields = {
             f.code: (f.label_vi, f.label_en, list(f.synonyms or []))
-            for f in session.scalars(sa.select(Field))
+            for f in session.scalars(sa.select(Field).where(Field.active.is_(True)))
         }
-        return cls(fields=fields, representatives=active_representatives(session, person_ids))
+        ctx = cls(fields=fields, representatives=active_representatives(session, person_ids))
+        for code, (label_vi, label_en, synonyms) in fields.items():
+            names = [code.replace("-", " "), label_vi, label_en, *synonyms]
+            ctx.field_text[code] = folded_text(names)
+            for name in names:
+                words = tuple(fold_words(name))
+                # Two-letter abbreviations ("AI", "IC") are ordinary Vietnamese words too.
+                if words and (len(words) > 1 or len(words[0]) >= 3):
+                    ctx.phrases.setdefault(words[0], []).append((words, code))
+        return ctx
+
+    def implied_fields(self, folded: str) -> set[str]:
+        """Codes of the taxonomy phrases that occur in ``folded`` text ("bán dẫn" in a bio)."""
+        words = folded.split()
+        found: set[str] = set()
+        for i, word in enumerate(words):
+            for phrase, code in self.phrases.get(word, ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
+                    found.add(code)
+        return found
 
 
 def active_representatives(session, person_ids: Iterable[str]) -> set[str]:
@@ -128,8 +150,19 @@ class _Builder:
             if value:
                 self.show[level][key] = value
 
-    def fields(self) -> dict:
+    def fields(self, ctx: Context | None = None, tagged: Iterable[str] = ()) -> dict:
         out = {name: folded_text(parts) for name, parts in self.text.items()}
+        if ctx is not None:
+            # Free text that names a field ("linh kiện bán dẫn") brings the field's words in
+            # both languages, at the same level, so "semiconductor" finds it: the engines
+            # need no query-time synonyms.
+            done = set(tagged)
+            for lvl in LEVELS:
+                implied = ctx.implied_fields(f"{out[f'text_{lvl}']} {out[f'tags_{lvl}']}") - done
+                if implied:
+                    extra = " ".join(ctx.field_text[c] for c in sorted(implied))
+                    out[f"tags_{lvl}"] = f"{out[f'tags_{lvl}']} {extra}".strip()
+                    done |= implied
         for lvl in LEVELS:
             out[f"show_{lvl}"] = self.show[lvl]
         return out
@@ -256,7 +289,7 @@ def person_document(person, ctx: Context) -> dict | None:
         "name_sort": fold(person.full_name),
         "updated_at": _timestamp(person.updated_at),
     }
-    doc.update(b.fields())
+    doc.update(b.fields(ctx, person.fields or []))
     return doc
 
 
@@ -302,7 +335,7 @@ def association_document(association, ctx: Context) -> dict:
         "name_sort": fold(association.name),
         "updated_at": _timestamp(association.updated_at),
     }
-    doc.update(b.fields())
+    doc.update(b.fields(ctx, association.fields or []))
     return doc
 
 

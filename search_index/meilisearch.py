@@ -8,7 +8,8 @@ empty while it runs.
 
 Queries are folded before they are sent (the documents hold folded text), so accents and
 đ/d are handled identically by both engines; typo tolerance uses Meilisearch's own
-(Damerau, ``minWordSizeForTypos`` 4/8), taxonomy equivalences are Meilisearch synonyms.
+(Damerau, ``minWordSizeForTypos`` 4/8). Taxonomy equivalences are written into the
+documents (:mod:`search_index.documents`), not into Meilisearch synonyms.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class MeiliTaskFailed(RuntimeError):
     """A Meilisearch task ended in ``failed`` or ``canceled``."""
 
 
-def settings(synonyms: dict[str, list[str]], max_total_hits: int) -> dict:
+def settings(max_total_hits: int) -> dict:
     """The index settings (the same for the live index and a rebuild)."""
     return {
         "searchableAttributes": [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in LEVELS],
@@ -64,7 +65,9 @@ def settings(synonyms: dict[str, list[str]], max_total_hits: int) -> dict:
             "enabled": True,
             "minWordSizeForTypos": {"oneTypo": ONE_TYPO_MIN, "twoTypos": TWO_TYPOS_MIN},
         },
-        "synonyms": synonyms,
+        # Taxonomy equivalences are in the documents (see documents.py): Meilisearch's
+        # synonyms cost 10-20x per multi-word query with a taxonomy this size.
+        "synonyms": {},
         "faceting": {"maxValuesPerFacet": 500, "sortFacetValuesBy": {"*": "count"}},
         "pagination": {"maxTotalHits": max_total_hits},
         "proximityPrecision": "byAttribute",
@@ -124,7 +127,7 @@ class MeiliBackend:
     # --- schema ---------------------------------------------------------------------------
 
     def _settings(self) -> dict:
-        return settings(self._synonyms_loader(), self.max_total_hits)
+        return settings(self.max_total_hits)
 
     def _create(self, uid: str) -> None:
         wanted = self._settings()
@@ -157,7 +160,7 @@ class MeiliBackend:
     def reset(self) -> None:
         self._ensure()
         self.wait(self._call(self.client.index(self.uid).delete_all_documents))
-        # Settings (synonyms come from the taxonomy) are applied again on next use.
+        # Settings are checked again on next use.
         self._configured = False
 
     # --- writing --------------------------------------------------------------------------

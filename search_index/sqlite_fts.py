@@ -339,7 +339,10 @@ class SqliteBackend:
         return (" AND ".join(clauses) or "1"), params
 
     def _search(self, conn, query: SearchQuery) -> SearchResponse:
-        groups = analyze(query.text, self._synonyms_loader())
+        # Matching is word by word, as in Meilisearch (taxonomy equivalences are in the
+        # documents); highlighting also marks the equivalent phrases.
+        groups = analyze(query.text)
+        marked = analyze(query.text, self._synonyms_loader()) if groups else []
         columns = [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in query.audience.text_levels]
         base, match_sql, match_params = f"{LIVE}docs d", "1", []
         if groups:
@@ -367,7 +370,7 @@ class SqliteBackend:
                 doc_id=r[0],
                 entity_type=r[1],
                 entity_id=r[2],
-                highlights=_highlights(json.loads(r[3] or "{}"), query, groups),
+                highlights=_highlights(json.loads(r[3] or "{}"), query, marked),
             )
             for r in rows
         ]

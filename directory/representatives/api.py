@@ -325,6 +325,10 @@ def take_action(id: str, action: str):
     nomination = db.session.get(Nomination, id) if len(id) <= 64 else None
     if nomination is None:
         raise not_found()
+    if not policy.can(user, "nomination.view", nomination):
+        raise workflow.WorkflowError(
+            403, "forbidden", _("You are not allowed to take this step on this nomination.")
+        )
     data = {}
     if request.get_data(cache=True).strip():
         data = check_keys(json_body(), ("comment", "term_start", "term_end"))

@@ -337,6 +337,17 @@ def _refuse(error: Exception):
     raise error
 
 
+def _mission_covers(country: str) -> bool:
+    from directory.missions.models import MissionCountry
+
+    return (
+        db.session.scalar(
+            sa.select(MissionCountry.mission_id).where(MissionCountry.country == country).limit(1)
+        )
+        is not None
+    )
+
+
 def _add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -378,6 +389,14 @@ def _transition(nomination: Nomination, actor, action: str, comment: str | None 
     now = utcnow()
     from_state = nomination.state
     if action == "submit":
+        if not _mission_covers(nomination.country):
+            _refuse(
+                WorkflowError(
+                    409,
+                    "no_mission",
+                    _("No mission covers this country yet, so nobody could review the nomination."),
+                )
+            )
         nomination.submitted_at = now
     elif action == "endorse":
         if nomination.person.verified_at is None:

@@ -184,6 +184,18 @@ def test_a_step_needs_no_body_but_refuses_a_bad_one(cast, nomination_in, client,
     assert ok.status_code == 200 and ok.get_json()["state"] == "embassy_review"
 
 
+def test_steps_on_a_nomination_the_caller_cannot_see_are_403_without_detail(
+    cast, nomination_in, client, bearer
+):
+    draft = nomination_in("draft")
+    for role in ("embassy", "nominee", "other_officer"):
+        response = client.post(
+            f"/api/v1/nominations/{draft.id}/endorse", headers=bearer(cast[role])
+        )
+        assert response.status_code == 403, role
+        assert "draft" not in response.get_json()["error"]["message"]
+
+
 def test_unknown_ids_are_404(cast, client, bearer):
     headers = bearer(cast["admin"])
     assert client.get("/api/v1/nominations/nope", headers=headers).status_code == 404

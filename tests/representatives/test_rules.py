@@ -164,6 +164,15 @@ def test_audit_details_carry_ids_only(cast, nomination_in, db):
     assert "Đề nghị" not in str(audit.details)
 
 
+def test_a_nomination_cannot_go_to_a_country_no_mission_covers(cast, nomination_in, trail):
+    nomination = nomination_in("draft", country="NZ")
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.submit(nomination, cast["officer"])
+    assert (refused.value.status, refused.value.code) == (409, "no_mission")
+    assert nomination.state == "draft"
+    assert trail(nomination) == ([], [])
+
+
 # --- approval and the term --------------------------------------------------------------------
 
 
