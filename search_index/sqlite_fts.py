@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections import Counter
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -45,6 +46,8 @@ FACET_COLUMNS = ("kind", "field", "country", "province", "language", "verified",
 WEIGHTS = {"name": 10.0, "tags": 5.0, "place": 3.0, "text": 1.0}
 MIN_VOCAB = 3
 TEMP = "search_matched"
+FACET_SEP = "\x1f"
+VALUE_SEP = "\x1e"
 MAX_EXPANSIONS = 30
 
 
@@ -53,7 +56,8 @@ def _ddl(p: str, tag: str) -> list[str]:
     return [
         f"CREATE TABLE IF NOT EXISTS {p}docs (rowid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL "
         f"UNIQUE, type TEXT NOT NULL, entity_id TEXT NOT NULL, listed INTEGER NOT NULL, "
-        f"owner TEXT NOT NULL, name_sort TEXT NOT NULL, updated_at REAL NOT NULL, show TEXT)",
+        f"owner TEXT NOT NULL, name_sort TEXT NOT NULL, updated_at REAL NOT NULL, show TEXT, "
+        f"facets TEXT NOT NULL DEFAULT '')",
         f"CREATE INDEX IF NOT EXISTS ix_{p}docs_name_{tag} ON {p}docs (name_sort)",
         f"CREATE INDEX IF NOT EXISTS ix_{p}docs_updated_{tag} ON {p}docs (updated_at)",
         f"CREATE TABLE IF NOT EXISTS {p}facets (facet TEXT NOT NULL, value TEXT NOT NULL, "
@@ -108,6 +112,11 @@ class SqliteBackend:
         with self.engine.begin() as conn:
             for stmt in _ddl(LIVE, "live"):
                 conn.exec_driver_sql(stmt)
+            columns = {r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({LIVE}docs)")}
+            if "facets" not in columns:  # an index built by an earlier version: reindex
+                conn.exec_driver_sql(
+                    f"ALTER TABLE {LIVE}docs ADD COLUMN facets TEXT NOT NULL DEFAULT ''"
+                )
         self._configured = True
 
     def _ensure(self) -> None:
@@ -194,6 +203,7 @@ class SqliteBackend:
                     doc.get("name_sort") or "",
                     float(doc.get("updated_at") or 0),
                     json.dumps(show, ensure_ascii=False, separators=(",", ":")),
+                    FACET_SEP.join(f"{f}{VALUE_SEP}{v}" for f, v in _facet_values(doc)),
                 )
             )
             texts = [doc.get(col, "") for col in SEARCHABLE]
@@ -205,7 +215,7 @@ class SqliteBackend:
                         words[w] = words.get(w, 0) + 1
         conn.exec_driver_sql(
             f"INSERT INTO {p}docs (rowid, doc_id, type, entity_id, listed, owner, name_sort, "
-            f"updated_at, show) VALUES (?,?,?,?,?,?,?,?,?)",
+            f"updated_at, show, facets) VALUES (?,?,?,?,?,?,?,?,?,?)",
             doc_rows,
         )
         marks = ",".join("?" * (len(SEARCHABLE) + 1))
@@ -354,17 +364,12 @@ class SqliteBackend:
         where, params = self._where(query)
         full_where = f"{match_sql} AND {where}"
         all_params = [*match_params, *params]
-
-        total = conn.exec_driver_sql(
-            f"SELECT count(*) FROM {base} WHERE {full_where}", tuple(all_params)
-        ).scalar()
         rows = conn.exec_driver_sql(
             f"SELECT d.doc_id, d.type, d.entity_id, d.show FROM {base} WHERE {full_where} "
             f"ORDER BY {self._order(query, groups)} LIMIT ? OFFSET ?",
             (*all_params, query.per_page, query.offset),
         ).fetchall()
-
-        facets = self._facets(conn, query, base, match_sql, match_params)
+        total, facets = self._facets(conn, query, base, match_sql, match_params)
         hits = [
             Hit(
                 doc_id=r[0],
@@ -407,27 +412,36 @@ class SqliteBackend:
             return "d.updated_at DESC, d.doc_id"
         return "m.exact DESC, m.score, d.name_sort, d.doc_id"
 
-    def _facets(self, conn, query, base, match_sql, match_params) -> dict[str, dict[str, int]]:
-        """Counts per facet value; a facet with a filter is counted without its own filter,
-        so that the other values show how many results choosing them would add."""
+    def _facets(self, conn, query, base, match_sql, match_params):
+        """The total and the counts per facet value, counted in one pass over the filtered set.
+
+        A facet with a filter is counted without its own filter, so that its other values
+        show how many results choosing them would add.
+        """
+        wanted = set(query.facets)
         result: dict[str, dict[str, int]] = {f: {} for f in query.facets}
-        plain = [f for f in query.facets if not query.filters.get(f)]
-        jobs = [(plain, None)] + [([f], f) for f in query.facets if query.filters.get(f)]
-        for facets, skip in jobs:
-            if not facets:
-                continue
+        total = 0
+        jobs = [(None, [f for f in query.facets if not query.filters.get(f)])]
+        jobs += [(f, [f]) for f in query.facets if query.filters.get(f)]
+        for skip, facets in jobs:
             where, params = self._where(query, skip_facet=skip)
-            marks = ",".join("?" * len(facets))
-            rows = conn.exec_driver_sql(
-                f"SELECT f.facet, f.value, count(*) FROM {LIVE}facets f "
-                f"WHERE f.facet IN ({marks}) AND f.doc IN "
-                f"(SELECT d.rowid FROM {base} WHERE {match_sql} AND {where}) "
-                f"GROUP BY f.facet, f.value",
-                (*facets, *match_params, *params),
-            )
-            for facet, value, count in rows:
-                result[facet][value] = count
-        return result
+            counter: Counter = Counter()
+            n = 0
+            for (blob,) in conn.exec_driver_sql(
+                f"SELECT d.facets FROM {base} WHERE {match_sql} AND {where}",
+                (*match_params, *params),
+            ):
+                n += 1
+                if blob:
+                    counter.update(blob.split(FACET_SEP))
+            if skip is None:
+                total = n
+            keep = set(facets) & wanted
+            for key, count in counter.items():
+                facet, _sep, value = key.partition(VALUE_SEP)
+                if facet in keep:
+                    result[facet][value] = count
+        return total, result
 
     def suggestions(self, word: str) -> list[str]:
         self._ensure()
