@@ -21,8 +21,6 @@ from directory.extensions import db
 from directory.people.models import KINDS
 from directory.reference.countries import country_choices, language_choices
 
-MULTI_HINT = _l("Separate several entries with a semicolon (;).")
-
 
 class CheckboxesField(SelectMultipleField):
     """A multi-select rendered as a list of checkboxes (keyboard and screen-reader friendly)."""
