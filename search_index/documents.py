@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -110,11 +111,15 @@ class Context:
     def implied_fields(self, folded: str) -> set[str]:
         """Codes of the taxonomy phrases that occur in ``folded`` text ("bán dẫn" in a bio)."""
         words = folded.split()
+        starts = self.phrases.keys() & set(words)
         found: set[str] = set()
+        if not starts:
+            return found
         for i, word in enumerate(words):
-            for phrase, code in self.phrases.get(word, ()):
-                if tuple(words[i : i + len(phrase)]) == phrase:
-                    found.add(code)
+            if word in starts:
+                for phrase, code in self.phrases[word]:
+                    if tuple(words[i : i + len(phrase)]) == phrase:
+                        found.add(code)
         return found
 
 
@@ -151,14 +156,19 @@ class _Builder:
                 self.show[level][key] = value
 
     def fields(self, ctx: Context | None = None, tagged: Iterable[str] = ()) -> dict:
-        out = {name: folded_text(parts) for name, parts in self.text.items()}
+        out = {
+            name: " ".join(
+                p if isinstance(p, Folded) else folded_text(p) for p in parts if p
+            ).strip()
+            for name, parts in self.text.items()
+        }
         if ctx is not None:
             # Free text that names a field ("linh kiện bán dẫn") brings the field's words in
             # both languages, at the same level, so "semiconductor" finds it: the engines
             # need no query-time synonyms.
             done = set(tagged)
             for lvl in LEVELS:
-                implied = ctx.implied_fields(f"{out[f'text_{lvl}']} {out[f'tags_{lvl}']}") - done
+                implied = ctx.implied_fields(out[f"text_{lvl}"]) - done
                 if implied:
                     extra = " ".join(ctx.field_text[c] for c in sorted(implied))
                     out[f"tags_{lvl}"] = f"{out[f'tags_{lvl}']} {extra}".strip()
@@ -172,36 +182,46 @@ def _level(value: str | None) -> int:
     return LEVEL_ORDER.get(value or "private", 2)
 
 
+class Folded(str):
+    """Text that is already folded (reference names, cached per code)."""
+
+
 def _field_words(codes: list[str], ctx: Context) -> list[str]:
-    words: list[str] = []
-    for code in codes or []:
-        label_vi, label_en, synonyms = ctx.fields.get(code, ("", "", []))
-        words.extend([code.replace("-", " "), label_vi, label_en, *synonyms])
-    return words
+    return [Folded(ctx.field_text[c]) for c in codes or [] if c in ctx.field_text]
+
+
+@lru_cache(maxsize=512)
+def _country_text(code: str) -> Folded:
+    from directory.reference.countries import country_name
+
+    return Folded(folded_text(code, country_name(code, "vi"), country_name(code, "en")))
 
 
 def _country_words(code: str | None) -> list[str]:
-    from directory.reference.countries import country_name
-
-    if not code:
-        return []
-    return [code, country_name(code, "vi"), country_name(code, "en")]
+    return [_country_text(code)] if code else []
 
 
-def _province_words(slug: str | None) -> list[str]:
+@lru_cache(maxsize=128)
+def _province_text(slug: str) -> Folded:
     from directory.reference.provinces import province_by_slug
 
     p = province_by_slug(slug)
-    return [p.name_vi, p.name_en] if p else []
+    return Folded(folded_text(p.name_vi, p.name_en) if p else "")
+
+
+def _province_words(slug: str | None) -> list[str]:
+    return [_province_text(slug)] if slug else []
+
+
+@lru_cache(maxsize=512)
+def _language_text(code: str) -> Folded:
+    from directory.reference.countries import language_name
+
+    return Folded(folded_text(code, language_name(code, "vi"), language_name(code, "en")))
 
 
 def _language_words(codes: list[str]) -> list[str]:
-    from directory.reference.countries import language_name
-
-    words: list[str] = []
-    for code in codes or []:
-        words.extend([code, language_name(code, "vi"), language_name(code, "en")])
-    return words
+    return [_language_text(c) for c in codes or []]
 
 
 def _timestamp(value) -> float:

@@ -17,8 +17,23 @@ MB = 1024 * 1024
 
 
 def upload(client, data: bytes, name: str = "people.csv", **fields):
+    """POST the file; the request body (spooled to a temporary file when large) is closed."""
+    from werkzeug.test import EnvironBuilder
+
     form = {"file": (io.BytesIO(data), name), **fields}
-    return client.post("/imports/", data=form, content_type="multipart/form-data")
+    builder = EnvironBuilder(
+        path="/imports/",
+        method="POST",
+        data=form,
+        content_type="multipart/form-data",
+        base_url="http://localhost/",
+    )
+    environ = builder.get_environ()
+    try:
+        return client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+        builder.close()
 
 
 def people_count(db) -> int:
