@@ -163,6 +163,8 @@ FIXED_PEOPLE = (
         phone="07 81 23 45 67",
         other_names=["Thu Ha Le"],
         provenance="self",
+        # Verified, so that the representative demo runs with a nominee who can sign in.
+        verified=True,
     ),
     # Three French residents whose names an import file is likely to carry again
     # ("Nguyen Van An", "TRAN Thi Mai", "Minh Hoang Duc"): probable duplicates for the importer.
