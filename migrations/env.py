@@ -63,6 +63,17 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave the embedded search engine's own tables (search_docs, search_fts…) alone.
+
+    They live in the application database but are created and managed by
+    search_index/sqlite_fts.py, not by the models.
+    """
+    if type_ == "table" and reflected and compare_to is None and name.startswith("search_"):
+        return False
+    return True
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -82,6 +93,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-11-22 13:45:00.155515
+Create Date: 2026-11-22 14:40:32.293855
 
 """
 
@@ -356,6 +356,158 @@ def upgrade():
         sa.UniqueConstraint("token_hash", name=op.f("uq_email_tokens_token_hash")),
     )
     op.create_table(
+        "import_batches",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("file_name", sa.String(length=255), nullable=False),
+        sa.Column("file_format", sa.String(length=10), nullable=True),
+        sa.Column("sheet_name", sa.String(length=100), nullable=True),
+        sa.Column("mission_id", sa.String(length=16), nullable=False),
+        sa.Column("uploaded_by_id", sa.String(length=16), nullable=True),
+        sa.Column("locale", sa.String(length=5), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("unknown_columns", sa.JSON(), nullable=False),
+        sa.Column("total_rows", sa.Integer(), nullable=False),
+        sa.Column("processed_rows", sa.Integer(), nullable=False),
+        sa.Column("error_rows", sa.Integer(), nullable=False),
+        sa.Column("warning_rows", sa.Integer(), nullable=False),
+        sa.Column("duplicate_rows", sa.Integer(), nullable=False),
+        sa.Column("probable_rows", sa.Integer(), nullable=False),
+        sa.Column("created_count", sa.Integer(), nullable=False),
+        sa.Column("merged_count", sa.Integer(), nullable=False),
+        sa.Column("skipped_count", sa.Integer(), nullable=False),
+        sa.Column("error_code", sa.String(length=40), nullable=True),
+        sa.Column("error_params", sa.JSON(), nullable=False),
+        sa.Column("committed_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("committed_by_id", sa.String(length=16), nullable=True),
+        sa.Column("invitation_report", sa.JSON(), nullable=False),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["committed_by_id"],
+            ["users.id"],
+            name=op.f("fk_import_batches_committed_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["mission_id"], ["missions.id"], name=op.f("fk_import_batches_mission_id_missions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"],
+            ["users.id"],
+            name=op.f("fk_import_batches_uploaded_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_batches")),
+    )
+    with op.batch_alter_table("import_batches", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_import_batches_mission_id"), ["mission_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_import_batches_status"), ["status"], unique=False)
+
+    op.create_table(
+        "nominations",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("province_slug", sa.String(length=40), nullable=False),
+        sa.Column("person_id", sa.String(length=16), nullable=False),
+        sa.Column("country", sa.String(length=2), nullable=False),
+        sa.Column("region", sa.String(length=120), server_default="", nullable=False),
+        sa.Column("rationale", sa.Text(), nullable=False),
+        sa.Column("term_start", sa.Date(), nullable=True),
+        sa.Column("term_end", sa.Date(), nullable=True),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("created_by_id", sa.String(length=16), nullable=True),
+        sa.Column("previous_nomination_id", sa.String(length=16), nullable=True),
+        sa.Column("submitted_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "consent_requested_at", directory.core.models.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column(
+            "invitation_sent_at", directory.core.models.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("responded_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("ended_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "reminder_sent_at", directory.core.models.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "state in ('draft','embassy_review','objected','awaiting_consent','declined','awaiting_approval','rejected','active','expired','revoked','resigned','withdrawn')",
+            name=op.f("ck_nominations_state"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_nominations_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_nominations_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["previous_nomination_id"],
+            ["nominations.id"],
+            name=op.f("fk_nominations_previous_nomination_id_nominations"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["province_slug"],
+            ["provinces.slug"],
+            name=op.f("fk_nominations_province_slug_provinces"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_nominations")),
+    )
+    with op.batch_alter_table("nominations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_nominations_country"), ["country"], unique=False)
+        batch_op.create_index(batch_op.f("ix_nominations_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(
+            "ix_nominations_seat", ["province_slug", "country", "region"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_nominations_state"), ["state"], unique=False)
+        batch_op.create_index(
+            "uq_nominations_active_seat",
+            ["province_slug", "country", "region"],
+            unique=True,
+            postgresql_where=sa.text("state = 'active'"),
+            sqlite_where=sa.text("state = 'active'"),
+        )
+
+    op.create_table(
+        "import_rows",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("batch_id", sa.String(length=16), nullable=False),
+        sa.Column("row_number", sa.Integer(), nullable=False),
+        sa.Column("raw", sa.JSON(), nullable=False),
+        sa.Column("values", sa.JSON(), nullable=False),
+        sa.Column("issues", sa.JSON(), nullable=False),
+        sa.Column("has_errors", sa.Boolean(), nullable=False),
+        sa.Column("has_warnings", sa.Boolean(), nullable=False),
+        sa.Column("matches", sa.JSON(), nullable=False),
+        sa.Column("match_kind", sa.String(length=10), nullable=True),
+        sa.Column("decision", sa.String(length=10), nullable=False),
+        sa.Column("person_id", sa.String(length=16), nullable=True),
+        sa.Column("merge_target_id", sa.String(length=16), nullable=True),
+        sa.Column("merge_choices", sa.JSON(), nullable=False),
+        sa.Column("invited_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "decision in ('create','merge','skip')", name=op.f("ck_import_rows_decision")
+        ),
+        sa.ForeignKeyConstraint(
+            ["batch_id"],
+            ["import_batches.id"],
+            name=op.f("fk_import_rows_batch_id_import_batches"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_rows")),
+    )
+    with op.batch_alter_table("import_rows", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_import_rows_batch_id"), ["batch_id"], unique=False)
+        batch_op.create_index("ix_import_rows_batch_row", ["batch_id", "row_number"], unique=False)
+
+    op.create_table(
         "memberships",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("association_id", sa.String(length=16), nullable=False),
@@ -383,16 +535,72 @@ def upgrade():
         )
         batch_op.create_index(batch_op.f("ix_memberships_person_id"), ["person_id"], unique=False)
 
+    op.create_table(
+        "nomination_events",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("nomination_id", sa.String(length=16), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("action", sa.String(length=20), nullable=False),
+        sa.Column("actor_id", sa.String(length=16), nullable=True),
+        sa.Column("at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("from_state", sa.String(length=20), nullable=True),
+        sa.Column("to_state", sa.String(length=20), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"],
+            ["users.id"],
+            name=op.f("fk_nomination_events_actor_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["nomination_id"],
+            ["nominations.id"],
+            name=op.f("fk_nomination_events_nomination_id_nominations"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_nomination_events")),
+    )
+    with op.batch_alter_table("nomination_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_nomination_events_nomination_id"), ["nomination_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("nomination_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_nomination_events_nomination_id"))
+
+    op.drop_table("nomination_events")
     with op.batch_alter_table("memberships", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_memberships_person_id"))
         batch_op.drop_index(batch_op.f("ix_memberships_association_id"))
 
     op.drop_table("memberships")
+    with op.batch_alter_table("import_rows", schema=None) as batch_op:
+        batch_op.drop_index("ix_import_rows_batch_row")
+        batch_op.drop_index(batch_op.f("ix_import_rows_batch_id"))
+
+    op.drop_table("import_rows")
+    with op.batch_alter_table("nominations", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_nominations_active_seat",
+            postgresql_where=sa.text("state = 'active'"),
+            sqlite_where=sa.text("state = 'active'"),
+        )
+        batch_op.drop_index(batch_op.f("ix_nominations_state"))
+        batch_op.drop_index("ix_nominations_seat")
+        batch_op.drop_index(batch_op.f("ix_nominations_person_id"))
+        batch_op.drop_index(batch_op.f("ix_nominations_country"))
+
+    op.drop_table("nominations")
+    with op.batch_alter_table("import_batches", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_import_batches_status"))
+        batch_op.drop_index(batch_op.f("ix_import_batches_mission_id"))
+
+    op.drop_table("import_batches")
     op.drop_table("email_tokens")
     with op.batch_alter_table("associations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_associations_province_slug"))
