@@ -49,7 +49,7 @@ test: install-test translations meilisearch
 	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on PostgreSQL =="; \
-	  TEST_DB=postgres $(BIN)/python -m pytest -m "not sqlite_only and not browser"; \
+	  TEST_DB=postgres $(BIN)/python -m pytest -m "not browser"; \
 	elif [ "$$REQUIRE_POSTGRES" = 1 ]; then echo "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is unset" >&2; exit 1; fi
 
 lint: install-test
