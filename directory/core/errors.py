@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -82,7 +82,24 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return error_response(exc.code or 500)
+        response = error_response(exc.code or 500)
+        valid = getattr(exc, "valid_methods", None)
+        if exc.code == 405 and valid:
+            if isinstance(response, tuple):
+                response = make_response(*response)
+            response.headers["Allow"] = ", ".join(sorted(valid))
+        return response
+
+    @app.before_request
+    def _reject_nul_bytes():
+        """NUL cannot be stored (PostgreSQL refuses it): refuse such input up front, as a 400."""
+        for values in (request.args, request.form):
+            for value in values.values():
+                if "\x00" in value:
+                    return error_response(
+                        400, "invalid_characters", _("The input contains invalid characters.")
+                    )
+        return None
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

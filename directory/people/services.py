@@ -714,37 +714,36 @@ ANONYMISE_KEEP = frozenset(
 )
 
 
-def delete_account(user) -> None:
-    """Delete a member's account: the profile is anonymised (id kept) and leaves the index."""
-    from directory.accounts.models import ApiToken, EmailToken
+def _anonymise_profile(person: Person, by) -> None:
+    """Scrub every personal attribute of ``person`` (id kept), its memberships and invitations."""
+    from directory.accounts.models import EmailToken
     from directory.associations.models import Membership
 
-    person = user.person
-    now = utcnow()
-    if person is not None:
-        policy.require(user, "person.delete", person)
-        _record_consents(person, {"listed": False, "contact": False}, user)
-        for column in Person.__table__.columns:
-            if column.key in ANONYMISE_KEEP:
-                continue
-            if isinstance(column.type, sa.JSON):
-                value = {} if column.key == "field_sources" else []
-            elif isinstance(column.type, sa.Boolean):
-                value = False
-            else:
-                value = None
-            setattr(person, column.key, value)
-        person.full_name = DELETED_NAME
-        person.name_key = None
-        person.visibility_profile = person.visibility_contact = "private"
-        person.consent_listed = person.consent_contact = False
-        person.anonymised_at = now
-        db.session.execute(sa.delete(Membership).where(Membership.person_id == person.id))
-        db.session.execute(sa.delete(EmailToken).where(EmailToken.person_id == person.id))
-        outbox.enqueue("person", person.id)
-        audit.record("person.delete", person, actor=user).ip = None
-    # The account stays as a scrubbed, inactive row so that foreign keys (audit, workflow
-    # history) keep pointing at an id without any personal data behind it.
+    _record_consents(person, {"listed": False, "contact": False}, by)
+    for column in Person.__table__.columns:
+        if column.key in ANONYMISE_KEEP:
+            continue
+        if isinstance(column.type, sa.JSON):
+            value = {} if column.key == "field_sources" else []
+        elif isinstance(column.type, sa.Boolean):
+            value = False
+        else:
+            value = None
+        setattr(person, column.key, value)
+    person.full_name = DELETED_NAME
+    person.name_key = None
+    person.visibility_profile = person.visibility_contact = "private"
+    person.consent_listed = person.consent_contact = False
+    person.anonymised_at = utcnow()
+    db.session.execute(sa.delete(Membership).where(Membership.person_id == person.id))
+    db.session.execute(sa.delete(EmailToken).where(EmailToken.person_id == person.id))
+    outbox.enqueue("person", person.id)
+
+
+def _close_account(user, by) -> None:
+    """Scrub and deactivate an account; the row stays for the foreign keys of audit and history."""
+    from directory.accounts.models import ApiToken, EmailToken
+
     db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(sa.delete(EmailToken).where(EmailToken.user_id == user.id))
     db.session.execute(
@@ -757,5 +756,26 @@ def delete_account(user) -> None:
     user.person = None
     user.is_active_flag = False
     # The deleting request's address is personal data too: the event keeps only ids.
-    audit.record("account.delete", user, actor=user).ip = None
+    audit.record("account.delete", user, actor=by).ip = None
+
+
+def delete_account(user) -> None:
+    """Delete a member's account: the profile is anonymised (id kept) and leaves the index."""
+    person = user.person
+    if person is not None:
+        policy.require(user, "person.delete", person)
+        _anonymise_profile(person, user)
+        audit.record("person.delete", person, actor=user).ip = None
+    _close_account(user, user)
+    db.session.commit()
+
+
+def anonymise_person(person: Person, by) -> None:
+    """The admin erases a profile (e.g. on request): anonymised like a deletion, account closed."""
+    policy.require(by, "person.delete", person)
+    owner = person.user
+    _anonymise_profile(person, by)
+    audit.record("person.delete", person, actor=by)
+    if owner is not None and owner.id != getattr(by, "id", None):
+        _close_account(owner, by)
     db.session.commit()

@@ -313,6 +313,35 @@ def test_nobody_else_but_the_admin_may_delete_a_profile(client, bearer, db):
     assert person.anonymised_at is None
 
 
+def test_admin_anonymises_a_claimed_profile_and_closes_its_account(client, bearer, db):
+    admin = UserFactory(admin=True)
+    person = PersonFactory(full_name="Võ Thị Sáu", phone="+33600000000")
+    member = UserFactory(person=person)
+    member_headers = bearer(member)
+
+    response = client.delete(f"/api/v1/people/{person.id}", headers=bearer(admin))
+
+    assert response.status_code == 204
+    db.session.expire_all()
+    person = db.session.get(Person, person.id)
+    assert person.anonymised_at is not None
+    assert person.phone is None and "Võ" not in person.full_name
+    assert db.session.get(type(member), member.id).is_active is False
+    assert client.get("/api/v1/people", headers=member_headers).status_code == 401
+    (event,) = _events(db, "person.delete")
+    assert (event.actor_id, event.object_id) == (admin.id, person.id)
+
+
+def test_admin_anonymises_an_unclaimed_profile(client, bearer, db):
+    person = PersonFactory(provenance="mission")
+
+    response = client.delete(f"/api/v1/people/{person.id}", headers=bearer(UserFactory(admin=True)))
+
+    assert response.status_code == 204
+    db.session.refresh(person)
+    assert person.anonymised_at is not None and person.email is None
+
+
 # --- the listing query and the policy agree ---------------------------------------------------
 
 
