@@ -69,9 +69,9 @@ def include_object(obj, name, type_, reflected, compare_to):
     They live in the application database but are created and managed by
     search_index/sqlite_fts.py, not by the models.
     """
-    if type_ == "table" and reflected and compare_to is None and name.startswith("search_"):
-        return False
-    return True
+    return not (
+        type_ == "table" and reflected and compare_to is None and name.startswith("search_")
+    )
 
 
 def run_migrations_online():
