@@ -16,8 +16,11 @@ from typing import Protocol, runtime_checkable
 FACETS = ("kind", "field", "country", "province", "language", "verified", "representative")
 SORTS = ("relevance", "name", "updated")
 
-# Typo tolerance shared by both engines (Meilisearch's minWordSizeForTypos): one typo from
-# 4 letters (Vietnamese syllables are short: "Dnug" must find "Dũng"), two from 8.
+# Typo tolerance shared by both engines: one typo (a swap of two letters counts as one) from
+# 4 letters, two from 8. Vietnamese syllables are short, and people misspell them ("Dnug" for
+# Dũng), so 4-letter words are fuzzed; the price is that "dung" also reaches dang or hung, which
+# rank below exact matches (both engines rank fewer typos first). Words expanded from the
+# taxonomy are never fuzzed (see matching.py), so "chip" does not reach "Chi".
 ONE_TYPO_MIN = 4
 TWO_TYPOS_MIN = 8
 

@@ -229,7 +229,8 @@ def _timestamp(value) -> float:
 
 
 def person_document(person, ctx: Context) -> dict | None:
-    """The search document of a person, or None when it must not be indexed (anonymised)."""
+    """The search document of a person (a Person or a row with its attributes), or None when
+    it must not be indexed (anonymised)."""
     if person.anonymised_at is not None:
         return None
     b = _Builder()
@@ -392,19 +393,19 @@ def all_documents(session, batch_size: int = 1000) -> Iterator[list[dict]]:
 
     ctx = Context.load(session)
     for model, make in ((Person, person_document), (Association, association_document)):
+        # Plain rows (Core), not ORM objects: no identity map, no instance state. Columns are
+        # labelled with the attribute names, so the document builders read them the same way.
+        columns = [prop.columns[0].label(prop.key) for prop in sa.inspect(model).column_attrs]
         last = ""
         while True:
-            rows = list(
-                session.scalars(
-                    sa.select(model).where(model.id > last).order_by(model.id).limit(batch_size)
-                )
-            )
+            rows = session.execute(
+                sa.select(*columns).where(model.id > last).order_by(model.id).limit(batch_size)
+            ).all()
             if not rows:
                 break
             last = rows[-1].id
             if model is Person:
                 ctx.representatives = active_representatives(session, [r.id for r in rows])
             docs = [d for d in (make(r, ctx) for r in rows) if d is not None]
-            session.expunge_all()
             if docs:
                 yield docs

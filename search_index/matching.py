@@ -83,6 +83,18 @@ def analyze(text: str | None, synonyms: dict[str, list[str]] | None = None) -> l
     return groups
 
 
+def typed_groups(groups: list[Group]) -> list[Group]:
+    """What the engines match: only the words typed, a taxonomy phrase as one exact phrase.
+
+    Equivalent phrases are in the documents (see documents.py), so they are not sent; a
+    multi-word taxonomy phrase ("bán dẫn") must occur as such, not as two words anywhere.
+    """
+    out = [Group(g.words, [g.words], g.prefix and len(g.words) == 1) for g in groups]
+    if out and len(out[-1].words) == 1:
+        out[-1].prefix = True
+    return out
+
+
 def distance(a: str, b: str, limit: int = 2) -> int:
     """Damerau (optimal string alignment) distance, or ``limit + 1`` when it exceeds ``limit``."""
     if a == b:
@@ -115,11 +127,15 @@ def _fold_token(token: str) -> str:
     return "".join(fold_words(token))
 
 
-def word_matches(token: str, word: str, prefix: bool) -> bool:
-    """Does an indexed (folded) token satisfy a query word, with typos and prefix rules?"""
+def word_matches(token: str, word: str, prefix: bool, typos: bool = True) -> bool:
+    """Does an indexed (folded) token satisfy a query word, with typos and prefix rules?
+
+    ``typos=False`` for words the taxonomy added to the query (synonyms are exact: "chip"
+    must not mark "Chi").
+    """
     if token == word or (prefix and token.startswith(word)):
         return True
-    if not token or token[0] != word[0]:
+    if not typos or not token or token[0] != word[0]:
         return False
     budget = typo_budget(word)
     if not budget:
@@ -140,10 +156,11 @@ def _marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
             n = len(alt)
             if n == 1:
                 word = alt[0]
+                typed = alt == group.words
                 spans.extend(
                     (start, end)
                     for start, end, token in tokens
-                    if word_matches(token, word, group.prefix)
+                    if word_matches(token, word, group.prefix, typed)
                 )
                 continue
             first = alt[0]
@@ -254,5 +271,6 @@ __all__ = [
     "highlight",
     "highlights_for",
     "synonym_table",
+    "typed_groups",
     "word_matches",
 ]

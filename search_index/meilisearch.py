@@ -8,7 +8,8 @@ empty while it runs.
 
 Queries are folded before they are sent (the documents hold folded text), so accents and
 đ/d are handled identically by both engines; typo tolerance uses Meilisearch's own
-(Damerau, ``minWordSizeForTypos`` 4/8). Taxonomy equivalences are written into the
+(Damerau, ``minWordSizeForTypos`` 4/8); a multi-word taxonomy phrase of the query is sent
+quoted (a phrase search), as the embedded engine matches it. Taxonomy equivalences are written into the
 documents (:mod:`search_index.documents`), not into Meilisearch synonyms.
 """
 
@@ -36,7 +37,7 @@ from search_index.base import (
     SearchUnavailable,
 )
 from search_index.documents import FILTERABLE, LEVELS, SEARCHABLE, SORTABLE, TEXT_GROUPS
-from search_index.matching import analyze, highlights_for
+from search_index.matching import analyze, highlights_for, typed_groups
 from search_index.normalize import fold_words
 
 # Tasks of a large rebuild may queue behind each other: allow minutes, poll gently.
@@ -73,6 +74,17 @@ def settings(max_total_hits: int) -> dict:
         "proximityPrecision": "byAttribute",
         "facetSearch": False,
     }
+
+
+def query_text(text: str | None, synonyms: dict[str, list[str]]) -> str:
+    """The folded ``q``: words as typed, taxonomy phrases ("ban dan") quoted."""
+    if not fold_words(text):
+        return ""
+    parts = []
+    for group in typed_groups(analyze(text, synonyms)):
+        phrase = " ".join(group.words)
+        parts.append(f'"{phrase}"' if len(group.words) > 1 else phrase)
+    return " ".join(parts)
 
 
 def _quote(value: str) -> str:
@@ -220,7 +232,7 @@ class MeiliBackend:
     def request(self, query: SearchQuery) -> list[dict]:
         """The multi-search queries for ``query``: the hits, then one per filtered facet
         (counted without its own filter, so other values show what they would add)."""
-        text = " ".join(fold_words(query.text))
+        text = query_text(query.text, self._synonyms_loader())
         columns = [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in query.audience.text_levels]
         plain = [f for f in query.facets if not query.filters.get(f)]
         main = {

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from directory.extensions import db
 from directory.search.services import parse_search_args, run_search
+from tests.factories import PersonFactory
 from tests.search.data import build_directory
 
 
@@ -56,8 +58,26 @@ def test_a_misspelt_field_still_finds_the_expert(d):
     assert d.dung.id in ids(search(q="semiconducter"))
 
 
-def test_a_misspelt_name_ranks_the_right_person_first(d):
+def test_a_misspelt_long_word_ranks_the_right_person_first(d):
+    # A swap of two letters is one typo; one typo is allowed from five letters.
+    assert ids(search(q="Ngyuen Van Dung"))[0] == d.dung.id
+
+
+def test_a_misspelt_short_name_still_finds_the_person_first(d):
+    # "Dnug" is a swap of two letters in a four-letter syllable: one typo.
     assert ids(search(q="Nguyen Van Dnug"))[0] == d.dung.id
+
+
+def test_an_exact_name_ranks_above_names_one_letter_away(d, sync):
+    duong = PersonFactory(full_name="Nguyễn Văn Dương", country="FR", consent_listed=True)
+    hung = PersonFactory(full_name="Nguyễn Văn Hùng", country="FR", consent_listed=True)
+    dang = PersonFactory(full_name="Nguyễn Văn Dang", country="FR", consent_listed=True)
+    db.session.commit()
+    sync()
+    found = ids(search(q="nguyen van dung"))
+    # The exact name comes first; names one letter away may follow, never before it.
+    assert found[0] == d.dung.id
+    assert set(found[1:]) <= {duong.id, hung.id, dang.id}
 
 
 def test_the_last_word_matches_as_a_prefix(d):
@@ -70,6 +90,28 @@ def test_the_last_word_matches_as_a_prefix(d):
 def test_vietnamese_field_name_finds_a_profile_tagged_in_english(d):
     found = ids(search(q="bán dẫn"))
     assert d.dung.id in found
+
+
+def test_a_field_phrase_does_not_match_its_words_apart_nor_synonyms_with_typos(d, sync):
+    # "Trưởng ban" + "Đặng" hold "ban" and a word starting with "dan"; the synonym "chip"
+    # is one letter from "Chi". Neither makes her a semiconductor expert.
+    chi = PersonFactory(
+        full_name="Đặng Thùy Chi",
+        fields=[],
+        country="VN",
+        city="Hồ Chí Minh",
+        title="Trưởng ban tổ chức",
+        bio="Tổ chức sự kiện.",
+        consent_listed=True,
+        visibility_profile="public",
+    )
+    db.session.commit()
+    sync()
+    result = search(q="bán dẫn")
+    assert chi.id not in ids(result)
+    assert {d.dung.id, d.nam.id} <= set(ids(result))
+    for hit in result.hits:
+        assert "<mark>Chi" not in " ".join(hit.get("highlights", {}).values())
 
 
 def test_english_field_name_finds_a_profile_written_in_vietnamese(d):

@@ -10,13 +10,13 @@ TAXONOMY = [
         "code": "semiconductors",
         "label_vi": "Bán dẫn",
         "label_en": "Semiconductors",
-        "synonyms": ["semiconductor", "vi mạch"],
+        "synonyms": ["semiconductor", "vi mạch", "chip"],
     }
 ]
 
 
 def test_typo_budget_grows_with_the_word():
-    assert [typo_budget(w) for w in ("dun", "dung", "nguyen", "semiconductor")] == [0, 1, 1, 2]
+    assert [typo_budget(w) for w in ("dan", "dung", "nguyen", "semiconductor")] == [0, 1, 1, 2]
     assert typo_budget("0612345") == 0
 
 
@@ -45,8 +45,8 @@ def test_highlight_marks_accented_words_for_a_folded_query():
 
 
 def test_highlight_marks_typos_and_escapes_the_rest():
-    marked = str(highlight("<b>Đặng</b> & co", analyze("dagn")))
-    assert marked == "&lt;b&gt;<mark>Đặng</mark>&lt;/b&gt; &amp; co"
+    marked = str(highlight("<b>Nguyễn</b> & co", analyze("nguyne")))
+    assert marked == "&lt;b&gt;<mark>Nguyễn</mark>&lt;/b&gt; &amp; co"
 
 
 def test_highlight_crops_long_text_around_the_match():
@@ -59,3 +59,9 @@ def test_highlight_crops_long_text_around_the_match():
 
 def test_nothing_to_highlight_is_none():
     assert highlight("Trần Minh Quân", analyze("zzz")) is None
+
+
+def test_taxonomy_synonyms_are_highlighted_exactly_never_with_typos():
+    groups = analyze("bán dẫn", synonym_table(TAXONOMY))
+    assert highlight("Đặng Thùy Chi, Hồ Chí Minh", groups) is None
+    assert str(highlight("Thiết kế chip", groups)) == "Thiết kế <mark>chip</mark>"
