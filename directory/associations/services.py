@@ -15,7 +15,7 @@ from directory.associations.models import (
     Membership,
 )
 from directory.core.errors import ValidationError
-from directory.core.models import new_id, utcnow
+from directory.core.models import isoformat, new_id, utcnow
 from directory.extensions import db
 from directory.people.services import clean_long_text, clean_text, normalize_url, split_multi
 from directory.reference.contact import InvalidValue, normalize_email, normalize_phone
@@ -313,10 +313,6 @@ def visible_memberships(association: Association, viewer) -> list[Membership]:
     )
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
 def association_to_dict(association: Association, viewer) -> dict:
     """The association as JSON; members are only those the viewer may see."""
     return {
@@ -335,15 +331,15 @@ def association_to_dict(association: Association, viewer) -> dict:
         "website": association.website,
         "description": association.description,
         "verified": association.verified,
-        "created_at": _iso(association.created_at),
-        "updated_at": _iso(association.updated_at),
+        "created_at": isoformat(association.created_at),
+        "updated_at": isoformat(association.updated_at),
         "members": [
             {
                 "person_id": m.person_id,
                 "full_name": m.person.full_name,
                 "role": m.role,
-                "start_date": _iso(m.start_date),
-                "end_date": _iso(m.end_date),
+                "start_date": isoformat(m.start_date),
+                "end_date": isoformat(m.end_date),
             }
             for m in visible_memberships(association, viewer)
         ],

@@ -14,6 +14,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def isoformat(value) -> str | None:
+    """ISO 8601 text for a date or datetime, None for None (the JSON shape of every record)."""
+    return value.isoformat() if value is not None else None
+
+
 def new_id() -> str:
     """A random, unguessable record id (64 bits, hex)."""
     return secrets.token_hex(8)

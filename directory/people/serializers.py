@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from directory import audit, policy
+from directory.core.models import isoformat
 from directory.extensions import db
 
 BASIC_FIELDS = (
@@ -33,10 +34,6 @@ PROFILE_GROUP = (
 CONTACT_GROUP = ("email", "phone", "website", "links")
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def sees_privacy_settings(viewer, person) -> bool:
     """The member and the admin see consent and visibility settings."""
     return policy.owns_person(viewer, person) or policy.is_admin(viewer)
@@ -49,8 +46,8 @@ def person_to_dict(person, viewer) -> dict:
         return {}
     data: dict = {key: _copy(getattr(person, key)) for key in BASIC_FIELDS}
     data["verified"] = person.verified
-    data["created_at"] = _iso(person.created_at)
-    data["updated_at"] = _iso(person.updated_at)
+    data["created_at"] = isoformat(person.created_at)
+    data["updated_at"] = isoformat(person.updated_at)
     if "profile" in groups:
         data.update({key: _copy(getattr(person, key)) for key in PROFILE_GROUP})
     if "contact" in groups:

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from directory import audit, policy
 from directory.core.errors import ValidationError
-from directory.core.models import new_id, utcnow
+from directory.core.models import isoformat, new_id, utcnow
 from directory.extensions import db
 from directory.people.models import (
     CONTACT_FIELDS,
@@ -582,10 +582,6 @@ def set_consent(person: Person, *, listed: bool, contact: bool, by, commit=True)
 # --- data protection ------------------------------------------------------------------------
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 PERSON_EXPORT_COLUMNS = (
     "id",
     "full_name",
@@ -628,7 +624,7 @@ def export_person_data(person: Person, by=None) -> dict:
     profile = {}
     for column in dict.fromkeys(PERSON_EXPORT_COLUMNS):
         value = getattr(person, column)
-        profile[column] = _iso(value) if isinstance(value, datetime) else value
+        profile[column] = isoformat(value) if isinstance(value, datetime) else value
     memberships = db.session.scalars(
         sa.select(Membership).where(Membership.person_id == person.id)
     ).all()
@@ -644,17 +640,17 @@ def export_person_data(person: Person, by=None) -> dict:
             "role": user.role,
             "locale": user.locale,
             "display_name": user.display_name,
-            "email_verified_at": _iso(user.email_verified_at),
+            "email_verified_at": isoformat(user.email_verified_at),
             "two_factor_enabled": bool(user.totp_secret),
-            "last_login_at": _iso(user.last_login_at),
-            "created_at": _iso(user.created_at),
+            "last_login_at": isoformat(user.last_login_at),
+            "created_at": isoformat(user.created_at),
             "api_tokens": [
                 {
                     "name": t.name,
                     "prefix": t.prefix,
-                    "created_at": _iso(t.created_at),
-                    "last_used_at": _iso(t.last_used_at),
-                    "revoked_at": _iso(t.revoked_at),
+                    "created_at": isoformat(t.created_at),
+                    "last_used_at": isoformat(t.last_used_at),
+                    "revoked_at": isoformat(t.revoked_at),
                 }
                 for t in tokens
             ],
@@ -665,7 +661,7 @@ def export_person_data(person: Person, by=None) -> dict:
         .order_by(audit.AuditEvent.at)
     ).all()
     data = {
-        "exported_at": _iso(utcnow()),
+        "exported_at": isoformat(utcnow()),
         "privacy_notice_version": _notice_version(),
         "profile": profile,
         "consent_history": [
@@ -673,7 +669,7 @@ def export_person_data(person: Person, by=None) -> dict:
                 "purpose": c.purpose,
                 "granted": c.granted,
                 "notice_version": c.notice_version,
-                "at": _iso(c.created_at),
+                "at": isoformat(c.created_at),
             }
             for c in person.consents
         ],
@@ -682,14 +678,14 @@ def export_person_data(person: Person, by=None) -> dict:
                 "association_id": m.association_id,
                 "association_name": m.association.name,
                 "role": m.role,
-                "start_date": _iso(m.start_date),
-                "end_date": _iso(m.end_date),
+                "start_date": isoformat(m.start_date),
+                "end_date": isoformat(m.end_date),
             }
             for m in memberships
         ],
         "account": account,
         "activity_on_profile": [
-            {"action": e.action, "at": _iso(e.at), "actor_role": e.actor_role} for e in events
+            {"action": e.action, "at": isoformat(e.at), "actor_role": e.actor_role} for e in events
         ],
     }
     audit.record("person.export", person, actor=by)

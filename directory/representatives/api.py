@@ -25,6 +25,7 @@ from directory.api.core import (
 )
 from directory.api.schemas import register_schema
 from directory.core.errors import ApiError
+from directory.core.models import isoformat
 from directory.extensions import db
 from directory.reference.provinces import resolve_province
 from directory.representatives import services, workflow
@@ -142,10 +143,6 @@ register_schema(
 )
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
 def nomination_to_dict(nomination: Nomination, viewer) -> dict:
     """The contract's Nomination JSON as ``viewer`` may see it."""
     return {
@@ -156,15 +153,15 @@ def nomination_to_dict(nomination: Nomination, viewer) -> dict:
         "country": nomination.country,
         "region": nomination.region or None,
         "rationale": nomination.rationale,
-        "term_start": _iso(nomination.term_start),
-        "term_end": _iso(nomination.term_end),
+        "term_start": isoformat(nomination.term_start),
+        "term_end": isoformat(nomination.term_end),
         "previous_nomination_id": nomination.previous_nomination_id,
         "state": nomination.state,
         "history": [
             {
                 "action": event.action,
                 "actor_id": event.actor_id,
-                "at": _iso(event.at),
+                "at": isoformat(event.at),
                 "comment": event.comment
                 if services.comment_visible(event, nomination, viewer)
                 else None,
@@ -174,8 +171,8 @@ def nomination_to_dict(nomination: Nomination, viewer) -> dict:
             for event in nomination.events
         ],
         "actions": workflow.allowed_actions(nomination, viewer),
-        "created_at": _iso(nomination.created_at),
-        "updated_at": _iso(nomination.updated_at),
+        "created_at": isoformat(nomination.created_at),
+        "updated_at": isoformat(nomination.updated_at),
     }
 
 
@@ -187,8 +184,8 @@ def representative_to_dict(nomination: Nomination, viewer) -> dict:
         "province": nomination.province_slug,
         "country": nomination.country,
         "region": nomination.region or None,
-        "term_start": _iso(nomination.term_start),
-        "term_end": _iso(nomination.term_end),
+        "term_start": isoformat(nomination.term_start),
+        "term_end": isoformat(nomination.term_end),
         "person": {
             "id": person.id,
             "full_name": person.full_name,
