@@ -274,6 +274,17 @@ def measure_queries(app, rounds: int, raw=None, engine=None) -> dict[str, list[f
     return out
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds used so far by process ``pid`` (Linux), or 0."""
+    if not pid:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def bench_meilisearch(args, workdir: Path, db_url: str) -> dict:
     import meilisearch
 
@@ -312,6 +323,8 @@ def bench_meilisearch(args, workdir: Path, db_url: str) -> dict:
         # Raw ingestion: NDJSON straight to Meilisearch, same settings, same batch size.
         client = meilisearch.Client(url, key, timeout=600)
         raw = MeiliBackend(url, key, prefix="raw")
+        meili_pid = server.process.pid if server is not None else None
+        cpu = {"raw_meili": -cpu_seconds(meili_pid), "raw_self": -time.process_time()}
         start = time.perf_counter()
         raw.wait(client.create_index("raw_people", {"primaryKey": "id"}))
         raw.wait(client.index("raw_people").update_settings(settings(1_000_000)))
@@ -333,12 +346,17 @@ def bench_meilisearch(args, workdir: Path, db_url: str) -> dict:
         for task in pending:
             raw.wait(task)
         raw_seconds = time.perf_counter() - start
+        cpu["raw_meili"] += cpu_seconds(meili_pid)
+        cpu["raw_self"] += time.process_time()
         raw.wait(client.delete_index("raw_people"))  # free the cores for the app's run
 
         # The application's own path: flask search reindex.
+        cpu.update(app_meili=-cpu_seconds(meili_pid), app_self=-time.process_time())
         start = time.perf_counter()
         indexed = reindex(app, batch_size=args.batch, echo=lambda *_: None)
         app_seconds = time.perf_counter() - start
+        cpu["app_meili"] += cpu_seconds(meili_pid)
+        cpu["app_self"] += time.process_time()
 
         with app.app_context():
             latencies = measure_queries(app, args.rounds, raw=client)
@@ -346,6 +364,9 @@ def bench_meilisearch(args, workdir: Path, db_url: str) -> dict:
             "docs": indexed,
             "raw_rate": count / raw_seconds,
             "app_rate": indexed / app_seconds,
+            "raw_seconds": raw_seconds,
+            "app_seconds": app_seconds,
+            "cpu": cpu,
             "latencies": latencies,
         }
     finally:
@@ -400,6 +421,13 @@ def main() -> None:
             print(f"indexing  app (flask search reindex) {r['app_rate']:8.0f} docs/s")
             print(f"indexing  raw Meilisearch (NDJSON)   {r['raw_rate']:8.0f} docs/s")
             print(f"          app / raw                  {r['app_rate'] / r['raw_rate']:8.0%}")
+            cpu = r["cpu"]
+            if cpu["raw_meili"]:
+                for phase, seconds in (("raw", r["raw_seconds"]), ("app", r["app_seconds"])):
+                    print(
+                        f"          {phase}: {seconds:7.1f} s wall; CPU s: Meilisearch "
+                        f"{cpu[phase + '_meili']:7.1f}, this process {cpu[phase + '_self']:7.1f}"
+                    )
             print(f"query     /api/v1/search   {fmt_ms(lat['app'])}")
             print(f"query     raw multi-search {fmt_ms(lat['raw'])}")
             ratio = percentile(lat["app"], 0.95) / percentile(lat["raw"], 0.95)

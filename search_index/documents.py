@@ -85,8 +85,8 @@ class Context:
 
     fields: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)
     representatives: set[str] = field(default_factory=set)
-    # First folded word -> [(phrase words, field code)], to recognise taxonomy phrases in text.
-    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    # First folded word -> [(" phrase ", field code)], to recognise taxonomy phrases in text.
+    phrases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     field_text: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -102,24 +102,31 @@ class Context:
             names = [code.replace("-", " "), label_vi, label_en, *synonyms]
             ctx.field_text[code] = folded_text(names)
             for name in names:
-                words = tuple(fold_words(name))
+                words = fold_words(name)
                 # Two-letter abbreviations ("AI", "IC") are ordinary Vietnamese words too.
                 if words and (len(words) > 1 or len(words[0]) >= 3):
-                    ctx.phrases.setdefault(words[0], []).append((words, code))
+                    entry = (f" {' '.join(words)} ", code)
+                    if entry not in ctx.phrases.setdefault(words[0], []):
+                        ctx.phrases[words[0]].append(entry)
         return ctx
 
     def implied_fields(self, folded: str) -> set[str]:
-        """Codes of the taxonomy phrases that occur in ``folded`` text ("bán dẫn" in a bio)."""
-        words = folded.split()
-        starts = self.phrases.keys() & set(words)
+        """Codes of the taxonomy phrases that occur in ``folded`` text ("bán dẫn" in a bio).
+
+        ``folded`` is folded words separated by single spaces, so a phrase occurs exactly when
+        `` phrase `` is a substring of `` text ``.
+        """
         found: set[str] = set()
+        if not folded:
+            return found
+        starts = self.phrases.keys() & set(folded.split())
         if not starts:
             return found
-        for i, word in enumerate(words):
-            if word in starts:
-                for phrase, code in self.phrases[word]:
-                    if tuple(words[i : i + len(phrase)]) == phrase:
-                        found.add(code)
+        padded = f" {folded} "
+        for word in starts:
+            for phrase, code in self.phrases[word]:
+                if code not in found and phrase in padded:
+                    found.add(code)
         return found
 
 
@@ -145,23 +152,26 @@ def active_representatives(session, person_ids: Iterable[str]) -> set[str]:
 class _Builder:
     """Collects text by group and level, folded for search and original for display."""
 
+    __slots__ = ("text", "show")
+
     def __init__(self) -> None:
         self.text: dict[str, list] = {name: [] for name in SEARCHABLE}
         self.show: dict[int, dict[str, str]] = {lvl: {} for lvl in LEVELS}
 
     def add(self, group: str, level: int, *parts, show: dict[str, str] | None = None) -> None:
-        self.text[f"{group}_{level}"].extend(p for p in parts if p)
-        for key, value in (show or {}).items():
-            if value:
-                self.show[level][key] = value
+        self.text[f"{group}_{level}"].extend(parts)
+        if show:
+            target = self.show[level]
+            for key, value in show.items():
+                if value:
+                    target[key] = value
 
     def fields(self, ctx: Context | None = None, tagged: Iterable[str] = ()) -> dict:
-        out = {
-            name: " ".join(
-                p if isinstance(p, Folded) else folded_text(p) for p in parts if p
-            ).strip()
-            for name, parts in self.text.items()
-        }
+        # Folding is idempotent, so the already folded reference names may go through it.
+        out = {}
+        for name, parts in self.text.items():
+            folded = [_fold_part(p) for p in parts if p]
+            out[name] = " ".join(f for f in folded if f)
         if ctx is not None:
             # Free text that names a field ("linh kiện bán dẫn") brings the field's words in
             # both languages, at the same level, so "semiconductor" finds it: the engines
@@ -178,23 +188,25 @@ class _Builder:
         return out
 
 
+@lru_cache(maxsize=65_536)
+def _fold_part(text: str) -> str:
+    """Folded words of one value (titles, cities, organisations and names repeat a lot)."""
+    return " ".join(fold_words(text))
+
+
 def _level(value: str | None) -> int:
     return LEVEL_ORDER.get(value or "private", 2)
 
 
-class Folded(str):
-    """Text that is already folded (reference names, cached per code)."""
-
-
 def _field_words(codes: list[str], ctx: Context) -> list[str]:
-    return [Folded(ctx.field_text[c]) for c in codes or [] if c in ctx.field_text]
+    return [ctx.field_text[c] for c in codes or [] if c in ctx.field_text]
 
 
 @lru_cache(maxsize=512)
-def _country_text(code: str) -> Folded:
+def _country_text(code: str) -> str:
     from directory.reference.countries import country_name
 
-    return Folded(folded_text(code, country_name(code, "vi"), country_name(code, "en")))
+    return folded_text(code, country_name(code, "vi"), country_name(code, "en"))
 
 
 def _country_words(code: str | None) -> list[str]:
@@ -202,11 +214,11 @@ def _country_words(code: str | None) -> list[str]:
 
 
 @lru_cache(maxsize=128)
-def _province_text(slug: str) -> Folded:
+def _province_text(slug: str) -> str:
     from directory.reference.provinces import province_by_slug
 
     p = province_by_slug(slug)
-    return Folded(folded_text(p.name_vi, p.name_en) if p else "")
+    return folded_text(p.name_vi, p.name_en) if p else ""
 
 
 def _province_words(slug: str | None) -> list[str]:
@@ -214,10 +226,10 @@ def _province_words(slug: str | None) -> list[str]:
 
 
 @lru_cache(maxsize=512)
-def _language_text(code: str) -> Folded:
+def _language_text(code: str) -> str:
     from directory.reference.countries import language_name
 
-    return Folded(folded_text(code, language_name(code, "vi"), language_name(code, "en")))
+    return folded_text(code, language_name(code, "vi"), language_name(code, "en"))
 
 
 def _language_words(codes: list[str]) -> list[str]:

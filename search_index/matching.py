@@ -216,32 +216,17 @@ def highlight(text: str | None, groups: list[Group], crop: int | None = None) ->
     return Markup("").join(out)
 
 
-@lru_cache(maxsize=200_000)
-def _folded_token(token: str) -> tuple[str, ...]:
-    return tuple(fold_words(token))
-
-
-def _fold_words_cached(text: str) -> list[str]:
-    """``fold_words(text)``, folding each distinct white-space token once per process."""
-    words: list[str] = []
-    for token in text.split():
-        words.extend(_folded_token(token))
-    return words
-
-
 def folded_text(*parts) -> str:
     """Folded words of every part (strings or lists of strings), space separated."""
-    words: list[str] = []
+    flat: list[str] = []
     for part in parts:
         if not part:
             continue
         if isinstance(part, list | tuple | set):
-            for p in part:
-                if p:
-                    words.extend(_fold_words_cached(str(p)))
+            flat.extend(str(p) for p in part if p)
         else:
-            words.extend(_fold_words_cached(str(part)))
-    return " ".join(words)
+            flat.append(str(part))
+    return " ".join(fold_words(" ".join(flat)))
 
 
 def highlights_for(show: dict, levels, groups: list[Group]) -> dict[str, str]:
