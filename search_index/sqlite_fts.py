@@ -4,17 +4,26 @@ Tables (created by :meth:`SqliteBackend.configure`, outside the SQLAlchemy model
 is SQLite-only):
 
 - ``search_docs``: one narrow row per document (id, type, visibility columns, sort keys, the
-  facet values as one string, counted in Python over the matched set);
+  facet values as one string, and ``gen``, the generation that wrote it);
 - ``search_show``: the original text for highlighting as JSON, read only for the displayed page;
-- ``search_meta``: a generation counter bumped by every write (facet counts of text-less
-  queries are cached per generation);
 - ``search_fts``: FTS5 over the folded text, one column per ``<group>_<level>`` attribute
-  (:mod:`search_index.documents`), sharing ``search_docs``' rowid;
-- ``search_facets``: (facet, value, doc) rows; facet counts are SQL over the filtered set;
+  (:mod:`search_index.documents`) plus ``facets``, one token per facet value (so that the
+  filters of a query restrict the ranked set inside FTS5), sharing ``search_docs``' rowid;
+- ``search_gone``: (generation, rowid) of every removed document;
+- ``search_meta``: the generation, bumped by every write, and the epoch, renewed when the
+  index is rebuilt or emptied;
 - ``search_vocab`` and ``search_vocab_del``: the indexed words and their one-letter deletions,
   for typo tolerance: a query word is expanded to the indexed words within its typo budget
   (Damerau distance 1 from 4 letters, 2 from 8; the first letter must match, as a first-letter
   typo costs two in Meilisearch).
+
+A query is answered in three steps. FTS5 finds the ids of the matching documents (no ranking).
+Visibility, filters and facet counts are then computed in memory by :class:`_Columns`, a
+column store of every document's listed flag, sort keys and facet values (NumPy arrays, one
+per process, brought up to date from ``gen`` and ``search_gone`` before each query: a write
+costs the next query a few rows, not a reload). Finally only the documents that can reach the
+requested page are ranked: bm25 runs on the filtered set (the filters are facet tokens in the
+MATCH), and on the typo-free matches alone when they fill the page.
 
 When the application database is not SQLite (PostgreSQL) the same tables live in a separate
 SQLite file, ``<instance>/search-index.sqlite3`` (see :func:`search_index.init_app`).
@@ -26,9 +35,10 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections import Counter
+import threading
 from collections.abc import Iterable
 
+import numpy as np
 import sqlalchemy as sa
 
 from search_index.base import (
@@ -39,23 +49,22 @@ from search_index.base import (
     SearchUnavailable,
     typo_budget,
 )
-from search_index.documents import FILTERABLE, LEVELS, SEARCHABLE, TEXT_GROUPS
+from search_index.documents import LEVELS, SEARCHABLE, TEXT_GROUPS
 from search_index.matching import Group, analyze, distance, highlights_for, typed_groups
 
 LIVE = "search_"
 NEW = "search_new_"
 OLD = "search_old_"
 FACET_COLUMNS = ("kind", "field", "country", "province", "language", "verified", "representative")
+FTS_COLUMNS = (*SEARCHABLE, "facets")
 WEIGHTS = {"name": 10.0, "tags": 5.0, "place": 3.0, "text": 1.0}
 MIN_VOCAB = 3
-TEMP = "search_matched"
 FACET_SEP = "\x1f"
 VALUE_SEP = "\x1e"
 MAX_EXPANSIONS = 30
-# A counter bumped by every write: cached facet counts of text-less queries (browsing by
-# country or province counts the whole index) are valid for one generation.
 META = "search_meta"
-FACET_CACHE_SIZE = 256
+# SQLite's limit on bound parameters is far above this; chunks keep statements small.
+CHUNK = 500
 # Per connection: the index is read through SQLite's page cache and a memory map.
 PRAGMAS = (
     "PRAGMA cache_size = -65536",
@@ -65,22 +74,18 @@ PRAGMAS = (
 
 
 def _ddl(p: str, tag: str) -> list[str]:
-    cols = ", ".join(SEARCHABLE)
+    cols = ", ".join(FTS_COLUMNS)
     return [
         f"CREATE TABLE IF NOT EXISTS {p}docs (rowid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL "
         f"UNIQUE, type TEXT NOT NULL, entity_id TEXT NOT NULL, listed INTEGER NOT NULL, "
         f"owner TEXT NOT NULL, name_sort TEXT NOT NULL, updated_at REAL NOT NULL, "
-        f"facets TEXT NOT NULL DEFAULT '')",
-        # The original text (for highlighting) apart, so that ranking and facet counting
-        # read narrow rows: only the displayed page loads it.
+        f"facets TEXT NOT NULL DEFAULT '', gen INTEGER NOT NULL DEFAULT 0)",
+        # The original text (for highlighting) apart, so that the narrow rows stay narrow:
+        # only the displayed page loads it.
         f"CREATE TABLE IF NOT EXISTS {p}show (rowid INTEGER PRIMARY KEY, show TEXT)",
-        f"CREATE INDEX IF NOT EXISTS ix_{p}docs_name_{tag} ON {p}docs (name_sort)",
-        f"CREATE INDEX IF NOT EXISTS ix_{p}docs_updated_{tag} ON {p}docs (updated_at)",
-        f"CREATE TABLE IF NOT EXISTS {p}facets (facet TEXT NOT NULL, value TEXT NOT NULL, "
-        f"doc INTEGER NOT NULL, PRIMARY KEY (facet, value, doc)) WITHOUT ROWID",
-        f"CREATE INDEX IF NOT EXISTS ix_{p}facets_doc_{tag} ON {p}facets (doc, facet, value)",
+        f"CREATE TABLE IF NOT EXISTS {p}gone (gen INTEGER NOT NULL, doc INTEGER NOT NULL)",
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {p}fts USING fts5({cols}, "
-        f"tokenize = 'unicode61 remove_diacritics 2')",
+        f"tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')",
         f"CREATE TABLE IF NOT EXISTS {p}vocab (term TEXT PRIMARY KEY, n INTEGER NOT NULL "
         f"DEFAULT 0) WITHOUT ROWID",
         f"CREATE TABLE IF NOT EXISTS {p}vocab_del (del TEXT NOT NULL, term TEXT NOT NULL, "
@@ -88,7 +93,18 @@ def _ddl(p: str, tag: str) -> list[str]:
     ]
 
 
-_TABLES = ("docs", "show", "facets", "fts", "vocab", "vocab_del")
+def _indexes(p: str, tag: str) -> list[str]:
+    return [
+        f"CREATE INDEX IF NOT EXISTS ix_{p}docs_owner_{tag} ON {p}docs (owner)",
+        f"CREATE INDEX IF NOT EXISTS ix_{p}docs_gen_{tag} ON {p}docs (gen)",
+        f"CREATE INDEX IF NOT EXISTS ix_{p}gone_gen_{tag} ON {p}gone (gen)",
+        f"CREATE INDEX IF NOT EXISTS ix_{p}gone_doc_{tag} ON {p}gone (doc)",
+    ]
+
+
+_TABLES = ("docs", "show", "gone", "fts", "vocab", "vocab_del")
+# Tables of earlier versions of the index, dropped by the next rebuild.
+_RETIRED = ("facets",)
 
 
 def _deletes(word: str) -> set[str]:
@@ -112,6 +128,138 @@ def _facet_values(doc: dict) -> list[tuple[str, str]]:
     return rows
 
 
+def facet_token(facet: str, value: str) -> str:
+    """The FTS token of a facet value: letters and digits only, whatever the value holds."""
+    return f"{facet}x{value.encode().hex()}"
+
+
+def _name_key(name: str) -> int:
+    """The first 8 bytes of a folded name as a number: the same order as the strings, up to
+    ties that the exact comparison then settles."""
+    return int.from_bytes(name.encode()[:8].ljust(8, b"\0"), "big")
+
+
+def _fts_has_facets(conn, p: str) -> bool:
+    """Whether the FTS table has the facet-token column (indexes built since it exists)."""
+    return any(r[1] == "facets" for r in conn.exec_driver_sql(f"PRAGMA table_info({p}fts)"))
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class _Columns:
+    """Every document's visibility, sort keys and facet values, as arrays indexed by rowid.
+
+    Immutable once published: :meth:`updated` returns a new instance, so a query holds one
+    consistent snapshot while another thread refreshes.
+    """
+
+    def __init__(self, epoch: int, gen: int, size: int = 0) -> None:
+        self.epoch = epoch
+        self.gen = gen
+        self.size = size
+        self.alive = np.zeros(size, dtype=bool)
+        self.listed = np.zeros(size, dtype=bool)
+        self.name_key = np.zeros(size, dtype=np.uint64)
+        self.updated = np.zeros(size, dtype=np.float64)
+        # facet -> (rows x slots) value ids, -1 where empty; value ids per facet.
+        self.values: dict[str, np.ndarray] = {
+            f: np.full((size, 1), -1, dtype=np.int32) for f in FACET_COLUMNS
+        }
+        self.ids: dict[str, dict[str, int]] = {f: {} for f in FACET_COLUMNS}
+        self.names: dict[str, list[str]] = {f: [] for f in FACET_COLUMNS}
+        self.fts_facets = True
+
+    def updated_with(self, gen: int, rows: list, gone: list[int], epoch: int) -> _Columns:
+        """A copy with ``gone`` rowids removed, then ``rows`` written (in that order)."""
+        size = max([self.size, *(r[0] + 1 for r in rows)])
+        new = _Columns.__new__(_Columns)
+        new.epoch, new.gen, new.size = epoch, gen, size
+        grow = size - self.size
+
+        def copy(array: np.ndarray, fill) -> np.ndarray:
+            if not grow:
+                return array.copy()
+            extra = np.full((grow, *array.shape[1:]), fill, dtype=array.dtype)
+            return np.concatenate([array, extra])
+
+        new.alive = copy(self.alive, False)
+        new.listed = copy(self.listed, False)
+        new.name_key = copy(self.name_key, 0)
+        new.updated = copy(self.updated, 0.0)
+        new.values = {f: copy(a, -1) for f, a in self.values.items()}
+        new.ids = {f: dict(v) for f, v in self.ids.items()}
+        new.names = {f: list(v) for f, v in self.names.items()}
+        new.fts_facets = self.fts_facets
+        if gone:
+            new.alive[np.asarray(gone, dtype=np.int64)] = False
+        if rows:
+            new._write(rows)
+        return new
+
+    def _write(self, rows: list) -> None:
+        rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        self.alive[rowids] = True
+        self.listed[rowids] = np.fromiter((bool(r[1]) for r in rows), dtype=bool, count=len(rows))
+        self.name_key[rowids] = np.fromiter(
+            (_name_key(r[2] or "") for r in rows), dtype=np.uint64, count=len(rows)
+        )
+        self.updated[rowids] = np.fromiter((r[3] or 0.0 for r in rows), dtype=np.float64)
+        # (slot, facet) -> rows and value ids, assigned column by column.
+        per_facet: dict[str, list[list[int]]] = {f: [] for f in FACET_COLUMNS}
+        for position, row in enumerate(rows):
+            counts: dict[str, int] = {}
+            for item in row[4].split(FACET_SEP) if row[4] else ():
+                facet, _sep, value = item.partition(VALUE_SEP)
+                ids = self.ids.get(facet)
+                if ids is None:
+                    continue
+                vid = ids.get(value)
+                if vid is None:
+                    vid = ids[value] = len(self.names[facet])
+                    self.names[facet].append(value)
+                slot = counts.get(facet, 0)
+                counts[facet] = slot + 1
+                per_facet[facet].append([position, slot, vid])
+        for facet, assigned in per_facet.items():
+            array = self.values[facet]
+            array[rowids] = -1
+            if not assigned:
+                continue
+            triples = np.asarray(assigned, dtype=np.int64)
+            slots = int(triples[:, 1].max()) + 1
+            if slots > array.shape[1]:
+                array = np.concatenate(
+                    [array, np.full((array.shape[0], slots - array.shape[1]), -1, np.int32)],
+                    axis=1,
+                )
+                self.values[facet] = array
+            array[rowids[triples[:, 0]], triples[:, 1]] = triples[:, 2]
+
+    def live(self, rowids: np.ndarray) -> np.ndarray:
+        """``rowids`` (from FTS5) that this snapshot knows and that are alive."""
+        rowids = rowids[rowids < self.size]
+        return rowids[self.alive[rowids]]
+
+    def mask(self, facet: str, wanted: list[str], rowids: np.ndarray) -> np.ndarray:
+        """Which of ``rowids`` have one of the ``wanted`` values of ``facet``."""
+        ids = [self.ids[facet][v] for v in wanted if v in self.ids[facet]]
+        if not ids or not len(rowids):
+            return np.zeros(len(rowids), dtype=bool)
+        return np.isin(self.values[facet][rowids], ids).any(axis=1)
+
+    def counts(self, facet: str, rowids: np.ndarray) -> dict[str, int]:
+        """Value -> number of ``rowids`` having it."""
+        if not len(rowids) or not self.names[facet]:
+            return {}
+        found = self.values[facet][rowids].ravel()
+        tally = np.bincount(found[found >= 0], minlength=len(self.names[facet]))
+        names = self.names[facet]
+        return {names[i]: int(tally[i]) for i in np.flatnonzero(tally)}
+
+
 class SqliteBackend:
     """SQLite FTS5 behind the :class:`search_index.base.SearchBackend` interface."""
 
@@ -121,7 +269,8 @@ class SqliteBackend:
         self.engine = engine
         self._synonyms_loader = synonyms_loader or (lambda: {})
         self._configured = False
-        self._facet_cache: dict[tuple, tuple[int, dict[str, dict[str, int]]]] = {}
+        self._columns: _Columns | None = None
+        self._lock = threading.Lock()
 
     # --- schema -------------------------------------------------------------------------
 
@@ -130,12 +279,23 @@ class SqliteBackend:
             for stmt in _ddl(LIVE, "live"):
                 conn.exec_driver_sql(stmt)
             columns = {r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({LIVE}docs)")}
-            if "facets" not in columns:  # an index built by an earlier version: reindex
+            # Indexes built by earlier versions: add what they lack; a reindex completes them.
+            if "facets" not in columns:
                 conn.exec_driver_sql(
                     f"ALTER TABLE {LIVE}docs ADD COLUMN facets TEXT NOT NULL DEFAULT ''"
                 )
+            if "gen" not in columns:
+                conn.exec_driver_sql(
+                    f"ALTER TABLE {LIVE}docs ADD COLUMN gen INTEGER NOT NULL DEFAULT 0"
+                )
+            for stmt in _indexes(LIVE, "live"):
+                conn.exec_driver_sql(stmt)
             conn.exec_driver_sql(
                 f"CREATE TABLE IF NOT EXISTS {META} (k TEXT PRIMARY KEY, v INTEGER NOT NULL)"
+            )
+            conn.exec_driver_sql(
+                f"INSERT INTO {META} (k, v) VALUES ('epoch', ?) ON CONFLICT(k) DO NOTHING",
+                (secrets.randbits(48),),
             )
         self._configured = True
 
@@ -148,7 +308,7 @@ class SqliteBackend:
         with self.engine.begin() as conn:
             for table in _TABLES:
                 conn.exec_driver_sql(f"DELETE FROM {LIVE}{table}")
-            self._bump(conn)
+            self._new_epoch(conn)
 
     def health(self) -> bool:
         try:
@@ -166,7 +326,7 @@ class SqliteBackend:
         if not docs:
             return
         with self.engine.begin() as conn:
-            self._write(conn, LIVE, docs, replace=True)
+            self.apply(conn, docs, [])
 
     def shares_engine(self, engine) -> bool:
         """True when the index lives in this (application) database."""
@@ -175,10 +335,14 @@ class SqliteBackend:
     def apply(self, conn, upserts: list[dict], deletes: list[str]) -> None:
         """Write documents and deletions on the caller's connection (one transaction)."""
         self._ensure()
+        if not upserts and not deletes:
+            return
+        gen = self._bump(conn)
         if deletes:
-            self._remove(conn, LIVE, list(deletes))
+            self._remove(conn, LIVE, list(deletes), gen)
         if upserts:
-            self._write(conn, LIVE, list(upserts), replace=True)
+            self._remove(conn, LIVE, [d["id"] for d in upserts], gen)
+            self._write(conn, LIVE, list(upserts), gen)
 
     def delete(self, ids: Iterable[str]) -> None:
         self._ensure()
@@ -186,24 +350,27 @@ class SqliteBackend:
         if not ids:
             return
         with self.engine.begin() as conn:
-            self._remove(conn, LIVE, ids)
+            self.apply(conn, [], ids)
 
     @staticmethod
-    def _bump(conn) -> None:
+    def _bump(conn) -> int:
         conn.exec_driver_sql(
             f"INSERT INTO {META} (k, v) VALUES ('generation', 1) "
             f"ON CONFLICT(k) DO UPDATE SET v = v + 1"
         )
+        return conn.exec_driver_sql(f"SELECT v FROM {META} WHERE k = 'generation'").scalar()
 
-    def _generation(self, conn) -> int:
-        row = conn.exec_driver_sql(f"SELECT v FROM {META} WHERE k = 'generation'").first()
-        return row[0] if row else 0
+    def _new_epoch(self, conn) -> None:
+        """The index was replaced as a whole: every process reloads its column store."""
+        conn.exec_driver_sql(
+            f"INSERT INTO {META} (k, v) VALUES ('epoch', ?) ON CONFLICT(k) DO UPDATE "
+            f"SET v = excluded.v",
+            (secrets.randbits(48),),
+        )
+        self._bump(conn)
 
-    def _remove(self, conn, p: str, doc_ids: list[str]) -> None:
-        if p == LIVE:
-            self._bump(conn)
-        for start in range(0, len(doc_ids), 500):
-            chunk = doc_ids[start : start + 500]
+    def _remove(self, conn, p: str, doc_ids: list[str], gen: int) -> None:
+        for chunk in _chunks(doc_ids):
             marks = ",".join("?" * len(chunk))
             rowids = [
                 r[0]
@@ -215,20 +382,22 @@ class SqliteBackend:
                 continue
             rmarks = ",".join("?" * len(rowids))
             conn.exec_driver_sql(f"DELETE FROM {p}fts WHERE rowid IN ({rmarks})", tuple(rowids))
-            conn.exec_driver_sql(f"DELETE FROM {p}facets WHERE doc IN ({rmarks})", tuple(rowids))
             conn.exec_driver_sql(f"DELETE FROM {p}show WHERE rowid IN ({rmarks})", tuple(rowids))
             conn.exec_driver_sql(f"DELETE FROM {p}docs WHERE rowid IN ({rmarks})", tuple(rowids))
+            conn.exec_driver_sql(
+                f"INSERT INTO {p}gone (gen, doc) VALUES (?, ?)", [(gen, r) for r in rowids]
+            )
 
-    def _write(self, conn, p: str, docs: list[dict], replace: bool) -> None:
-        if replace:
-            self._remove(conn, p, [d["id"] for d in docs])
-        elif p == LIVE:
-            self._bump(conn)
-        doc_rows, show_rows, fts_rows, facet_rows, words = [], [], [], [], {}
+    def _write(self, conn, p: str, docs: list[dict], gen: int) -> None:
+        doc_rows, show_rows, fts_rows, words = [], [], [], {}
         next_id = conn.exec_driver_sql(f"SELECT COALESCE(MAX(rowid), 0) FROM {p}docs").scalar()
+        gone_max = conn.exec_driver_sql(f"SELECT COALESCE(MAX(doc), 0) FROM {p}gone").scalar()
+        # Rowids are never reused, so a rowid names one version of one document.
+        next_id = max(next_id, gone_max)
         for doc in docs:
             next_id += 1
             show = {str(lvl): doc.get(f"show_{lvl}", {}) for lvl in LEVELS}
+            facets = _facet_values(doc)
             doc_rows.append(
                 (
                     next_id,
@@ -239,38 +408,41 @@ class SqliteBackend:
                     doc.get("owner") or "",
                     doc.get("name_sort") or "",
                     float(doc.get("updated_at") or 0),
-                    FACET_SEP.join(f"{f}{VALUE_SEP}{v}" for f, v in _facet_values(doc)),
+                    FACET_SEP.join(f"{f}{VALUE_SEP}{v}" for f, v in facets),
+                    gen,
                 )
             )
             show_rows.append((next_id, json.dumps(show, ensure_ascii=False, separators=(",", ":"))))
             texts = [doc.get(col, "") for col in SEARCHABLE]
-            fts_rows.append((next_id, *texts))
-            facet_rows.extend((f, v, next_id) for f, v in _facet_values(doc))
+            tokens = " ".join(facet_token(f, v) for f, v in facets)
+            fts_rows.append((next_id, *texts, tokens))
             for text in texts:
                 for w in text.split():
                     if len(w) >= MIN_VOCAB and not any(c.isdigit() for c in w):
                         words[w] = words.get(w, 0) + 1
         conn.exec_driver_sql(
             f"INSERT INTO {p}docs (rowid, doc_id, type, entity_id, listed, owner, name_sort, "
-            f"updated_at, facets) VALUES (?,?,?,?,?,?,?,?,?)",
+            f"updated_at, facets, gen) VALUES (?,?,?,?,?,?,?,?,?,?)",
             doc_rows,
         )
         conn.exec_driver_sql(f"INSERT INTO {p}show (rowid, show) VALUES (?, ?)", show_rows)
-        marks = ",".join("?" * (len(SEARCHABLE) + 1))
+        if not _fts_has_facets(conn, p):  # an index of an earlier version
+            fts_rows = [row[:-1] for row in fts_rows]
+            names = SEARCHABLE
+        else:
+            names = FTS_COLUMNS
+        marks = ",".join("?" * (len(names) + 1))
         conn.exec_driver_sql(
-            f"INSERT INTO {p}fts (rowid, {', '.join(SEARCHABLE)}) VALUES ({marks})", fts_rows
+            f"INSERT INTO {p}fts (rowid, {', '.join(names)}) VALUES ({marks})", fts_rows
         )
-        if facet_rows:
-            conn.exec_driver_sql(
-                f"INSERT OR IGNORE INTO {p}facets (facet, value, doc) VALUES (?,?,?)", facet_rows
-            )
         self._add_vocabulary(conn, p, words)
 
     def _add_vocabulary(self, conn, p: str, words: dict[str, int]) -> None:
         terms = list(words)
+        if not terms:
+            return
         known: set[str] = set()
-        for start in range(0, len(terms), 500):
-            chunk = terms[start : start + 500]
+        for chunk in _chunks(terms):
             marks = ",".join("?" * len(chunk))
             known.update(
                 r[0]
@@ -279,8 +451,6 @@ class SqliteBackend:
                 )
             )
         new = [t for t in terms if t not in known]
-        if not terms:
-            return
         conn.exec_driver_sql(
             f"INSERT INTO {p}vocab (term, n) VALUES (?, ?) "
             f"ON CONFLICT(term) DO UPDATE SET n = n + excluded.n",
@@ -298,11 +468,11 @@ class SqliteBackend:
         with self.engine.begin() as conn:
             for table in _TABLES:
                 conn.exec_driver_sql(f"DROP TABLE IF EXISTS {NEW}{table}")
-            for stmt in _ddl(NEW, tag):
+            for stmt in [*_ddl(NEW, tag), *_indexes(NEW, tag)]:
                 conn.exec_driver_sql(stmt)
         for batch in batches:
             with self.engine.begin() as conn:
-                self._write(conn, NEW, batch, replace=False)
+                self._write(conn, NEW, batch, 0)
         with self.engine.begin() as conn:
             for table in _TABLES:
                 conn.exec_driver_sql(f"DROP TABLE IF EXISTS {OLD}{table}")
@@ -310,7 +480,41 @@ class SqliteBackend:
                 conn.exec_driver_sql(f"ALTER TABLE {NEW}{table} RENAME TO {LIVE}{table}")
             for table in _TABLES:
                 conn.exec_driver_sql(f"DROP TABLE {OLD}{table}")
-            self._bump(conn)
+            for table in _RETIRED:
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {LIVE}{table}")
+            self._new_epoch(conn)
+
+    # --- the column store ---------------------------------------------------------------
+
+    def _snapshot(self, conn) -> _Columns:
+        """The column store, brought up to the index's current generation."""
+        meta = dict(conn.exec_driver_sql(f"SELECT k, v FROM {META}").fetchall())
+        epoch, gen = meta.get("epoch", 0), meta.get("generation", 0)
+        current = self._columns
+        if current is not None and current.epoch == epoch and current.gen == gen:
+            return current
+        with self._lock:
+            current = self._columns
+            if current is not None and current.epoch == epoch and current.gen == gen:
+                return current
+            select = f"SELECT rowid, listed, name_sort, updated_at, facets FROM {LIVE}docs"
+            if current is None or current.epoch != epoch:
+                rows = conn.exec_driver_sql(select).fetchall()
+                fresh = _Columns(epoch, gen).updated_with(gen, rows, [], epoch)
+                fresh.fts_facets = _fts_has_facets(conn, LIVE)
+            else:
+                # Rows read here may be newer than ``gen``: applying them again later is
+                # harmless (removals first, then the rows present now).
+                gone = [
+                    r[0]
+                    for r in conn.exec_driver_sql(
+                        f"SELECT doc FROM {LIVE}gone WHERE gen > ?", (current.gen,)
+                    )
+                ]
+                rows = conn.exec_driver_sql(f"{select} WHERE gen > ?", (current.gen,)).fetchall()
+                fresh = current.updated_with(gen, rows, gone, epoch)
+            self._columns = fresh
+            return fresh
 
     # --- reading ------------------------------------------------------------------------
 
@@ -359,8 +563,22 @@ class SqliteBackend:
             parts.append("(" + " OR ".join(dict.fromkeys(alts)) + ")")
         return "{" + " ".join(columns) + "} : (" + " AND ".join(parts) + ")"
 
+    def _filter_expression(self, query: SearchQuery) -> str:
+        """The query's filters as facet tokens (ANDed across facets, ORed within one)."""
+        parts = []
+        for facet, values in sorted(query.filters.items()):
+            if values and facet in FACET_COLUMNS:
+                tokens = " OR ".join(_quote(facet_token(facet, v)) for v in values)
+                parts.append(f"({{facets}} : ({tokens}))")
+        return " AND ".join(parts)
+
     def search(self, query: SearchQuery) -> SearchResponse:
         self._ensure()
+        for facet, values in query.filters.items():
+            # type/listed/owner are filterable in Meilisearch; here visibility is the
+            # audience's business and no caller filters on them.
+            if values and facet not in FACET_COLUMNS:
+                raise ValueError(facet)
         try:
             with self.engine.connect() as conn:
                 if not conn.info.get("search_pragmas"):
@@ -371,49 +589,86 @@ class SqliteBackend:
         except sa.exc.OperationalError as exc:
             raise SearchUnavailable(str(exc)) from exc
 
-    def _where(self, query: SearchQuery, skip_facet: str | None = None) -> tuple[str, list]:
-        clauses, params = [], []
-        if query.audience.listed_only:
-            if query.audience.own_person_id:
-                clauses.append("(d.listed = 1 OR d.owner = ?)")
-                params.append(query.audience.own_person_id)
-            else:
-                clauses.append("d.listed = 1")
-        for facet, values in query.filters.items():
-            if facet == skip_facet or not values:
-                continue
-            if facet not in FILTERABLE:
-                raise ValueError(facet)
-            marks = ",".join("?" * len(values))
-            clauses.append(
-                f"d.rowid IN (SELECT doc FROM {LIVE}facets WHERE facet = ? AND value IN ({marks}))"
+    @staticmethod
+    def _ids(conn, sql: str, params: tuple) -> np.ndarray:
+        rows = conn.exec_driver_sql(sql, params).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def _matches(self, conn, expr: str) -> np.ndarray:
+        """Rowids matching ``expr`` (ascending), unranked."""
+        return self._ids(conn, f"SELECT rowid FROM {LIVE}fts WHERE {LIVE}fts MATCH ?", (expr,))
+
+    def _scored(self, conn, expr: str, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Rowids matching ``expr`` and their bm25 (lower ranks first)."""
+        weights = [WEIGHTS[col.rsplit("_", 1)[0]] if col in columns else 0.0 for col in SEARCHABLE]
+        weights.append(0.0)  # facet tokens (a weight too many is ignored by older indexes)
+        bm25 = f"bm25({LIVE}fts, {', '.join(str(w) for w in weights)})"
+        rows = conn.exec_driver_sql(
+            f"SELECT rowid, {bm25} FROM {LIVE}fts WHERE {LIVE}fts MATCH ?", (expr,)
+        ).fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        scores = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+        return ids, scores
+
+    def _visible(self, conn, cols: _Columns, query: SearchQuery, rowids: np.ndarray):
+        rowids = cols.live(rowids)
+        if not query.audience.listed_only:
+            return rowids
+        keep = cols.listed[rowids]
+        if query.audience.own_person_id:
+            own = self._ids(
+                conn,
+                f"SELECT rowid FROM {LIVE}docs WHERE owner = ?",
+                (query.audience.own_person_id,),
             )
-            params.extend([facet, *values])
-        return (" AND ".join(clauses) or "1"), params
+            keep |= np.isin(rowids, own)
+        return rowids[keep]
 
     def _search(self, conn, query: SearchQuery) -> SearchResponse:
         # Matching is word by word, as in Meilisearch (taxonomy equivalences are in the
         # documents); highlighting also marks the equivalent phrases.
+        cols = self._snapshot(conn)
         marked = analyze(query.text, self._synonyms_loader()) if query.text else []
         groups = typed_groups(marked)
         columns = [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in query.audience.text_levels]
-        base = f"{LIVE}docs d"
+        fuzzy = exact = None
+        scored = None
         if groups:
-            # The text is matched once, into a per-connection temporary table that the count,
-            # the page and the facet counts then join.
-            self._match_into_temp(conn, groups, columns)
-            base = f"temp.{TEMP} m CROSS JOIN {LIVE}docs d ON d.rowid = m.id"
+            fuzzy = self._match_expression(conn, groups, columns, typos=True)
+            exact = self._match_expression(conn, groups, columns, typos=False)
+            ranked = query.sort == "relevance"
+            if ranked and fuzzy == exact and not query.filters:
+                # One pass gives the matches and their ranks.
+                scored = self._scored(conn, fuzzy, columns)
+                matched = scored[0]
+            else:
+                matched = self._matches(conn, fuzzy)
+        else:
+            matched = np.flatnonzero(cols.alive).astype(np.int64)
+        matched = self._visible(conn, cols, query, matched)
 
-        where, params = self._where(query)
-        # The page is ranked on narrow columns; only its rows then load their ``show`` text.
-        page = [
-            r[0]
-            for r in conn.exec_driver_sql(
-                f"SELECT d.rowid FROM {base} WHERE {where} "
-                f"ORDER BY {self._order(query, groups)} LIMIT ? OFFSET ?",
-                (*params, query.per_page, query.offset),
-            )
-        ]
+        filters = {f: v for f, v in query.filters.items() if v and f in FACET_COLUMNS}
+        masks = {f: cols.mask(f, v, matched) for f, v in filters.items()}
+        keep = np.ones(len(matched), dtype=bool)
+        for m in masks.values():
+            keep &= m
+        result = matched[keep]
+        facets: dict[str, dict[str, int]] = {}
+        for facet in query.facets:
+            if facet not in FACET_COLUMNS:
+                facets[facet] = {}
+            elif facet in masks:
+                # Counted without its own filter, so that its other values show how many
+                # results choosing them would add.
+                others = np.ones(len(matched), dtype=bool)
+                for f, m in masks.items():
+                    if f != facet:
+                        others &= m
+                facets[facet] = cols.counts(facet, matched[others])
+            else:
+                facets[facet] = cols.counts(facet, result)
+
+        page = self._page(conn, cols, query, result, groups, fuzzy, exact, columns, scored)
         loaded = {}
         if page:
             marks = ",".join("?" * len(page))
@@ -425,8 +680,6 @@ class SqliteBackend:
                     tuple(page),
                 )
             }
-        rows = [loaded[rowid] for rowid in page if rowid in loaded]
-        total, facets = self._facets(conn, query, base, cache=not groups)
         hits = [
             Hit(
                 doc_id=r[0],
@@ -434,87 +687,72 @@ class SqliteBackend:
                 entity_id=r[2],
                 highlights=_highlights(json.loads(r[3] or "{}"), query, marked),
             )
-            for r in rows
+            for r in (loaded[rowid] for rowid in page if rowid in loaded)
         ]
-        return SearchResponse(hits=hits, total=total, facets=facets)
+        return SearchResponse(hits=hits, total=int(len(result)), facets=facets)
 
-    def _match_into_temp(self, conn, groups, columns) -> None:
-        weights = [WEIGHTS[col.rsplit("_", 1)[0]] if col in columns else 0.0 for col in SEARCHABLE]
-        bm25 = f"bm25({LIVE}fts, {', '.join(str(w) for w in weights)})"
-        expr = self._match_expression(conn, groups, columns, typos=True)
-        exact = self._match_expression(conn, groups, columns, typos=False)
-        conn.exec_driver_sql(
-            f"CREATE TEMP TABLE IF NOT EXISTS {TEMP} (id INTEGER PRIMARY KEY, "
-            f"score REAL NOT NULL, exact INTEGER NOT NULL)"
-        )
-        conn.exec_driver_sql(f"DELETE FROM temp.{TEMP}")
-        conn.exec_driver_sql(
-            f"INSERT INTO temp.{TEMP} (id, score, exact) SELECT rowid, {bm25}, ? "
-            f"FROM {LIVE}fts WHERE {LIVE}fts MATCH ?",
-            (1 if expr == exact else 0, expr),
-        )
-        if expr != exact:
-            # Words typed exactly (or as a prefix) rank above typo corrections, as in
-            # Meilisearch.
-            conn.exec_driver_sql(
-                f"UPDATE temp.{TEMP} SET exact = 1 WHERE id IN "
-                f"(SELECT rowid FROM {LIVE}fts WHERE {LIVE}fts MATCH ?)",
-                (exact,),
-            )
+    # --- ranking ------------------------------------------------------------------------
 
-    def _order(self, query: SearchQuery, groups) -> str:
-        if query.sort == "name" or (query.sort == "relevance" and not groups):
-            return "d.name_sort, d.doc_id"
-        if query.sort == "updated":
-            return "d.updated_at DESC, d.doc_id"
-        return "m.exact DESC, m.score, d.name_sort, d.doc_id"
+    def _page(self, conn, cols, query, result, groups, fuzzy, exact, columns, scored):
+        """The rowids of the requested page, in order.
 
-    def _facets(self, conn, query, base, cache: bool):
-        """The total and the counts per facet value, counted in one pass over the filtered set
-        (plus one pass per filtered facet).
-
-        A facet with a filter is counted without its own filter, so that its other values
-        show how many results choosing them would add. Without text (browsing), the counts
-        are cached for the index generation.
+        Only the documents that can reach the page are ordered exactly: a numeric key
+        (rank, name prefix, update time) selects them, ties included, and the exact order
+        (rank, then folded name, then document id) is settled on that small set.
         """
-        result: dict[str, dict[str, int]] = {f: {} for f in query.facets}
-        total = 0
-        jobs = [(None, [f for f in query.facets if not query.filters.get(f)])]
-        jobs += [(f, [f]) for f in query.facets if query.filters.get(f)]
-        generation = self._generation(conn) if cache else None
-        for skip, facets in jobs:
-            if skip is not None and not facets:
-                continue
-            where, params = self._where(query, skip_facet=skip)
-            key = (generation, base, where, tuple(params), tuple(facets), skip is None)
-            hit = self._facet_cache.get(key) if cache else None
-            if hit is None:
-                # One pass over the filtered set reading each document's facet blob (narrow
-                # rows: ``show`` lives in its own table): 4x faster than GROUP BY over the
-                # facet table.
-                n, counter = 0, Counter()
-                for (blob,) in conn.exec_driver_sql(
-                    f"SELECT d.facets FROM {base} WHERE {where}", tuple(params)
-                ):
-                    n += 1
-                    if blob:
-                        counter.update(blob.split(FACET_SEP))
-                keep = set(facets)
-                counts: dict[str, dict[str, int]] = {f: {} for f in facets}
-                for item, count in counter.items():
-                    facet, _sep, value = item.partition(VALUE_SEP)
-                    if facet in keep:
-                        counts[facet][value] = count
-                hit = (n, counts)
-                if cache:
-                    if len(self._facet_cache) >= FACET_CACHE_SIZE:
-                        self._facet_cache.clear()
-                    self._facet_cache[key] = hit
-            if skip is None:
-                total = hit[0]
-            for facet, values in hit[1].items():
-                result[facet] = dict(values)
-        return total, result
+        want = query.offset + query.per_page
+        if not len(result) or query.offset >= len(result):
+            return []
+        if query.sort == "updated":
+            key = -cols.updated[result]
+            return self._settle(conn, result, key, want, query, lambda r: (-r[2], r[3]))
+        if query.sort == "name" or not groups:
+            key = cols.name_key[result].astype(np.float64)
+            return self._settle(conn, result, key, want, query, lambda r: (r[1], r[3]))
+
+        # Relevance: typo-free matches first, then bm25.
+        # An index of an earlier version has no facet tokens: rank the whole match then.
+        filter_expr = self._filter_expression(query) if cols.fts_facets else ""
+
+        def ranked(expr: str) -> tuple[np.ndarray, np.ndarray]:
+            if scored is not None and expr == fuzzy:
+                ids, scores = scored
+            else:
+                ids, scores = self._scored(
+                    conn, f"{expr} AND {filter_expr}" if filter_expr else expr, columns
+                )
+            inside = np.isin(ids, result)
+            return ids[inside], scores[inside]
+
+        exact_ids, exact_scores = ranked(exact)
+        if fuzzy != exact and len(exact_ids) < want:
+            ids, scores = ranked(fuzzy)
+            is_exact = np.isin(ids, exact_ids)
+        else:
+            ids, scores, is_exact = exact_ids, exact_scores, np.ones(len(exact_ids), bool)
+        # Ranks are negative; a typo-free match sorts before every match with typos.
+        key = np.where(is_exact, scores - 1e9, scores)
+        tier = dict(zip(ids.tolist(), key.tolist(), strict=True))
+        return self._settle(conn, ids, key, want, query, lambda r: (tier[r[0]], r[1], r[3]))
+
+    def _settle(self, conn, rowids, key, want, query, order) -> list[int]:
+        """The page of ``rowids``: those whose ``key`` reaches the page, ordered by ``order``
+        over their (rowid, name_sort, updated_at, doc_id) rows."""
+        if len(rowids) > want:
+            kth = np.partition(key, want - 1)[want - 1]
+            rowids = rowids[key <= kth]
+        rows = []
+        for chunk in _chunks(rowids.tolist()):
+            marks = ",".join("?" * len(chunk))
+            rows.extend(
+                conn.exec_driver_sql(
+                    f"SELECT rowid, name_sort, updated_at, doc_id FROM {LIVE}docs "
+                    f"WHERE rowid IN ({marks})",
+                    tuple(chunk),
+                ).fetchall()
+            )
+        rows.sort(key=order)
+        return [r[0] for r in rows[query.offset : query.offset + query.per_page]]
 
     def suggestions(self, word: str) -> list[str]:
         self._ensure()
