@@ -19,6 +19,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import meilisearch
 from meilisearch.errors import (
@@ -49,6 +50,20 @@ MAX_PENDING_TASKS = 4
 _APPLIED: dict[tuple[str, str], str] = {}
 
 
+# Facets whose counts cost Meilisearch the most (many values, or values on every document):
+# counted in a second request that runs beside the one fetching the hits.
+HEAVY_FACETS = ("field", "province")
+_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="meilisearch")
+
+
+def multi_search(client: meilisearch.Client, bodies: list[list[dict]]) -> list[dict]:
+    """Send each body as one multi-search, concurrently; the results of all, in order."""
+    if len(bodies) == 1:
+        return client.multi_search(bodies[0])["results"]
+    futures = [_POOL.submit(client.multi_search, body) for body in bodies]
+    return [result for future in futures for result in future.result()["results"]]
+
+
 class MeiliTaskFailed(RuntimeError):
     """A Meilisearch task ended in ``failed`` or ``canceled``."""
 
@@ -69,7 +84,10 @@ def settings(max_total_hits: int) -> dict:
         # Taxonomy equivalences are in the documents (see documents.py): Meilisearch's
         # synonyms cost 10-20x per multi-word query with a taxonomy this size.
         "synonyms": {},
-        "faceting": {"maxValuesPerFacet": 500, "sortFacetValuesBy": {"*": "count"}},
+        # Every value of every facet comes back (none has 500), in alphabetical order: the
+        # service orders them by count. Asking Meilisearch to order by count halves its
+        # query throughput (p95 81 -> 40 ms at 1M documents, bench/README.md).
+        "faceting": {"maxValuesPerFacet": 500, "sortFacetValuesBy": {"*": "alpha"}},
         "pagination": {"maxTotalHits": max_total_hits},
         "proximityPrecision": "byAttribute",
         "facetSearch": False,
@@ -229,12 +247,21 @@ class MeiliBackend:
             parts.append("(" + " OR ".join(f"{facet} = {_quote(v)}" for v in values) + ")")
         return " AND ".join(parts) or None
 
-    def request(self, query: SearchQuery) -> list[dict]:
-        """The multi-search queries for ``query``: the hits, then one per filtered facet
-        (counted without its own filter, so other values show what they would add)."""
+    def request(self, query: SearchQuery) -> list[list[dict]]:
+        """The multi-search bodies for ``query``, sent concurrently (:func:`multi_search`).
+
+        The first body holds the hits with the counts of the cheap unfiltered facets; the
+        second the counts of the other unfiltered facets (``field``, ``province``: most of
+        a query's facet work) and, one query each, the facets that have a filter (counted
+        without their own filter, so that their other values show what they would add).
+        Meilisearch runs the queries of one body one after the other, so two bodies halve
+        the latency on a server with a free core.
+        """
         text = query_text(query.text, self._synonyms_loader())
         columns = [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in query.audience.text_levels]
         plain = [f for f in query.facets if not query.filters.get(f)]
+        heavy = [f for f in plain if f in HEAVY_FACETS]
+        plain = [f for f in plain if f not in HEAVY_FACETS]
         main = {
             "indexUid": self.uid,
             "q": text,
@@ -257,7 +284,19 @@ class MeiliBackend:
             main["sort"] = ["name_sort:asc"]
         elif query.sort == "updated":
             main["sort"] = ["updated_at:desc"]
-        queries = [main]
+        counts = []
+        if heavy:
+            counts.append(
+                {
+                    "indexUid": self.uid,
+                    "q": text,
+                    "limit": 0,
+                    "attributesToSearchOn": columns,
+                    "matchingStrategy": "all",
+                    "facets": heavy,
+                    **({"filter": main["filter"]} if "filter" in main else {}),
+                }
+            )
         for facet in query.facets:
             if not query.filters.get(facet):
                 continue
@@ -272,14 +311,14 @@ class MeiliBackend:
             flt = self._filter(query, skip=facet)
             if flt:
                 extra["filter"] = flt
-            queries.append(extra)
-        return queries
+            counts.append(extra)
+        return [[main], counts] if counts else [[main]]
 
     def search(self, query: SearchQuery) -> SearchResponse:
         self._ensure()
-        queries = self.request(query)
+        bodies = self.request(query)
         try:
-            results = self.client.multi_search(queries)["results"]
+            results = multi_search(self.client, bodies)
         except MeilisearchCommunicationError as exc:
             raise SearchUnavailable(str(exc)) from exc
         except MeilisearchApiError as exc:
@@ -312,4 +351,4 @@ class MeiliBackend:
         return []
 
 
-__all__ = ["MeiliBackend", "MeiliTaskFailed", "SEARCHABLE", "settings"]
+__all__ = ["MeiliBackend", "MeiliTaskFailed", "SEARCHABLE", "multi_search", "settings"]

@@ -240,7 +240,11 @@ def run_search(params: SearchParams, viewer) -> SearchResult:
     audience = audience_for(viewer)
     backend = get_backend()
     response = backend.search(_query(params, audience))
-    facets = {name: dict(response.facets.get(name, {})) for name in FACETS}
+    # Most frequent values first, whatever order the engine returned them in.
+    facets = {
+        name: dict(sorted(response.facets.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0])))
+        for name in FACETS
+    }
     for name, values in params.filters.items():
         for value in values:
             facets[name].setdefault(value, 0)
