@@ -144,6 +144,12 @@ def _fts_has_facets(conn, p: str) -> bool:
     return any(r[1] == "facets" for r in conn.exec_driver_sql(f"PRAGMA table_info({p}fts)"))
 
 
+def _read(conn, sql: str, params: tuple = ()):
+    """A query on the driver's own cursor: plain tuples, none of SQLAlchemy's per-row work
+    (the id lists of a broad query hold tens of thousands of rows)."""
+    return conn.connection.driver_connection.execute(sql, params)
+
+
 def _chunks(values: list, size: int = CHUNK):
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -488,7 +494,7 @@ class SqliteBackend:
 
     def _snapshot(self, conn) -> _Columns:
         """The column store, brought up to the index's current generation."""
-        meta = dict(conn.exec_driver_sql(f"SELECT k, v FROM {META}").fetchall())
+        meta = dict(_read(conn, f"SELECT k, v FROM {META}").fetchall())
         epoch, gen = meta.get("epoch", 0), meta.get("generation", 0)
         current = self._columns
         if current is not None and current.epoch == epoch and current.gen == gen:
@@ -499,7 +505,7 @@ class SqliteBackend:
                 return current
             select = f"SELECT rowid, listed, name_sort, updated_at, facets FROM {LIVE}docs"
             if current is None or current.epoch != epoch:
-                rows = conn.exec_driver_sql(select).fetchall()
+                rows = _read(conn, select).fetchall()
                 fresh = _Columns(epoch, gen).updated_with(gen, rows, [], epoch)
                 fresh.fts_facets = _fts_has_facets(conn, LIVE)
             else:
@@ -507,11 +513,11 @@ class SqliteBackend:
                 # harmless (removals first, then the rows present now).
                 gone = [
                     r[0]
-                    for r in conn.exec_driver_sql(
-                        f"SELECT doc FROM {LIVE}gone WHERE gen > ?", (current.gen,)
+                    for r in _read(
+                        conn, f"SELECT doc FROM {LIVE}gone WHERE gen > ?", (current.gen,)
                     )
                 ]
-                rows = conn.exec_driver_sql(f"{select} WHERE gen > ?", (current.gen,)).fetchall()
+                rows = _read(conn, f"{select} WHERE gen > ?", (current.gen,)).fetchall()
                 fresh = current.updated_with(gen, rows, gone, epoch)
             self._columns = fresh
             return fresh
@@ -527,7 +533,8 @@ class SqliteBackend:
         marks = ",".join("?" * len(keys))
         found = {
             r[0]
-            for r in conn.exec_driver_sql(
+            for r in _read(
+                conn,
                 f"SELECT term FROM {LIVE}vocab_del WHERE del IN ({marks}) "
                 f"UNION SELECT term FROM {LIVE}vocab WHERE term IN ({marks})",
                 (*keys, *keys),
@@ -538,7 +545,8 @@ class SqliteBackend:
             high = low[:-1] + chr(ord(low[-1]) + 1)
             found.update(
                 r[0]
-                for r in conn.exec_driver_sql(
+                for r in _read(
+                    conn,
                     f"SELECT term FROM {LIVE}vocab WHERE term >= ? AND term < ? "
                     f"AND length(term) BETWEEN ? AND ?",
                     (low, high, len(word) - 2, len(word) + 2),
@@ -591,7 +599,7 @@ class SqliteBackend:
 
     @staticmethod
     def _ids(conn, sql: str, params: tuple) -> np.ndarray:
-        rows = conn.exec_driver_sql(sql, params).fetchall()
+        rows = _read(conn, sql, params).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
     def _matches(self, conn, expr: str) -> np.ndarray:
@@ -603,8 +611,8 @@ class SqliteBackend:
         weights = [WEIGHTS[col.rsplit("_", 1)[0]] if col in columns else 0.0 for col in SEARCHABLE]
         weights.append(0.0)  # facet tokens (a weight too many is ignored by older indexes)
         bm25 = f"bm25({LIVE}fts, {', '.join(str(w) for w in weights)})"
-        rows = conn.exec_driver_sql(
-            f"SELECT rowid, {bm25} FROM {LIVE}fts WHERE {LIVE}fts MATCH ?", (expr,)
+        rows = _read(
+            conn, f"SELECT rowid, {bm25} FROM {LIVE}fts WHERE {LIVE}fts MATCH ?", (expr,)
         ).fetchall()
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         scores = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
@@ -674,7 +682,8 @@ class SqliteBackend:
             marks = ",".join("?" * len(page))
             loaded = {
                 r[0]: r[1:]
-                for r in conn.exec_driver_sql(
+                for r in _read(
+                    conn,
                     f"SELECT d.rowid, d.doc_id, d.type, d.entity_id, s.show FROM {LIVE}docs d "
                     f"LEFT JOIN {LIVE}show s ON s.rowid = d.rowid WHERE d.rowid IN ({marks})",
                     tuple(page),
@@ -745,7 +754,8 @@ class SqliteBackend:
         for chunk in _chunks(rowids.tolist()):
             marks = ",".join("?" * len(chunk))
             rows.extend(
-                conn.exec_driver_sql(
+                _read(
+                    conn,
                     f"SELECT rowid, name_sort, updated_at, doc_id FROM {LIVE}docs "
                     f"WHERE rowid IN ({marks})",
                     tuple(chunk),
@@ -761,7 +771,8 @@ class SqliteBackend:
         with self.engine.connect() as conn:
             keys = {word} | _deletes(word)
             marks = ",".join("?" * len(keys))
-            rows = conn.exec_driver_sql(
+            rows = _read(
+                conn,
                 f"SELECT v.term, v.n FROM {LIVE}vocab v WHERE v.term IN "
                 f"(SELECT term FROM {LIVE}vocab_del WHERE del IN ({marks}) "
                 f"UNION SELECT term FROM {LIVE}vocab WHERE term IN ({marks}))",
