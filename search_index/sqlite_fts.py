@@ -63,6 +63,8 @@ FACET_SEP = "\x1f"
 VALUE_SEP = "\x1e"
 MAX_EXPANSIONS = 30
 META = "search_meta"
+# Generations of removals kept in ``search_gone`` (older column stores reload whole).
+GONE_KEEP = 500
 # SQLite's limit on bound parameters is far above this; chunks keep statements small.
 CHUNK = 500
 # Per connection: the index is read through SQLite's page cache and a memory map.
@@ -349,6 +351,15 @@ class SqliteBackend:
         if upserts:
             self._remove(conn, LIVE, [d["id"] for d in upserts], gen)
             self._write(conn, LIVE, list(upserts), gen)
+        if gen % GONE_KEEP == 0:
+            # The log of removals stays short: a process whose column store is older than
+            # what is kept reloads it whole (see _snapshot).
+            conn.exec_driver_sql(f"DELETE FROM {LIVE}gone WHERE gen <= ?", (gen - GONE_KEEP,))
+            conn.exec_driver_sql(
+                f"INSERT INTO {META} (k, v) VALUES ('gone_floor', ?) ON CONFLICT(k) DO UPDATE "
+                f"SET v = excluded.v",
+                (gen - GONE_KEEP,),
+            )
 
     def delete(self, ids: Iterable[str]) -> None:
         self._ensure()
@@ -496,6 +507,7 @@ class SqliteBackend:
         """The column store, brought up to the index's current generation."""
         meta = dict(_read(conn, f"SELECT k, v FROM {META}").fetchall())
         epoch, gen = meta.get("epoch", 0), meta.get("generation", 0)
+        floor = meta.get("gone_floor", 0)
         current = self._columns
         if current is not None and current.epoch == epoch and current.gen == gen:
             return current
@@ -504,7 +516,7 @@ class SqliteBackend:
             if current is not None and current.epoch == epoch and current.gen == gen:
                 return current
             select = f"SELECT rowid, listed, name_sort, updated_at, facets FROM {LIVE}docs"
-            if current is None or current.epoch != epoch:
+            if current is None or current.epoch != epoch or current.gen < floor:
                 rows = _read(conn, select).fetchall()
                 fresh = _Columns(epoch, gen).updated_with(gen, rows, [], epoch)
                 fresh.fts_facets = _fts_has_facets(conn, LIVE)

@@ -252,3 +252,23 @@ def test_an_index_built_by_the_previous_version_keeps_answering(engine):
         columns = {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(search_fts)")}
     assert "facets" in columns
     assert hit_ids(backend.search(query("an", filters={"country": ["FR"]}))) == ["person-0001"]
+
+
+def test_the_log_of_removals_is_pruned_and_stale_stores_reload(engine, backend, monkeypatch):
+    import search_index.sqlite_fts as sqlite_fts
+
+    monkeypatch.setattr(sqlite_fts, "GONE_KEEP", 4)
+    backend.upsert([make_doc(1, "An", country="FR")])
+    assert backend.search(query(filters={"country": ["FR"]})).total == 1
+    stale = backend._columns
+
+    other = SqliteBackend(engine)
+    for round_ in range(12):  # edits: each removes the previous version of the document
+        other.upsert([make_doc(1, "An", country="DE" if round_ % 2 else "JP")])
+    with engine.connect() as conn:
+        kept = conn.exec_driver_sql("SELECT COUNT(*) FROM search_gone").scalar()
+        floor = conn.exec_driver_sql("SELECT v FROM search_meta WHERE k = 'gone_floor'").scalar()
+    assert kept < 2 * 4 and floor > stale.gen  # at most two spans of generations kept
+    result = backend.search(query())
+    assert result.total == 1 and result.facets["country"] == {"DE": 1}
+    assert backend._columns is not stale
