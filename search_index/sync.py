@@ -262,8 +262,8 @@ def pending_count() -> int:
         )
 
 
-def run_worker(app, once: bool = False, interval: float = 1.0, echo=print) -> None:
-    """Apply rows as they come (``once``: drain and return)."""
+def run_worker(app, once: bool = False, interval: float = 1.0, echo=print) -> int:
+    """Apply rows as they come (``once``: drain and return how many batches failed)."""
     from search_index import get_backend
 
     try:
@@ -275,7 +275,7 @@ def run_worker(app, once: bool = False, interval: float = 1.0, echo=print) -> No
         if applied or failed:
             echo(f"applied {applied} index changes; {failed} failed batches")
         if once:
-            return
+            return failed
         time.sleep(interval)
 
 

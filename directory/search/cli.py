@@ -26,11 +26,14 @@ def worker_command(once, interval):
     from search_index.sync import pending_count, run_worker
 
     app = current_app._get_current_object()
-    run_worker(app, once=once, interval=interval, echo=click.echo)
+    failed = run_worker(app, once=once, interval=interval, echo=click.echo)
     if once:
         left = pending_count()
         if left:
             click.echo(f"{left} changes still pending (will be retried)")
+        if failed:
+            # A scheduler running `--once` learns that the engine refused the changes.
+            raise click.ClickException("the search engine did not take the changes")
 
 
 def register_cli(app) -> None:

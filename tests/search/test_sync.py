@@ -176,6 +176,27 @@ def test_worker_once_drains_and_exits(make_app):
         db.session.remove()
 
 
+def test_worker_once_fails_when_the_engine_refuses_the_changes(make_app):
+    from tests.conftest import _reset_database
+
+    app = make_app(
+        SEARCH_BACKEND="meilisearch",
+        MEILI_URL="http://127.0.0.1:9",  # nothing listens there
+        MEILI_INDEX_PREFIX="down",
+        SEARCH_RETRY_BASE_SECONDS=0.01,
+    )
+    with app.app_context():
+        app.extensions["search_reset"] = None  # the engine is unreachable by design
+        _reset_database(app)
+        PersonFactory(full_name="Hoàng Văn Sơn")
+        result = app.test_cli_runner().invoke(args=["search", "worker", "--once"])
+        assert result.exit_code == 1, result.output
+        assert "1 changes still pending" in result.output
+        assert "did not take the changes" in result.output
+        assert outbox_rows()[-1].attempts == 1
+        db.session.remove()
+
+
 @pytest.mark.meilisearch
 def test_meilisearch_down_edits_commit_and_the_worker_catches_up(make_app, meili_server):
     """Stop Meilisearch, edit through the service, restart it, drain: the edit is found."""
