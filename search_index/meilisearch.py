@@ -105,6 +105,15 @@ def query_text(text: str | None, synonyms: dict[str, list[str]]) -> str:
     return " ".join(parts)
 
 
+def _ndjson(docs: list[dict]) -> bytes:
+    """Documents as NDJSON in UTF-8. The client's JSON escapes every non-ASCII character
+    (\\uXXXX: most of a Vietnamese text), which makes the payload bigger and Meilisearch
+    slower to read it."""
+    return "\n".join(
+        json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in docs
+    ).encode()
+
+
 def _quote(value: str) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -200,7 +209,7 @@ class MeiliBackend:
         if not docs:
             return
         self._ensure()
-        self.wait(self._call(self.client.index(self.uid).add_documents, docs, "id"))
+        self.wait(self._call(self.client.index(self.uid).add_documents_ndjson, _ndjson(docs), "id"))
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
@@ -216,7 +225,7 @@ class MeiliBackend:
             index = self.client.index(fresh)
             pending: list = []
             for batch in batches:
-                pending.append(self._call(index.add_documents, batch, "id"))
+                pending.append(self._call(index.add_documents_ndjson, _ndjson(batch), "id"))
                 if len(pending) >= MAX_PENDING_TASKS:
                     self.wait(pending.pop(0))
             for task in pending:
