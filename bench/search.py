@@ -422,26 +422,22 @@ def main() -> None:
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if "meilisearch" in backends:
         r = bench_meilisearch(args, workdir, db_url)
-        if r and not r["docs"]:
+        if r:
             lat = r["latencies"]
-            print("\n== Meilisearch (index reused: queries only) ==")
-            print(f"query     /api/v1/search   {fmt_ms(lat['app'])}")
-            print(f"query     raw multi-search {fmt_ms(lat['raw'])}")
-            ratio = percentile(lat["app"], 0.95) / percentile(lat["raw"], 0.95)
-            print(f"          p95 app / raw    {ratio:.2f}x")
-        elif r:
-            lat = r["latencies"]
-            print("\n== Meilisearch ==")
-            print(f"indexing  app (flask search reindex) {r['app_rate']:8.0f} docs/s")
-            print(f"indexing  raw Meilisearch (NDJSON)   {r['raw_rate']:8.0f} docs/s")
-            print(f"          app / raw                  {r['app_rate'] / r['raw_rate']:8.0%}")
-            cpu = r["cpu"]
-            if cpu["raw_meili"]:
-                for phase, seconds in (("raw", r["raw_seconds"]), ("app", r["app_seconds"])):
-                    print(
-                        f"          {phase}: {seconds:7.1f} s wall; CPU s: Meilisearch "
-                        f"{cpu[phase + '_meili']:7.1f}, this process {cpu[phase + '_self']:7.1f}"
-                    )
+            if r["docs"]:
+                print("\n== Meilisearch ==")
+                print(f"indexing  app (flask search reindex) {r['app_rate']:8.0f} docs/s")
+                print(f"indexing  raw Meilisearch (NDJSON)   {r['raw_rate']:8.0f} docs/s")
+                print(f"          app / raw                  {r['app_rate'] / r['raw_rate']:8.0%}")
+                cpu = r["cpu"]
+                if cpu["raw_meili"]:
+                    for phase, seconds in (("raw", r["raw_seconds"]), ("app", r["app_seconds"])):
+                        print(
+                            f"          {phase}: {seconds:7.1f} s wall; CPU s: Meilisearch "
+                            f"{cpu[phase + '_meili']:7.1f}, this process {cpu[phase + '_self']:7.1f}"
+                        )
+            else:
+                print("\n== Meilisearch (index reused: queries only) ==")
             print(f"query     /api/v1/search   {fmt_ms(lat['app'])}")
             print(f"query     raw multi-search {fmt_ms(lat['raw'])}")
             ratio = percentile(lat["app"], 0.95) / percentile(lat["raw"], 0.95)

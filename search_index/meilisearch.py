@@ -293,34 +293,27 @@ class MeiliBackend:
             main["sort"] = ["name_sort:asc"]
         elif query.sort == "updated":
             main["sort"] = ["updated_at:desc"]
-        counts = []
-        if heavy:
-            counts.append(
-                {
-                    "indexUid": self.uid,
-                    "q": text,
-                    "limit": 0,
-                    "attributesToSearchOn": columns,
-                    "matchingStrategy": "all",
-                    "facets": heavy,
-                    **({"filter": main["filter"]} if "filter" in main else {}),
-                }
-            )
-        for facet in query.facets:
-            if not query.filters.get(facet):
-                continue
-            extra = {
+
+        def counting(facets: list[str], flt: str | None) -> dict:
+            """A query that only counts ``facets`` (no hits)."""
+            body = {
                 "indexUid": self.uid,
                 "q": text,
                 "limit": 0,
                 "attributesToSearchOn": columns,
                 "matchingStrategy": "all",
-                "facets": [facet],
+                "facets": facets,
             }
-            flt = self._filter(query, skip=facet)
             if flt:
-                extra["filter"] = flt
-            counts.append(extra)
+                body["filter"] = flt
+            return body
+
+        counts = [counting(heavy, main.get("filter"))] if heavy else []
+        counts += [
+            counting([facet], self._filter(query, skip=facet))
+            for facet in query.facets
+            if query.filters.get(facet)
+        ]
         return [[main], counts] if counts else [[main]]
 
     def search(self, query: SearchQuery) -> SearchResponse:

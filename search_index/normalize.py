@@ -34,6 +34,11 @@ _STRIP = _StripTable()
 _STRIP.update({code: chr(code) for code in range(128)})
 
 
+def _strip(text: str) -> str:
+    """``text`` without diacritics (ASCII text is returned as it is)."""
+    return text if text.isascii() else text.translate(_STRIP)
+
+
 def fold(text: str | None) -> str:
     """Lower-case, strip diacritics (đ -> d included) and collapse white space.
 
@@ -41,8 +46,7 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
-    stripped = text if text.isascii() else text.translate(_STRIP)
-    return _SPACES.sub(" ", stripped.lower()).strip()
+    return _SPACES.sub(" ", _strip(text).lower()).strip()
 
 
 def fold_words(text: str | None) -> list[str]:
@@ -53,7 +57,7 @@ def fold_words(text: str | None) -> list[str]:
     """
     if not text:
         return []
-    return _WORD.findall((text if text.isascii() else text.translate(_STRIP)).lower())
+    return _WORD.findall(_strip(text).lower())
 
 
 def name_key(full_name: str | None) -> str:

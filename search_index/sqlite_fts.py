@@ -152,6 +152,22 @@ def _read(conn, sql: str, params: tuple = ()):
     return conn.connection.driver_connection.execute(sql, params)
 
 
+def _near_terms(conn, word: str) -> dict[str, int]:
+    """Indexed words one deletion away from ``word`` either way (or equal), with how often
+    they occur: the candidates for typo expansion and for "did you mean"."""
+    keys = {word} | _deletes(word)
+    marks = ",".join("?" * len(keys))
+    return dict(
+        _read(
+            conn,
+            f"SELECT v.term, v.n FROM {LIVE}vocab v WHERE v.term IN "
+            f"(SELECT term FROM {LIVE}vocab_del WHERE del IN ({marks}) "
+            f"UNION SELECT term FROM {LIVE}vocab WHERE term IN ({marks}))",
+            (*keys, *keys),
+        ).fetchall()
+    )
+
+
 def _chunks(values: list, size: int = CHUNK):
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -160,21 +176,21 @@ def _chunks(values: list, size: int = CHUNK):
 class _Columns:
     """Every document's visibility, sort keys and facet values, as arrays indexed by rowid.
 
-    Immutable once published: :meth:`updated` returns a new instance, so a query holds one
-    consistent snapshot while another thread refreshes.
+    Immutable once published: :meth:`updated_with` returns a new instance, so a query holds
+    one consistent snapshot while another thread refreshes.
     """
 
-    def __init__(self, epoch: int, gen: int, size: int = 0) -> None:
+    def __init__(self, epoch: int, gen: int) -> None:
         self.epoch = epoch
         self.gen = gen
-        self.size = size
-        self.alive = np.zeros(size, dtype=bool)
-        self.listed = np.zeros(size, dtype=bool)
-        self.name_key = np.zeros(size, dtype=np.uint64)
-        self.updated = np.zeros(size, dtype=np.float64)
+        self.size = 0
+        self.alive = np.zeros(0, dtype=bool)
+        self.listed = np.zeros(0, dtype=bool)
+        self.name_key = np.zeros(0, dtype=np.uint64)
+        self.updated = np.zeros(0, dtype=np.float64)
         # facet -> (rows x slots) value ids, -1 where empty; value ids per facet.
         self.values: dict[str, np.ndarray] = {
-            f: np.full((size, 1), -1, dtype=np.int32) for f in FACET_COLUMNS
+            f: np.full((0, 1), -1, dtype=np.int32) for f in FACET_COLUMNS
         }
         self.ids: dict[str, dict[str, int]] = {f: {} for f in FACET_COLUMNS}
         self.names: dict[str, list[str]] = {f: [] for f in FACET_COLUMNS}
@@ -346,10 +362,9 @@ class SqliteBackend:
         if not upserts and not deletes:
             return
         gen = self._bump(conn)
-        if deletes:
-            self._remove(conn, LIVE, list(deletes), gen)
+        # The previous version of every upserted document goes too.
+        self._remove(conn, LIVE, [*deletes, *(d["id"] for d in upserts)], gen)
         if upserts:
-            self._remove(conn, LIVE, [d["id"] for d in upserts], gen)
             self._write(conn, LIVE, list(upserts), gen)
         if gen % GONE_KEEP == 0:
             # The log of removals stays short: a process whose column store is older than
@@ -541,17 +556,7 @@ class SqliteBackend:
         budget = typo_budget(word)
         if not budget:
             return []
-        keys = {word} | _deletes(word)
-        marks = ",".join("?" * len(keys))
-        found = {
-            r[0]
-            for r in _read(
-                conn,
-                f"SELECT term FROM {LIVE}vocab_del WHERE del IN ({marks}) "
-                f"UNION SELECT term FROM {LIVE}vocab WHERE term IN ({marks})",
-                (*keys, *keys),
-            )
-        }
+        found = set(_near_terms(conn, word))
         if budget >= 2 and len(word) >= TWO_TYPOS_MIN:
             low = word[:2]
             high = low[:-1] + chr(ord(low[-1]) + 1)
@@ -781,15 +786,7 @@ class SqliteBackend:
         if len(word) < MIN_VOCAB:
             return []
         with self.engine.connect() as conn:
-            keys = {word} | _deletes(word)
-            marks = ",".join("?" * len(keys))
-            rows = _read(
-                conn,
-                f"SELECT v.term, v.n FROM {LIVE}vocab v WHERE v.term IN "
-                f"(SELECT term FROM {LIVE}vocab_del WHERE del IN ({marks}) "
-                f"UNION SELECT term FROM {LIVE}vocab WHERE term IN ({marks}))",
-                (*keys, *keys),
-            ).fetchall()
+            rows = list(_near_terms(conn, word).items())
         scored = sorted((distance(t, word, 2), -n, t) for t, n in rows if distance(t, word, 2) <= 2)
         return [t for _d, _n, t in scored[:5]]
 
