@@ -45,6 +45,7 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "PRODUCTION": production,
+        "SEARCH_BACKLOG_MAX_SECONDS": int(env.get("SEARCH_BACKLOG_MAX_SECONDS") or 300),
     }
 
 
@@ -79,6 +80,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "SEARCH_SYNC_INLINE": True,
+    # /readyz reports "not ready" when an index change has waited longer than this.
+    "SEARCH_BACKLOG_MAX_SECONDS": 300,
     "INITIATIVE_ANSWER_DAYS": 30,
     "API_MAX_PER_PAGE": 100,
 }

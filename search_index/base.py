@@ -124,3 +124,6 @@ class SearchBackend(Protocol):
 
     def health(self) -> bool:
         """True when the engine answers."""
+
+    def document_counts(self) -> dict[str, int]:
+        """How many documents the index holds, per entity type (``person``, ``association``)."""

@@ -202,6 +202,13 @@ class MeiliBackend:
         # Settings are checked again on next use.
         self._configured = False
 
+    def document_counts(self) -> dict[str, int]:
+        self._ensure()
+        result = self._call(
+            self.client.index(self.uid).search, "", {"facets": ["type"], "limit": 0}
+        )
+        return dict(result.get("facetDistribution", {}).get("type", {}))
+
     # --- writing --------------------------------------------------------------------------
 
     def upsert(self, docs: Iterable[dict]) -> None:

@@ -336,11 +336,18 @@ class SqliteBackend:
 
     def health(self) -> bool:
         try:
+            self._ensure()  # a fresh database has no index tables until the first write
             with self.engine.connect() as conn:
                 conn.exec_driver_sql(f"SELECT 1 FROM {LIVE}docs LIMIT 1")
             return True
         except sa.exc.SQLAlchemyError:
             return False
+
+    def document_counts(self) -> dict[str, int]:
+        self._ensure()
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql(f"SELECT type, count(*) FROM {LIVE}docs GROUP BY type")
+            return {kind: n for kind, n in rows}
 
     # --- writing ------------------------------------------------------------------------
 

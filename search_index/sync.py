@@ -90,10 +90,26 @@ def _after_commit(session) -> None:
     app = current_app._get_current_object()
     if not inline_enabled(app):
         return
+    apply_inline(app, ids)
+
+
+def apply_inline(app, ids: list[int]) -> int:
+    """Apply these rows now, batch after batch until none is left, then any other due row.
+
+    The embedded engine has no worker: a transaction that wrote more rows than one batch (a
+    seed, an import, a bulk verification) must still be searchable when its request returns,
+    and rows left by an earlier failure are retried by the next commit. Never raises: the
+    user's change is committed; a failure stays recorded on the rows.
+    """
+    applied = 0
     try:
-        apply_rows(app, ids=ids)
-    except Exception:  # noqa: BLE001 - the user's change is committed; the worker retries
-        log.exception("inline search sync failed; the worker will retry")
+        for start in range(0, len(ids), BATCH_SIZE):
+            applied += apply_rows(app, ids=ids[start : start + BATCH_SIZE])
+        while n := apply_rows(app):
+            applied += n
+    except Exception:  # noqa: BLE001 - retried by the next commit or by the worker
+        log.exception("inline search sync failed; the next commit or the worker will retry")
+    return applied
 
 
 def _after_rollback(session) -> None:
@@ -254,12 +270,26 @@ def purge_done(app, keep: timedelta = timedelta(days=7)) -> None:
 
 def pending_count() -> int:
     """Rows not applied yet."""
+    return backlog()["pending"]
+
+
+def backlog() -> dict:
+    """The outbox's state: rows not applied yet, those that failed at least once, and the age
+    in seconds of the oldest pending row (0 when none)."""
+    pending = SearchOutbox.done_at.is_(None)
     with Session(bind=db.engine) as session:
-        return session.scalar(
-            sa.select(sa.func.count())
-            .select_from(SearchOutbox)
-            .where(SearchOutbox.done_at.is_(None))
+        count, oldest = session.execute(
+            sa.select(sa.func.count(), sa.func.min(SearchOutbox.created_at)).where(pending)
+        ).one()
+        failing = session.scalar(
+            sa.select(sa.func.count()).where(pending, SearchOutbox.attempts > 0)
         )
+    age = 0.0
+    if oldest is not None:
+        if oldest.tzinfo is None:  # SQLite hands back naive UTC
+            oldest = oldest.replace(tzinfo=utcnow().tzinfo)
+        age = max(0.0, (utcnow() - oldest).total_seconds())
+    return {"pending": count, "failing": failing, "oldest_pending_seconds": round(age, 1)}
 
 
 def run_worker(app, once: bool = False, interval: float = 1.0, echo=print) -> int:

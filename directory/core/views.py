@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
@@ -60,3 +61,66 @@ def healthz():
         db.session.rollback()
         return jsonify({"status": "unavailable"}), 503
     return jsonify({"status": "ok"})
+
+
+@lru_cache(maxsize=4)
+def _migration_heads(directory: str) -> tuple[str, ...]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", directory)
+    return tuple(sorted(ScriptDirectory.from_config(config).get_heads()))
+
+
+def _check_database() -> dict:
+    db.session.execute(sa.text("SELECT 1"))
+    return {"ok": True}
+
+
+def _check_migrations() -> dict:
+    from alembic.runtime.migration import MigrationContext
+
+    heads = _migration_heads(current_app.extensions["migrate"].directory)
+    with db.engine.connect() as conn:
+        current = tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
+    return {"ok": current == heads, "current": list(current), "head": list(heads)}
+
+
+def _check_search() -> dict:
+    from search_index import get_backend
+
+    backend = get_backend()
+    return {"ok": bool(backend.health()), "backend": backend.name}
+
+
+def _check_outbox() -> dict:
+    from search_index.sync import backlog
+
+    state = backlog()
+    limit = current_app.config.get("SEARCH_BACKLOG_MAX_SECONDS", 300)
+    return {"ok": state["oldest_pending_seconds"] <= limit, "max_seconds": limit, **state}
+
+
+@bp.get("/readyz")
+@csrf.exempt
+def readyz():
+    """200 when every part is ready (database, migrations, search, outbox backlog); 503 with
+    the same body naming what is not. Load balancers and deploy scripts poll it."""
+    checks = {}
+    for name, check in (
+        ("database", _check_database),
+        ("migrations", _check_migrations),
+        ("search", _check_search),
+        ("outbox", _check_outbox),
+    ):
+        try:
+            checks[name] = check()
+        except Exception as exc:  # noqa: BLE001 - reported, never raised
+            db.session.rollback()
+            checks[name] = {"ok": False, "error": type(exc).__name__}
+    ready = all(c["ok"] for c in checks.values())
+    body = {"status": "ready" if ready else "unavailable", "checks": checks}
+    if not ready:
+        body["failing"] = [name for name, c in checks.items() if not c["ok"]]
+    return jsonify(body), 200 if ready else 503

@@ -36,5 +36,32 @@ def worker_command(once, interval):
             raise click.ClickException("the search engine did not take the changes")
 
 
+@search_cli.command("status")
+@click.option("--check", is_flag=True, help="Exit 1 unless the index is complete and in step.")
+def status_command(check):
+    """Pending index changes, and the index's documents beside the database's records."""
+    from directory.search.status import index_status
+    from search_index.base import SearchUnavailable
+
+    try:
+        status = index_status()
+    except SearchUnavailable as exc:
+        raise click.ClickException(f"the search engine does not answer: {exc}") from exc
+    outbox = status["outbox"]
+    click.echo(f"engine: {status['backend']}")
+    click.echo(
+        f"pending changes: {outbox['pending']} (failing: {outbox['failing']}, "
+        f"oldest: {outbox['oldest_pending_seconds']:.0f} s)"
+    )
+    click.echo(f"{'':<12} {'index':>10} {'database':>10}")
+    for kind, expected in status["database"].items():
+        found = status["documents"][kind]
+        mark = "" if found == expected else "  <- differs"
+        click.echo(f"{kind:<12} {found:>10} {expected:>10}{mark}")
+    click.echo("in step" if status["in_step"] else "NOT in step")
+    if check and not status["in_step"]:
+        raise SystemExit(1)
+
+
 def register_cli(app) -> None:
     app.cli.add_command(search_cli)

@@ -1,0 +1,42 @@
+"""Is the search index complete? The outbox backlog and the index's documents beside the
+database's records, for ``flask search status`` and ``/readyz``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from directory.extensions import db
+from search_index import get_backend
+from search_index.sync import backlog
+
+
+def database_counts() -> dict[str, int]:
+    """How many documents a complete index holds, per entity type."""
+    from directory.associations.models import Association
+    from directory.people.models import Person
+
+    people = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Person).where(Person.anonymised_at.is_(None))
+    )
+    associations = db.session.scalar(sa.select(sa.func.count()).select_from(Association))
+    return {"person": people or 0, "association": associations or 0}
+
+
+def index_status() -> dict:
+    """The backend, the outbox backlog, and document counts beside the database's.
+
+    ``in_step`` is true when nothing is pending and every count matches. Raises
+    ``SearchUnavailable`` when the engine does not answer.
+    """
+    backend = get_backend()
+    outbox = backlog()
+    database = database_counts()
+    found = backend.document_counts()
+    documents = {kind: int(found.get(kind, 0)) for kind in database}
+    return {
+        "backend": backend.name,
+        "outbox": outbox,
+        "documents": documents,
+        "database": database,
+        "in_step": outbox["pending"] == 0 and documents == database,
+    }
