@@ -169,3 +169,17 @@ def test_readyz_names_missing_migrations(app, client):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert "migrations" in response.get_json()["failing"]
+
+
+def test_a_reindex_larger_than_its_batches_rebuilds_every_document(app, runner):
+    ids = commit_many_people(450)
+    drain_with_the_worker(app)
+    get_backend(app).reset()
+    assert not index_status()["in_step"]
+    result = runner.invoke(args=["search", "reindex", "--batch-size", "100"])
+    assert result.exit_code == 0, result.output
+    assert "indexed 450 documents" in result.output
+    status = index_status()
+    assert status["in_step"], status
+    admin = UserFactory(role="admin")
+    assert set(all_ids("bulkcorp", admin)) == set(ids)
