@@ -20,8 +20,9 @@ see on the profile page and in the hit itself, not what search matches.
 
 Every text is indexed folded (:func:`search_index.normalize.fold`: no case, no diacritics,
 đ -> d) and kept in its original form (``show_<level>``) for highlighting. Each taxonomy code
-brings its labels and synonyms in both languages; the hometown brings the current province's
-names and the wording the person gave (a legacy name such as "Yên Bái").
+brings its labels and synonyms in both languages; the hometown brings every name the province
+itself has had (current and former, in both languages) and the wording the person gave (a
+legacy name such as "Yên Bái").
 """
 
 from __future__ import annotations
@@ -218,7 +219,8 @@ def _province_text(slug: str) -> str:
     from directory.reference.provinces import province_by_slug
 
     p = province_by_slug(slug)
-    return folded_text(p.name_vi, p.name_en) if p else ""
+    # Every name the unit itself has had ("Thừa Thiên Huế" and "Huế"), not its legacy units.
+    return folded_text(*p.own_wordings) if p else ""
 
 
 def _province_words(slug: str | None) -> list[str]:

@@ -176,12 +176,50 @@ register_schema(
     "Province",
     {
         "type": "object",
+        "description": (
+            "A provincial unit. `name_vi`, `name_en` and `kind` are those valid today; "
+            "`legacy_names` lists every earlier wording (the units of the 63-unit list it "
+            "covers, then its own former names); `names` is its dated history."
+        ),
         "required": ["slug", "name_vi", "name_en", "legacy_names"],
         "properties": {
             "slug": {"type": "string", "examples": ["da-nang"]},
             "name_vi": {"type": "string", "examples": ["Đà Nẵng"]},
             "name_en": {"type": "string", "examples": ["Da Nang"]},
+            "kind": {
+                "type": "string",
+                "enum": ["province", "city"],
+                "description": "`city`: a centrally-run city (thành phố trực thuộc trung ương).",
+            },
             "legacy_names": _strings(10),
+            "names": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/ProvinceName"},
+                "description": "Every name the unit has had, oldest first.",
+            },
+        },
+    },
+)
+
+register_schema(
+    "ProvinceName",
+    {
+        "type": "object",
+        "description": (
+            "One name of a unit and when it applied: from `valid_from` (included) until "
+            "`valid_to` (excluded); null means open."
+        ),
+        "required": ["name_vi", "name_en", "kind", "valid_from", "valid_to"],
+        "properties": {
+            "name_vi": {"type": "string", "examples": ["Thừa Thiên Huế"]},
+            "name_en": {"type": "string", "examples": ["Thua Thien Hue"]},
+            "kind": {"type": "string", "enum": ["province", "city"]},
+            "valid_from": {"type": ["string", "null"], "format": "date"},
+            "valid_to": {"type": ["string", "null"], "format": "date", "examples": ["2025-01-01"]},
+            "basis": {
+                "type": ["string", "null"],
+                "description": "The legal act, e.g. Nghị quyết 175/2024/QH15.",
+            },
         },
     },
 )

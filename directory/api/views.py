@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app, jsonify, request
+from sqlalchemy.orm import selectinload
 
 from directory.api.core import api_blueprint, list_of, operation
 from directory.api.openapi import build_document
@@ -38,11 +39,13 @@ def fields():
 
 @bp.get("/provinces")
 @operation(
-    "Vietnam's 34 provinces and the legacy names they absorbed",
+    "Vietnam's 34 provinces, their dated names and the legacy names they absorbed",
     tags=("reference",),
     response=list_of("Province"),
 )
 def provinces():
-    """Every province, by slug."""
-    rows = db.session.scalars(sa.select(Province).order_by(Province.slug))
+    """Every province, by slug: its name and kind today, every name it has had, with dates."""
+    rows = db.session.scalars(
+        sa.select(Province).options(selectinload(Province.names)).order_by(Province.slug)
+    )
     return jsonify([p.to_dict() for p in rows])

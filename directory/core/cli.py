@@ -13,7 +13,10 @@ def sync_command():
     """Load the shipped provinces and field taxonomy into the database (idempotent)."""
     from directory.reference.loader import sync_reference_data
 
-    sync_reference_data()
+    renamed = sync_reference_data()
+    if renamed:
+        # Applied by `flask search worker` (Meilisearch) or right away (embedded engine).
+        click.echo(f"new province wordings: search documents queued for {', '.join(renamed)}")
     click.echo("reference data in sync")
 
 

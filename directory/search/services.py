@@ -182,8 +182,11 @@ def audience_for(user) -> Audience:
 
 
 def _query(params: SearchParams, audience: Audience) -> SearchQuery:
+    from directory.reference.provinces import without_unit_words
+
     return SearchQuery(
-        text=params.q,
+        # "Thành phố Huế", "TP. Huế", "Hue City": the province's name is what is searched.
+        text=without_unit_words(params.q),
         filters=params.filters,
         audience=audience,
         page=params.page,
@@ -274,7 +277,7 @@ def _reference_words() -> frozenset[str]:
         for name in (f["label_vi"], f["label_en"], *f.get("synonyms", [])):
             words.update(fold_words(name))
     for p in all_provinces():
-        for name in (p.name_vi, p.name_en, *p.legacy_names):
+        for name in (*p.own_wordings, *p.earlier_names):
             words.update(fold_words(name))
     import pycountry
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-11-22 14:40:32.293855
+Create Date: 2026-12-02 01:02:40.276210
 
 """
 
@@ -66,9 +66,6 @@ def upgrade():
     op.create_table(
         "provinces",
         sa.Column("slug", sa.String(length=40), nullable=False),
-        sa.Column("name_vi", sa.String(length=80), nullable=False),
-        sa.Column("name_en", sa.String(length=80), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("legacy_names", sa.JSON(), nullable=False),
         sa.Column("legacy_iso_codes", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("slug", name=op.f("pk_provinces")),
@@ -182,6 +179,32 @@ def upgrade():
         )
         batch_op.create_index(batch_op.f("ix_people_name_key"), ["name_key"], unique=False)
         batch_op.create_index(batch_op.f("ix_people_phone"), ["phone"], unique=False)
+
+    op.create_table(
+        "province_names",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("province_slug", sa.String(length=40), nullable=False),
+        sa.Column("name_vi", sa.String(length=80), nullable=False),
+        sa.Column("name_en", sa.String(length=80), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=True),
+        sa.Column("valid_to", sa.Date(), nullable=True),
+        sa.Column("basis", sa.String(length=120), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["province_slug"],
+            ["provinces.slug"],
+            name=op.f("fk_province_names_province_slug_provinces"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_province_names")),
+        sa.UniqueConstraint(
+            "province_slug", "valid_from", name=op.f("uq_province_names_province_slug")
+        ),
+    )
+    with op.batch_alter_table("province_names", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_province_names_province_slug"), ["province_slug"], unique=False
+        )
 
     op.create_table(
         "consent_records",
@@ -620,6 +643,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_consent_records_person_id"))
 
     op.drop_table("consent_records")
+    with op.batch_alter_table("province_names", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_province_names_province_slug"))
+
+    op.drop_table("province_names")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_people_phone"))
         batch_op.drop_index(batch_op.f("ix_people_name_key"))

@@ -36,10 +36,23 @@ def test_provinces_are_the_34_units_with_their_legacy_names(client):
     provinces = {p["slug"]: p for p in response.get_json()}
     assert len(provinces) == 34
     lao_cai = provinces["lao-cai"]
-    assert set(lao_cai) == {"slug", "name_vi", "name_en", "legacy_names"}
+    assert {"slug", "name_vi", "name_en", "legacy_names"} <= set(lao_cai)
     assert lao_cai["name_vi"] == "Lào Cai"
     assert "Yên Bái" in lao_cai["legacy_names"]
     assert "Quảng Nam" in provinces["da-nang"]["legacy_names"]
+
+
+def test_provinces_carry_their_kind_and_dated_names(client):
+    provinces = {p["slug"]: p for p in client.get("/api/v1/provinces").get_json()}
+
+    hue = provinces["hue"]
+    assert (hue["name_vi"], hue["kind"]) == ("Huế", "city")
+    assert hue["legacy_names"] == ["Thừa Thiên Huế"]
+    assert [(n["name_vi"], n["kind"], n["valid_from"], n["valid_to"]) for n in hue["names"]] == [
+        ("Thừa Thiên Huế", "province", None, "2025-01-01"),
+        ("Huế", "city", "2025-01-01", None),
+    ]
+    assert sorted(p["kind"] for p in provinces.values()).count("city") == 6
 
 
 def test_reference_data_needs_no_token_and_ignores_the_session_language(client):

@@ -8,6 +8,7 @@ from directory.reference.provinces import (
     legacy_slug_names,
     province_by_slug,
     resolve_province,
+    without_unit_words,
 )
 from search_index.normalize import fold
 
@@ -83,6 +84,78 @@ def test_common_wordings_resolve(text, slug):
     assert resolve_province(text) == slug
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thành phố Huế",
+        "Thành Phố Huế",
+        "TP Huế",
+        "TP. Huế",
+        "Tp.Huế",
+        "T.P. Huế",
+        "TPHuế",
+        "Hue City",
+        "City of Hue",
+        "Thua Thien Hue Province",
+        "Thành phố Thừa Thiên Huế",
+        "Tỉnh Thừa Thiên - Huế",
+        "TT Huế",
+        "TT-Huế",
+        "Tỉnh Huế",
+    ],
+)
+def test_hue_resolves_under_every_administrative_wording(text):
+    assert resolve_province(text) == "hue"
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Thủ đô Hà Nội", "ha-noi"),
+        ("Hanoi Municipality", "ha-noi"),
+        ("TP.HCM", "ho-chi-minh"),
+        ("TPHCM", "ho-chi-minh"),
+        ("Thành phố Hồ Chí Minh", "ho-chi-minh"),
+        ("Ho Chi Minh City Municipality", "ho-chi-minh"),
+        ("TPĐà Nẵng", "da-nang"),
+        ("Thanh pho Da Nang", "da-nang"),
+        ("Da Nang City", "da-nang"),
+        ("Tỉnh Lào Cai", "lao-cai"),
+        ("Thành phố Lào Cai", "lao-cai"),
+        ("Lao Cai Province", "lao-cai"),
+        ("Province of Yen Bai", "lao-cai"),
+        ("BR-VT", "ho-chi-minh"),
+        ("Tỉnh Thành phố Cần Thơ", "can-tho"),
+    ],
+)
+def test_administrative_words_are_ignored_whatever_the_kind(text, slug):
+    # "Tỉnh", "Thành phố", "TP", "Thủ đô", "Province", "City", "Municipality": never decisive.
+    assert resolve_province(text) == slug
+
+
+@pytest.mark.parametrize(
+    ("query", "searched"),
+    [
+        ("Thành phố Huế", "hue"),
+        ("TP. Huế", "hue"),
+        ("Hue City", "hue"),
+        ("Tỉnh Thừa Thiên Huế", "thua thien hue"),
+        ("kỹ sư Thành phố Đà Nẵng", "ky su da nang"),
+        ("TP Hồ Chí Minh bán dẫn", "ho chi minh ban dan"),
+        ("Tỉnh Yên Bái", "yen bai"),
+    ],
+)
+def test_search_queries_lose_the_administrative_words_next_to_a_province(query, searched):
+    assert without_unit_words(query) == searched
+
+
+@pytest.mark.parametrize(
+    "query", ["Nguyễn Thanh Tùng", "Thanh Hóa", "Tỉnh", "Thành phố", "city", "", None]
+)
+def test_search_queries_keep_the_same_words_elsewhere(query):
+    assert without_unit_words(query) == query
+
+
 @pytest.mark.parametrize("text", ["", "  ", None, "Paris", "Tỉnh", "Quảng"])
 def test_unknown_wordings_resolve_to_none(text):
     assert resolve_province(text) is None
@@ -91,6 +164,7 @@ def test_unknown_wordings_resolve_to_none(text):
 def test_legacy_slug_names_lists_current_and_legacy_names():
     names = legacy_slug_names("lao-cai")
     assert "Lào Cai" in names and "Yên Bái" in names
+    assert legacy_slug_names("hue") == ["Huế", "Hue", "Thừa Thiên Huế"]
     assert legacy_slug_names("atlantis") == []
     assert province_by_slug("da-nang").name_en == "Da Nang"
 
@@ -102,3 +176,4 @@ def test_database_holds_the_provinces(app, db):
     assert len(rows) == 34
     hue = db.session.get(Province, "hue")
     assert hue.to_dict()["legacy_names"] == ["Thừa Thiên Huế"]
+    assert hue.legacy_iso_codes == ["VN-26"]
