@@ -33,9 +33,9 @@ RUNS = 4
 CHANGED = "This nomination was changed by someone else meanwhile"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=["suite_db", pytest.param("postgres", marks=pytest.mark.postgres)])
 def race_app(request):
-    """The suite's app (a SQLite file, or PostgreSQL with TEST_DB=postgres), then PostgreSQL."""
+    """The suite's app (its SQLite file, or PostgreSQL with TEST_DB=postgres), then PostgreSQL."""
     if request.param == "postgres":
         return request.getfixturevalue("pg_app")
     return request.getfixturevalue("app")
