@@ -42,8 +42,19 @@ WRITABLE = (
     "term_start",
     "term_end",
     "previous_nomination_id",
+    "residence_exception",
 )
-READ_ONLY = ("id", "state", "history", "person", "actions", "created_at", "updated_at")
+READ_ONLY = (
+    "id",
+    "state",
+    "history",
+    "person",
+    "actions",
+    "residence_country",
+    "created_at",
+    "updated_at",
+)
+ACTION_KEYS = ("comment", "term_start", "term_end", "residence_acknowledged")
 
 _DATE = {"type": ["string", "null"], "format": "date"}
 
@@ -72,7 +83,29 @@ register_schema(
             "term_end": {**_DATE, "description": "Default: three years after the start."},
             "previous_nomination_id": {
                 "type": ["string", "null"],
-                "description": "For a renewal: the nomination it continues.",
+                "description": (
+                    "For a renewal: the earlier appointment it continues, of the same person "
+                    "and province, whose term has ended (state expired)."
+                ),
+            },
+            "residence_exception": {
+                "type": "boolean",
+                "default": False,
+                "description": (
+                    "The province confirms nominating someone who does not live in the host "
+                    "country (their profile's country differs, or is not given), for the "
+                    "reason given in the rationale. Required (true) in that case, else 422 "
+                    "on country; ignored otherwise. Read back: true when the nomination "
+                    "carries such an exception."
+                ),
+            },
+            "residence_country": {
+                "type": ["string", "null"],
+                "readOnly": True,
+                "description": (
+                    "With a residence exception: the nominee's country of residence when it "
+                    "was confirmed (null when their profile did not say)."
+                ),
             },
             "state": {"type": "string", "enum": list(STATES), "readOnly": True},
             "history": {
@@ -87,6 +120,14 @@ register_schema(
                         "comment": {"type": ["string", "null"]},
                         "from_state": {"type": ["string", "null"]},
                         "to_state": {"type": "string"},
+                        "residence_exception": {
+                            "type": "boolean",
+                            "description": (
+                                "This step was taken knowing that the nominee lives outside "
+                                "the host country: the province's confirmation (create) or "
+                                "the mission's acknowledgement (endorse)."
+                            ),
+                        },
                     },
                 },
             },
@@ -138,6 +179,15 @@ register_schema(
             },
             "term_start": {**_DATE, "description": "approve only; default today."},
             "term_end": {**_DATE, "description": "approve only; default start + 3 years."},
+            "residence_acknowledged": {
+                "type": "boolean",
+                "default": False,
+                "description": (
+                    "endorse only: the mission has seen that the nominee lives outside the "
+                    "host country and endorses anyway. Required (true) in that case, else "
+                    "422 on this field."
+                ),
+            },
         },
     },
 )
@@ -156,6 +206,8 @@ def nomination_to_dict(nomination: Nomination, viewer) -> dict:
         "term_start": isoformat(nomination.term_start),
         "term_end": isoformat(nomination.term_end),
         "previous_nomination_id": nomination.previous_nomination_id,
+        "residence_exception": nomination.residence_exception,
+        "residence_country": nomination.residence_country,
         "state": nomination.state,
         "history": [
             {
@@ -167,6 +219,7 @@ def nomination_to_dict(nomination: Nomination, viewer) -> dict:
                 else None,
                 "from_state": event.from_state,
                 "to_state": event.to_state,
+                "residence_exception": event.residence_exception,
             }
             for event in nomination.events
         ],
@@ -263,7 +316,13 @@ def list_nominations():
     status=201,
     errors=(403, 409),
     auth=True,
-    description="The nominee must have agreed to be contacted by officials.",
+    description=(
+        "The nominee must have agreed to be contacted by officials. 409 when the seat "
+        "(province, country, region) already has an active representative (the nominee "
+        "included: renewal before the term ends is not offered) or another open nomination, "
+        "drafts included; the message names it. 422 on country when the nominee lives "
+        "elsewhere and residence_exception is not true."
+    ),
 )
 def create_nomination():
     """Create a draft nomination."""
@@ -307,11 +366,16 @@ def get_nomination(id: str):
     },
     body=ref("NominationAction"),
     response=ref("Nomination"),
-    errors=(403, 404, 409),
+    errors=(403, 404, 409, 422),
     auth=True,
     description=(
         "403 when the caller is not the actor of this step, 409 when the state does not allow "
-        "it; either way nothing changes."
+        "it (code changed_meanwhile when another step was taken since the caller read the "
+        "nomination, busy when the database stayed locked), when the seat is taken (approve, "
+        "submit) or already has a nomination on its way (submit); 422 when the step's input "
+        "is missing or invalid (a reason for object and revoke, the term for approve, "
+        "residence_acknowledged for endorse when the nominee lives elsewhere). Nothing "
+        "changes on any error."
     ),
 )
 def take_action(id: str, action: str):
@@ -328,17 +392,16 @@ def take_action(id: str, action: str):
         )
     data = {}
     if request.get_data(cache=True).strip():
-        data = check_keys(json_body(), ("comment", "term_start", "term_end"))
-    extra = {}
-    if action == "approve":
-        extra = {"term_start": data.get("term_start"), "term_end": data.get("term_end")}
-    elif "term_start" in data or "term_end" in data:
-        raise ApiError(
-            422,
-            "invalid",
-            _("Some values are not valid."),
-            {k: _("Only when approving.") for k in ("term_start", "term_end") if k in data},
-        )
+        data = check_keys(json_body(), ACTION_KEYS)
+    only = {
+        "term_start": ("approve", _("Only when approving.")),
+        "term_end": ("approve", _("Only when approving.")),
+        "residence_acknowledged": ("endorse", _("Only when endorsing.")),
+    }
+    misplaced = {k: message for k, (step, message) in only.items() if k in data and step != action}
+    if misplaced:
+        raise ApiError(422, "invalid", _("Some values are not valid."), misplaced)
+    extra = {k: data[k] for k in workflow.ACTION_INPUTS.get(action, ()) if k in data}
     workflow.take_action(nomination, action, user, data.get("comment") or "", **extra)
     if not policy.can(user, "nomination.view", nomination):
         return jsonify({"id": nomination.id, "state": nomination.state})

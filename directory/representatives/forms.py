@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.reference.countries import country_choices
@@ -19,6 +19,12 @@ class NominationForm(FlaskForm):
     )
     term_start = DateField(_l("Proposed start of the term"), validators=[Optional()])
     term_end = DateField(_l("Proposed end of the term"), validators=[Optional()])
+    residence_exception = BooleanField(
+        _l(
+            "The nominee does not live in the host country: I confirm the nomination anyway, "
+            "for the reason given in the rationale"
+        )
+    )
 
     def __init__(self, *args, locale: str = "vi", **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,8 +43,15 @@ class NominationForm(FlaskForm):
             "rationale": self.rationale.data or "",
             "term_start": self.term_start.data,
             "term_end": self.term_end.data,
+            "residence_exception": bool(self.residence_exception.data),
         }
 
 
 class ActionForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+    # Endorsement only, when the nominee lives outside the host country.
+    residence_acknowledged = BooleanField(
+        _l(
+            "I have read the rationale and endorse the nomination although the nominee lives elsewhere"
+        )
+    )

@@ -1,8 +1,10 @@
 """Representative nominations and appointments (see workflow.py).
 
 A nomination in state ``active`` *is* the appointment: one active representative per
-(province, country, region), enforced by a partial unique index so that concurrent approvals
-cannot both win. ``region`` is stored as ``''`` when absent so that the index compares equal.
+(province, country, region), the *seat*, enforced by a partial unique index so that concurrent
+approvals cannot both win. ``region`` is stored as ``''`` when absent (the whole country) so
+that the index compares equal; the workflow compares regions folded (case, accents, spacing)
+and stores a new nomination with the spelling its seat already has.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ STATES = (
 )
 # States in which the nomination is still on its way to an appointment.
 OPEN_STATES = ("draft", "embassy_review", "awaiting_consent", "awaiting_approval")
+# Open and already in front of someone outside the province: the seat is being filled.
+PENDING_STATES = ("embassy_review", "awaiting_consent", "awaiting_approval")
 ENDED_STATES = ("expired", "revoked", "resigned")
 
 _ACTIVE = sa.text("state = 'active'")
@@ -54,6 +58,11 @@ class Nomination(TimestampMixin, db.Model):
     previous_nomination_id: Mapped[str | None] = mapped_column(
         sa.ForeignKey("nominations.id", ondelete="SET NULL")
     )
+    # The nominee did not live in the host country: the province confirmed it at creation (or
+    # the mission acknowledged it at endorsement); ``residence_country`` is where they lived
+    # then (None when their profile did not say).
+    residence_exception: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    residence_country: Mapped[str | None] = mapped_column(sa.String(2))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When the nominee was asked (endorsement): from then on they may see the nomination.
     consent_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -112,6 +121,9 @@ class NominationEvent(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     from_state: Mapped[str | None] = mapped_column(sa.String(20))
     to_state: Mapped[str] = mapped_column(sa.String(20))
+    # This step was taken knowing that the nominee lives outside the host country (the
+    # province's confirmation at creation, the mission's acknowledgement at endorsement).
+    residence_exception: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
     nomination: Mapped[Nomination] = relationship(back_populates="events")
     actor = relationship("User")

@@ -12,7 +12,7 @@ from directory import policy
 from directory.core.errors import ValidationError
 from directory.extensions import db
 from directory.people.models import Person
-from directory.reference.countries import resolve_country
+from directory.reference.countries import country_name, resolve_country
 from directory.reference.provinces import all_provinces, resolve_province
 from directory.representatives import services, workflow
 from directory.representatives.forms import ActionForm, NominationForm
@@ -140,9 +140,10 @@ def nominate(person_id: str):
     form = NominationForm(locale=_locale())
     if request.method == "GET":
         if previous is not None:
-            form.country.data = previous.country
-            form.region.data = previous.region
-            form.rationale.data = previous.rationale
+            renewal = workflow.renewal_data(previous)
+            form.country.data = renewal["country"]
+            form.region.data = renewal["region"]
+            form.rationale.data = renewal["rationale"]
         elif person.country:
             form.country.data = person.country
     blocked = None
@@ -167,7 +168,10 @@ def nominate(person_id: str):
             _apply_errors(form, exc.fields)
         except workflow.WorkflowError as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            if exc.fields:
+                _apply_errors(form, exc.fields)
+            else:
+                flash(exc.message, "error")
     return render_template(
         "representatives/nominate.html",
         person=person,
@@ -227,24 +231,57 @@ def index():
 @login_required
 def detail(nomination_id: str):
     """All data, the history as a timeline, and the steps the viewer may take."""
-    nomination = _nomination_or_404(nomination_id)
+    return _render_detail(_nomination_or_404(nomination_id))
+
+
+def _render_detail(nomination, failed: tuple | None = None, status: int = 200):
+    """The nomination page; ``failed`` = (action, its form, {field: message}) after a 422."""
     actions = workflow.allowed_actions(nomination, current_user)
     person = nomination.person
+    forms = {action: ActionForm(prefix=action) for action in actions}
+    failed_action, failed_fields = None, {}
+    if failed is not None:
+        failed_action, form, failed_fields = failed
+        forms[failed_action] = form
+    residence_warning = None
+    if workflow.needs_residence_acknowledgement(nomination):
+        residence_warning = workflow.residence_note(person, nomination.country)
     return render_template(
         "representatives/detail.html",
         nomination=nomination,
         person=person,
         person_groups=policy.visible_groups(current_user, person),
         actions=actions,
-        forms={action: ActionForm(prefix=action) for action in actions},
+        forms=forms,
+        failed_action=failed_action,
+        failed_fields=failed_fields,
+        residence_warning=residence_warning,
         is_nominee=nomination.person_id == current_user.person_id,
         action_label=action_label,
         event_label=event_label,
+        event_note=event_note,
         comment_visible=lambda event: services.comment_visible(event, nomination, current_user),
         reason_required=workflow.REASON_REQUIRED,
         show_audit=policy.can(current_user, "audit.read"),
-        can_renew=nomination.state in ("active", "expired")
+        can_renew=nomination.state in workflow.RENEWABLE_STATES
         and policy.can(current_user, "nomination.renew", nomination),
+    ), status
+
+
+def event_note(event, nomination) -> str | None:
+    """What the timeline adds under a step taken knowing the nominee lives elsewhere."""
+    if not event.residence_exception:
+        return None
+    country = country_name(nomination.country, _locale())
+    if event.action == "create":
+        return _(
+            "The province confirmed the nomination although the nominee does not live in "
+            "%(country)s.",
+            country=country,
+        )
+    return _(
+        "The mission endorsed knowing that the nominee does not live in %(country)s.",
+        country=country,
     )
 
 
@@ -261,23 +298,23 @@ def act(nomination_id: str, action: str):
             for message in errors:
                 flash(message, "error")
         return redirect(url_for(".detail", nomination_id=nomination.id), 303)
-    extra = {}
-    if action == "approve":
-        extra = {
-            "term_start": request.form.get("term_start") or None,
-            "term_end": request.form.get("term_end") or None,
-        }
+    extra = {
+        "term_start": request.form.get("term_start") or None,
+        "term_end": request.form.get("term_end") or None,
+        "residence_acknowledged": bool(form.residence_acknowledged.data),
+    }
     try:
         workflow.take_action(nomination, action, current_user, form.comment.data or "", **extra)
     except workflow.WorkflowError as exc:
         db.session.rollback()
         flash(exc.message, "error")
     except ValidationError as exc:
+        # Shown beside the step's fields, with what was typed kept.
         db.session.rollback()
-        flash(exc.message or "; ".join(exc.fields.values()), "error")
-        for message in exc.fields.values():
-            if message != exc.message:
-                flash(message, "error")
+        nomination = _nomination_or_404(nomination_id)
+        if exc.message and exc.message not in exc.fields.values():
+            flash(exc.message, "error")
+        return _render_detail(nomination, (action, form, exc.fields), 422)
     else:
         flash(_done_message(action), "success")
     if not policy.can(current_user, "nomination.view", nomination):

@@ -7,20 +7,37 @@ active --expire/revoke/resign--> expired/revoked/resigned;  withdraw: by the pro
 ```
 
 Each transition checks, in this order: the actor (``policy.can(actor, "nomination.<action>")``,
-else 403), the state (else 409), the comment when a reason is required (else 422) and the
-step's own rule (else 409). A refused step changes nothing. An accepted step records a
-:class:`NominationEvent` and an audit event in one transaction, commits, then notifies the next
-actor. The HTML views, the JSON API and the CLI all call these functions.
+else 403), the state (else 409), the input the step needs (a reason, the approved term, the
+mission's acknowledgement that the nominee lives elsewhere; else 422) and the step's own rule
+(else 409). A refused step changes nothing. An accepted step records a :class:`NominationEvent`
+and an audit event in one transaction, commits, then notifies the next actor. The HTML views,
+the JSON API and the CLI all call these functions.
+
+One decision per nomination, on every database. The state change itself is a compare-and-set,
+``UPDATE nominations SET state = :to WHERE id = :id AND state = :from``, and it is the first
+write of the step's transaction: of two concurrent steps on one nomination, the second finds
+no row in the expected state and is refused (409 ``changed_meanwhile``) with nothing written.
+On PostgreSQL the row lock taken before (``FOR UPDATE``) already makes the second wait and see
+the first's result; on SQLite, where ``FOR UPDATE`` does nothing, that first write takes the
+database's write lock, so the rules checked after it (a free seat, a verified profile) read
+what every earlier step committed. SQLite writers wait for each other (the busy timeout set in
+``directory/extensions.py``); a lock still refused at the end of it is a 409 ``busy``, never a
+500.
+
+The seat (province, country, region) has one holder and one nomination on its way at a time:
+see ``docs/product-rules.md`` ("Representative nominations").
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import lazyload
 
 from directory import audit, policy
@@ -28,9 +45,15 @@ from directory.core.errors import ApiError, ValidationError
 from directory.core.models import utcnow
 from directory.extensions import db
 from directory.people.models import Person
-from directory.reference.countries import resolve_country
-from directory.reference.provinces import resolve_province
-from directory.representatives.models import OPEN_STATES, Nomination, NominationEvent
+from directory.reference.countries import country_name, resolve_country
+from directory.reference.provinces import province_by_slug, resolve_province
+from directory.representatives.models import (
+    OPEN_STATES,
+    PENDING_STATES,
+    Nomination,
+    NominationEvent,
+)
+from search_index.normalize import fold_words
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +85,10 @@ USER_ACTIONS = (
     "resign",
 )
 REASON_REQUIRED = ("object", "revoke")
+# The steps that check the seat (and so lock every nomination of it on PostgreSQL).
+SEAT_ACTIONS = ("submit", "approve")
+# A renewal reuses the data of an appointment whose term is over (see renewal_data).
+RENEWABLE_STATES = ("expired",)
 TERM_YEARS = 3
 MAX_RATIONALE = 5000
 MAX_COMMENT = 2000
@@ -89,6 +116,25 @@ def _wrong_state(nomination: Nomination, action: str) -> WorkflowError:
     )
 
 
+def _changed_meanwhile() -> WorkflowError:
+    return WorkflowError(
+        409,
+        "changed_meanwhile",
+        _(
+            "This nomination was changed by someone else meanwhile; reload it to see its "
+            "current state."
+        ),
+    )
+
+
+def _busy() -> WorkflowError:
+    return WorkflowError(
+        409,
+        "busy",
+        _("Someone else is changing this nomination right now; reload it and try again."),
+    )
+
+
 def state_label(state: str) -> str:
     """The state's name in the current language."""
     labels = {
@@ -106,6 +152,190 @@ def state_label(state: str) -> str:
         "withdrawn": _("withdrawn"),
     }
     return labels.get(state, state)
+
+
+def _locale() -> str:
+    locale = str(get_locale() or "vi")
+    return locale if locale in ("vi", "en") else "vi"
+
+
+def _province_label(slug: str) -> str:
+    province = province_by_slug(slug)
+    if province is None:
+        return slug
+    return province.name_en if _locale() == "en" else province.name_vi
+
+
+# --- seats ------------------------------------------------------------------------------------
+
+
+def seat_key(region: str | None) -> str:
+    """The region as seats compare it: case, accents, punctuation and spacing ignored."""
+    return " ".join(fold_words(region))
+
+
+def seat_label(nomination: Nomination) -> str:
+    """ "Đà Nẵng · Pháp · Lyon": the seat in the current language (as the pages show it)."""
+    parts = [_province_label(nomination.province_slug), country_name(nomination.country, _locale())]
+    if nomination.region:
+        parts.append(nomination.region)
+    return " · ".join(parts)
+
+
+def seat_nominations(
+    province: str, country: str, region: str | None, states, exclude_id: str | None = None
+) -> list[Nomination]:
+    """The nominations of that seat in ``states`` (as committed now), oldest first."""
+    key = seat_key(region)
+    rows = db.session.scalars(
+        sa.select(Nomination)
+        .where(
+            Nomination.province_slug == province,
+            Nomination.country == country,
+            Nomination.state.in_(states),
+        )
+        .order_by(Nomination.created_at, Nomination.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    return [n for n in rows if n.id != exclude_id and seat_key(n.region) == key]
+
+
+def _stored_region(province: str, country: str, region: str) -> str:
+    """``region`` as its seat already spells it (so that the unique index sees one seat)."""
+    key = seat_key(region)
+    if not key:
+        return ""
+    for existing in db.session.scalars(
+        sa.select(Nomination.region)
+        .where(Nomination.province_slug == province, Nomination.country == country)
+        .distinct()
+    ):
+        if existing and seat_key(existing) == key:
+            return existing
+    return region
+
+
+def _end_label(nomination: Nomination) -> str:
+    return format_date(nomination.term_end, "medium") if nomination.term_end else "…"
+
+
+def _holder_conflict(holder: Nomination, person_id: str | None) -> WorkflowError:
+    """The seat is held: by this very person (no renewal before the end yet), or another.
+
+    ``person_id`` None: whoever it is, the seat is taken (what an approval is told).
+    """
+    values = {
+        "name": holder.person.full_name,
+        "seat": seat_label(holder),
+        "end": _end_label(holder),
+    }
+    if holder.person_id == person_id:
+        message = _(
+            "%(name)s already holds this seat (%(seat)s) until %(end)s. Renewing before the "
+            "term ends is not offered yet: nominate them again once the term has ended.",
+            **values,
+        )
+        return WorkflowError(409, "already_holder", message, {"person_id": message})
+    message = _(
+        "%(name)s already represents the province for this seat (%(seat)s) until %(end)s. "
+        "Another representative can take the seat only once that appointment has ended.",
+        **values,
+    )
+    return WorkflowError(409, "seat_taken", message, {"country": message})
+
+
+def _rival_conflict(rival: Nomination, person_id: str) -> WorkflowError:
+    """Another nomination of the seat is on its way (or is a draft of the province)."""
+    values = {
+        "name": rival.person.full_name,
+        "seat": seat_label(rival),
+        "state": state_label(rival.state),
+    }
+    if rival.person_id == person_id:
+        message = _(
+            "%(name)s is already nominated for this seat (%(seat)s); that nomination is %(state)s.",
+            **values,
+        )
+        return WorkflowError(409, "duplicate", message, {"country": message})
+    message = _(
+        "%(name)s is already nominated for this seat (%(seat)s); that nomination is %(state)s. "
+        "Withdraw it, or wait for its outcome, before nominating someone else.",
+        **values,
+    )
+    return WorkflowError(409, "seat_pending", message, {"country": message})
+
+
+def _seat_holder(province: str, country: str, region: str, exclude_id: str) -> Nomination | None:
+    holders = seat_nominations(province, country, region, ("active",), exclude_id=exclude_id)
+    return holders[0] if holders else None
+
+
+def seat_conflict(nomination: Nomination, rival_states) -> WorkflowError | None:
+    """Why ``nomination`` may not go on: the seat's active holder, else a rival in ``rival_states``."""
+    seat = (nomination.province_slug, nomination.country, nomination.region)
+    holder = _seat_holder(*seat, exclude_id=nomination.id)
+    if holder is not None:
+        return _holder_conflict(holder, nomination.person_id)
+    rivals = seat_nominations(*seat, rival_states, exclude_id=nomination.id)
+    if rivals:
+        return _rival_conflict(rivals[0], nomination.person_id)
+    return None
+
+
+def _guard_seat(province: str, country: str, region: str) -> None:
+    """PostgreSQL: one creation per seat at a time (a transaction-scoped advisory lock).
+
+    SQLite needs nothing: the new row's insert takes the database's write lock, and the
+    checks made after it see every nomination committed before.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(f"{province}|{country}|{seat_key(region)}".encode(), digest_size=8)
+    key = int.from_bytes(digest.digest(), "big", signed=True)
+    db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+# --- residence --------------------------------------------------------------------------------
+
+
+def lives_elsewhere(person: Person, country: str) -> bool:
+    """The person's country of residence is not ``country`` (or their profile does not say)."""
+    return person.country != country
+
+
+def residence_note(person: Person, country: str) -> str:
+    """ "X lives in Germany, not in France." in the current language."""
+    locale = _locale()
+    if not person.country:
+        return _(
+            "The profile of %(name)s does not say which country they live in, so it cannot "
+            "show that they live in %(country)s.",
+            name=person.full_name,
+            country=country_name(country, locale),
+        )
+    return _(
+        "%(name)s lives in %(lives)s, not in %(country)s.",
+        name=person.full_name,
+        lives=country_name(person.country, locale),
+        country=country_name(country, locale),
+    )
+
+
+def _flag(value, field: str, errors: dict) -> bool:
+    if value in (None, False, ""):
+        return False
+    if value is True:
+        return True
+    errors[field] = _("Must be true or false.")
+    return False
+
+
+def needs_residence_acknowledgement(nomination: Nomination) -> bool:
+    """The mission must acknowledge that the nominee lives outside the host country.
+
+    As the profile says now: whether the province confirmed it, or the nominee moved since.
+    """
+    return lives_elsewhere(nomination.person, nomination.country)
 
 
 # --- creation ---------------------------------------------------------------------------------
@@ -143,7 +373,13 @@ def _check_term(start: date | None, end: date | None, errors: dict) -> None:
 
 
 def create_nomination(data: dict, by) -> Nomination:
-    """Create a draft nomination from ``data`` (CONTRACT "Nomination JSON") by a province officer."""
+    """Create a draft nomination from ``data`` (CONTRACT "Nomination JSON") by a province officer.
+
+    Refused (409, nothing written) when the seat has an active holder (the nominee included:
+    no renewal before the term ends) or another open nomination, drafts included. A nominee
+    living outside the host country needs ``residence_exception: true`` (else 422 on
+    ``country``); the nomination then records it.
+    """
     if not policy.can(by, "nomination.create", None):
         raise _forbidden("create")
     errors: dict[str, str] = {}
@@ -190,49 +426,66 @@ def create_nomination(data: dict, by) -> Nomination:
     term_start = _parse_date(data.get("term_start"), "term_start", errors)
     term_end = _parse_date(data.get("term_end"), "term_end", errors)
     _check_term(term_start, term_end, errors)
+    exception = _flag(data.get("residence_exception"), "residence_exception", errors)
+    elsewhere = person is not None and country is not None and lives_elsewhere(person, country)
+    if elsewhere and not exception and "country" not in errors:
+        errors["country"] = " ".join(
+            (
+                residence_note(person, country),
+                _(
+                    "To nominate them for this country anyway, explain why in the rationale "
+                    "and confirm the exception."
+                ),
+            )
+        )
 
     previous = None
     previous_id = data.get("previous_nomination_id")
     if previous_id:
         previous = db.session.get(Nomination, previous_id) if isinstance(previous_id, str) else None
-        if previous is None or not policy.can(by, "nomination.renew", previous):
+        if (
+            previous is None
+            or not policy.can(by, "nomination.renew", previous)
+            or (person is not None and previous.person_id != person.id)
+        ):
             errors["previous_nomination_id"] = _("Unknown nomination.")
+            previous = None
+        elif previous.state not in RENEWABLE_STATES:
+            errors["previous_nomination_id"] = _(
+                "Only an appointment whose term has ended can be renewed."
+            )
             previous = None
     if errors:
         raise ValidationError(errors, _("Some values are not valid."))
 
-    duplicate = db.session.scalar(
-        sa.select(Nomination.id).where(
-            Nomination.person_id == person.id,
-            Nomination.province_slug == province,
-            Nomination.country == country,
-            Nomination.region == region,
-            Nomination.state.in_(OPEN_STATES),
+    try:
+        _guard_seat(province, country, region)
+        nomination = Nomination(
+            province_slug=province,
+            person_id=person.id,
+            person=person,
+            country=country,
+            region=_stored_region(province, country, region),
+            rationale=rationale,
+            term_start=term_start,
+            term_end=term_end,
+            state="draft",
+            created_by_id=by.id,
+            previous_nomination_id=previous.id if previous else None,
+            residence_exception=elsewhere,
+            residence_country=person.country if elsewhere else None,
         )
-    )
-    if duplicate:
-        raise WorkflowError(
-            409,
-            "duplicate",
-            _("This person already has an open nomination for this province and country."),
-        )
-
-    nomination = Nomination(
-        province_slug=province,
-        person_id=person.id,
-        country=country,
-        region=region,
-        rationale=rationale,
-        term_start=term_start,
-        term_end=term_end,
-        state="draft",
-        created_by_id=by.id,
-        previous_nomination_id=previous.id if previous else None,
-    )
-    db.session.add(nomination)
-    db.session.flush()
-    _record(nomination, "create", by, "", None, "draft")
-    db.session.commit()
+        db.session.add(nomination)
+        db.session.flush()  # the first write: from here on, the checks see every commit
+        conflict = seat_conflict(nomination, OPEN_STATES)
+        if conflict is not None:
+            _refuse(conflict)
+        _record(nomination, "create", by, "", None, "draft", residence_exception=elsewhere)
+        db.session.commit()
+    except DBAPIError as exc:
+        if _lock_refused(exc):
+            _refuse(_busy())
+        raise
     return nomination
 
 
@@ -260,7 +513,9 @@ def allowed_actions(nomination: Nomination, user) -> list[str]:
     ]
 
 
-def _record(nomination, action, actor, comment, from_state, to_state) -> NominationEvent:
+def _record(
+    nomination, action, actor, comment, from_state, to_state, *, residence_exception=False
+) -> NominationEvent:
     event = NominationEvent(
         nomination=nomination,
         seq=len(nomination.events),
@@ -270,20 +525,19 @@ def _record(nomination, action, actor, comment, from_state, to_state) -> Nominat
         comment=comment,
         from_state=from_state,
         to_state=to_state,
+        residence_exception=residence_exception,
     )
     db.session.add(event)
-    audit.record(
-        f"nomination.{action}",
-        nomination,
-        actor=actor,
-        details={
-            "from": from_state,
-            "to": to_state,
-            "person_id": nomination.person_id,
-            "province": nomination.province_slug,
-            "country": nomination.country,
-        },
-    )
+    details = {
+        "from": from_state,
+        "to": to_state,
+        "person_id": nomination.person_id,
+        "province": nomination.province_slug,
+        "country": nomination.country,
+    }
+    if residence_exception:
+        details["residence_exception"] = True
+    audit.record(f"nomination.{action}", nomination, actor=actor, details=details)
     return event
 
 
@@ -299,10 +553,11 @@ def _lock(nomination: Nomination) -> Nomination:
 
 
 def _lock_seat(nomination: Nomination) -> list[Nomination]:
-    """Lock every nomination for the same (province, country, region), in id order.
+    """Lock every nomination of the province in that country (PostgreSQL), in id order.
 
-    Competing approvals of the same seat then run one after the other; the loser sees the
-    winner's active appointment. The partial unique index is the last line of defence.
+    All regions, since regions compare folded. Competing steps on one seat then run one after
+    the other; the loser sees the winner's result. The partial unique index is the last line
+    of defence.
     """
     return list(
         db.session.scalars(
@@ -310,7 +565,6 @@ def _lock_seat(nomination: Nomination) -> list[Nomination]:
             .where(
                 Nomination.province_slug == nomination.province_slug,
                 Nomination.country == nomination.country,
-                Nomination.region == nomination.region,
             )
             .options(lazyload(Nomination.person))
             .order_by(Nomination.id)
@@ -318,6 +572,31 @@ def _lock_seat(nomination: Nomination) -> list[Nomination]:
             .execution_options(populate_existing=True)
         )
     )
+
+
+def _claim(nomination: Nomination, from_state: str, to_state: str) -> None:
+    """Compare-and-set the state: ``UPDATE … WHERE id = :id AND state = :from`` (else a 409).
+
+    The step's first write. Another step that committed since this one read the nomination
+    leaves no row in ``from_state``: this one is refused and writes nothing.
+    """
+    result = db.session.execute(
+        sa.update(Nomination)
+        .where(Nomination.id == nomination.id, Nomination.state == from_state)
+        .values(state=to_state)
+        .execution_options(synchronize_session="evaluate")
+    )
+    if result.rowcount != 1:
+        _refuse(_changed_meanwhile())
+
+
+def _lock_refused(exc: DBAPIError) -> bool:
+    """The database gave up waiting for a lock (SQLite busy, PostgreSQL deadlock/serialisation)."""
+    orig = getattr(exc, "orig", None)
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(orig):
+        return True
+    return getattr(orig, "sqlstate", None) in ("40001", "40P01", "55P03")
 
 
 def _seat_taken() -> WorkflowError:
@@ -371,62 +650,97 @@ def _transition(nomination: Nomination, actor, action: str, comment: str | None 
     if len(comment) > MAX_COMMENT:
         raise ValidationError({"comment": _("At most %(n)s characters.", n=MAX_COMMENT)})
 
-    if action == "approve":
-        seat = _lock_seat(nomination)
-        nomination = next(n for n in seat if n.id == nomination.id)
-    else:
-        nomination = _lock(nomination)
     from_states, to_state = TRANSITIONS[action]
-    if nomination.state not in from_states:
-        _refuse(_wrong_state(nomination, action))
-    if action in REASON_REQUIRED and not comment:
-        _refuse(
-            ValidationError(
-                {"comment": _("Give a reason.")}, _("This step needs a reason in the comment.")
-            )
-        )
-
-    now = utcnow()
-    from_state = nomination.state
-    if action == "submit":
-        if not _mission_covers(nomination.country):
-            _refuse(
-                WorkflowError(
-                    409,
-                    "no_mission",
-                    _("No mission covers this country yet, so nobody could review the nomination."),
-                )
-            )
-        nomination.submitted_at = now
-    elif action == "endorse":
-        if nomination.person.verified_at is None:
-            _refuse(
-                WorkflowError(
-                    409,
-                    "not_verified",
-                    _("The nominee's profile must be verified by the mission before endorsement."),
-                )
-            )
-        nomination.consent_requested_at = now
-    elif action in ("accept", "decline"):
-        nomination.responded_at = now
-    elif action == "reject":
-        nomination.decided_at = now
-    elif action == "approve":
-        if any(n.state == "active" for n in seat if n.id != nomination.id):
-            _refuse(_seat_taken())
-        _set_term(nomination, extra.get("term_start"), extra.get("term_end"))
-        nomination.decided_at = now
-    elif action in ("revoke", "resign", "expire"):
-        nomination.ended_at = now
-
+    seen_state = nomination.state  # what the caller saw when it chose this step
+    nomination_id = nomination.id
+    seat = (nomination.province_slug, nomination.country, nomination.region)
     try:
-        nomination.state = to_state
-        _record(nomination, action, actor, comment, from_state, to_state)
+        if action in SEAT_ACTIONS:
+            locked = _lock_seat(nomination)
+            nomination = next(n for n in locked if n.id == nomination_id)
+        else:
+            nomination = _lock(nomination)
+        from_state = nomination.state
+        if from_state not in from_states:
+            _refuse(
+                _changed_meanwhile()
+                if seen_state in from_states
+                else _wrong_state(nomination, action)
+            )
+        if action in REASON_REQUIRED and not comment:
+            _refuse(
+                ValidationError(
+                    {"comment": _("Give a reason.")}, _("This step needs a reason in the comment.")
+                )
+            )
+        term = None
+        if action == "approve":
+            term = _term(nomination, extra.get("term_start"), extra.get("term_end"))
+        residence = False
+        if action == "endorse":
+            residence = _residence_acknowledged(nomination, extra.get("residence_acknowledged"))
+
+        _claim(nomination, from_state, to_state)
+
+        now = utcnow()
+        if action == "submit":
+            if not _mission_covers(nomination.country):
+                _refuse(
+                    WorkflowError(
+                        409,
+                        "no_mission",
+                        _(
+                            "No mission covers this country yet, so nobody could review the "
+                            "nomination."
+                        ),
+                    )
+                )
+            conflict = seat_conflict(nomination, PENDING_STATES)
+            if conflict is not None:
+                _refuse(conflict)
+            nomination.submitted_at = now
+        elif action == "endorse":
+            if nomination.person.verified_at is None:
+                _refuse(
+                    WorkflowError(
+                        409,
+                        "not_verified",
+                        _(
+                            "The nominee's profile must be verified by the mission before "
+                            "endorsement."
+                        ),
+                    )
+                )
+            if residence:
+                nomination.residence_exception = True
+                nomination.residence_country = nomination.person.country
+            nomination.consent_requested_at = now
+        elif action in ("accept", "decline"):
+            nomination.responded_at = now
+        elif action == "reject":
+            nomination.decided_at = now
+        elif action == "approve":
+            holder = _seat_holder(*seat, exclude_id=nomination.id)
+            if holder is not None:
+                _refuse(_holder_conflict(holder, None))
+            nomination.term_start, nomination.term_end = term
+            nomination.decided_at = now
+        elif action in ("revoke", "resign", "expire"):
+            nomination.ended_at = now
+
+        _record(
+            nomination, action, actor, comment, from_state, to_state, residence_exception=residence
+        )
         db.session.commit()
     except IntegrityError:
-        if action == "approve":
-            _refuse(_seat_taken())
+        if action != "approve":
+            raise
+        db.session.rollback()  # the unique index saw the seat's holder first: name them
+        holder = _seat_holder(*seat, exclude_id=nomination_id)
+        _refuse(_holder_conflict(holder, None) if holder is not None else _seat_taken())
+    except DBAPIError as exc:
+        if _lock_refused(exc):
+            _refuse(_busy())
         raise
 
     from directory.representatives import notifications
@@ -435,7 +749,8 @@ def _transition(nomination: Nomination, actor, action: str, comment: str | None 
     return nomination
 
 
-def _set_term(nomination: Nomination, start, end) -> None:
+def _term(nomination: Nomination, start, end) -> tuple[date, date]:
+    """The approved term: the approver's dates, else the proposed ones, else today + 3 years."""
     errors: dict[str, str] = {}
     start = _parse_date(start, "term_start", errors) or nomination.term_start or today()
     end = _parse_date(end, "term_end", errors) or nomination.term_end
@@ -446,11 +761,33 @@ def _set_term(nomination: Nomination, start, end) -> None:
         errors["term_end"] = _("The term must end in the future.")
     if errors:
         _refuse(ValidationError(errors, _("Some values are not valid.")))
-    nomination.term_start, nomination.term_end = start, end
+    return start, end
+
+
+def _residence_acknowledged(nomination: Nomination, acknowledged) -> bool:
+    """Whether this endorsement acknowledges a nominee living elsewhere (422 when it must)."""
+    errors: dict[str, str] = {}
+    acknowledged = _flag(acknowledged, "residence_acknowledged", errors)
+    if errors:
+        _refuse(ValidationError(errors, _("Some values are not valid.")))
+    if not needs_residence_acknowledgement(nomination):
+        return False
+    if not acknowledged:
+        message = " ".join(
+            (
+                residence_note(nomination.person, nomination.country),
+                _(
+                    "Read the province's rationale, then confirm that you endorse the "
+                    "nomination anyway."
+                ),
+            )
+        )
+        _refuse(ValidationError({"residence_acknowledged": message}, message))
+    return True
 
 
 def submit(nomination: Nomination, actor, comment: str = "") -> Nomination:
-    """Send a draft to the mission covering the host country."""
+    """Send a draft to the mission covering the host country (the seat must be free)."""
     return _transition(nomination, actor, "submit", comment)
 
 
@@ -459,9 +796,16 @@ def withdraw(nomination: Nomination, actor, comment: str = "") -> Nomination:
     return _transition(nomination, actor, "withdraw", comment)
 
 
-def endorse(nomination: Nomination, actor, comment: str = "") -> Nomination:
-    """The mission endorses a verified nominee; the nominee is asked for consent."""
-    return _transition(nomination, actor, "endorse", comment)
+def endorse(
+    nomination: Nomination, actor, comment: str = "", residence_acknowledged: bool = False
+) -> Nomination:
+    """The mission endorses a verified nominee; the nominee is asked for consent.
+
+    When the nominee lives outside the host country, ``residence_acknowledged`` must be true.
+    """
+    return _transition(
+        nomination, actor, "endorse", comment, residence_acknowledged=residence_acknowledged
+    )
 
 
 def object_(nomination: Nomination, actor, comment: str = "") -> Nomination:
@@ -523,6 +867,11 @@ ACTIONS = {
     "revoke": revoke,
     "resign": resign,
 }
+# The extra input each step takes besides the comment.
+ACTION_INPUTS = {
+    "approve": ("term_start", "term_end"),
+    "endorse": ("residence_acknowledged",),
+}
 
 
 def take_action(nomination: Nomination, action: str, actor, comment: str = "", **extra):
@@ -530,9 +879,8 @@ def take_action(nomination: Nomination, action: str, actor, comment: str = "", *
     func = ACTIONS.get(action)
     if func is None:
         raise WorkflowError(404, "unknown_action", _("Unknown action."))
-    if action == "approve":
-        return func(nomination, actor, comment, **extra)
-    return func(nomination, actor, comment)
+    inputs = {k: v for k, v in extra.items() if k in ACTION_INPUTS.get(action, ())}
+    return func(nomination, actor, comment, **inputs)
 
 
 def expire_due(on: date | None = None) -> list[Nomination]:

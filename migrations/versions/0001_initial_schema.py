@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 01:02:40.276210
+Create Date: 2026-12-02 01:44:55.371055
 
 """
 
@@ -442,6 +442,8 @@ def upgrade():
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("created_by_id", sa.String(length=16), nullable=True),
         sa.Column("previous_nomination_id", sa.String(length=16), nullable=True),
+        sa.Column("residence_exception", sa.Boolean(), nullable=False),
+        sa.Column("residence_country", sa.String(length=2), nullable=True),
         sa.Column("submitted_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column(
             "consent_requested_at", directory.core.models.UTCDateTime(timezone=True), nullable=True
@@ -569,6 +571,7 @@ def upgrade():
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("from_state", sa.String(length=20), nullable=True),
         sa.Column("to_state", sa.String(length=20), nullable=False),
+        sa.Column("residence_exception", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"],
             ["users.id"],

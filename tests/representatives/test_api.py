@@ -206,3 +206,15 @@ def test_the_openapi_document_describes_the_routes(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/api/v1/nominations/{id}/{action}" in paths
     assert "/api/v1/representatives" in paths
+
+
+def test_the_openapi_document_describes_the_residence_fields(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    nomination = schemas["Nomination"]["properties"]
+    assert nomination["residence_exception"]["type"] == "boolean"
+    assert nomination["residence_country"]["readOnly"] is True
+    history = nomination["history"]["items"]["properties"]
+    assert history["residence_exception"]["type"] == "boolean"
+    action = schemas["NominationAction"]["properties"]
+    assert action["residence_acknowledged"]["type"] == "boolean"
+    assert "endorse only" in action["residence_acknowledged"]["description"]

@@ -16,29 +16,9 @@ from directory.accounts.models import User
 from directory.extensions import db as _db
 from directory.representatives import workflow
 from directory.representatives.models import Nomination
-from tests.conftest import ON_POSTGRES
 from tests.factories import MissionFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_app(pg_url, make_app, request):
-    """An app on PostgreSQL with a fresh schema (the session's app when the suite runs there)."""
-    if ON_POSTGRES:
-        app = request.getfixturevalue("app")
-        yield app
-        return
-    from directory.reference.loader import sync_reference_data
-
-    app = make_app(SQLALCHEMY_DATABASE_URI=pg_url)
-    with app.app_context():
-        with _db.engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        _db.create_all()
-        sync_reference_data()
-        yield app
-        _db.session.remove()
 
 
 def _seat_race(pg_app, make_app, monkeypatch, lock):

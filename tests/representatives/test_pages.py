@@ -101,19 +101,21 @@ def test_the_whole_path_from_nomination_to_the_public_register(cast, client, log
     assert "Who represents Da Nang in France?" in register
     assert "Nguyễn Văn Dũng" in register
 
-    # A second nomination for the same province and country is refused at approval.
+    # A second nomination for the same seat is refused on the form, naming the holder.
     rival = PersonFactory(full_name="Lê Minh Đức", verified_at=person.verified_at)
-    second = workflow.create_nomination(
-        {"person_id": rival.id, "country": "FR", "rationale": "Ứng viên thứ hai"},
-        cast["officer"],
+    login(cast["officer"])
+    page = client.post(
+        f"/people/{rival.id}/nominate",
+        data={"country": "FR", "region": "", "rationale": "Ứng viên thứ hai"},
+        headers=EN,
     )
-    second.state = "awaiting_approval"
-    db.session.commit()
-    login(cast["approver"])
-    page = _html(_step(client, second, "approve"))
-    assert "already has an active representative" in page
-    db.session.expire_all()
-    assert second.state == "awaiting_approval"
+    assert page.status_code == 200
+    html = _html(page)
+    assert re.search(
+        r'id="country-err">Nguyễn Văn Dũng already represents the province for this seat',
+        html,
+    )
+    assert db.session.scalar(sa.select(sa.func.count(Nomination.id))) == 1
 
 
 def test_the_nomination_page_shows_the_history_and_only_the_viewers_steps(
