@@ -1,0 +1,218 @@
+"""Search results computed from the database when the index lags behind it.
+
+The index is kept in step through the outbox (``search_index.sync``): a change commits with a
+pending ``search_outbox`` row, and the index holds the new document only once the row is
+applied (by the worker for Meilisearch, right after the commit for the embedded engine).
+Until then the indexed document of that entity may match text the viewer may no longer see
+(contact details just made private) or miss a profile just made public.
+
+- :class:`StaleSet`: the entities with pending rows (read once per search, at most a limit),
+  and their current documents (built from the database once, when first needed);
+- :func:`evaluate`: which of those documents match a query for its audience (visibility,
+  filters, text at the audience's levels), in a stable order, and the facet counts they add;
+- :func:`text_matches`: the engines' matching rules (folded words, the typo budget, the last
+  word as a prefix, a taxonomy phrase as consecutive words) applied to a document's folded
+  attributes.
+
+The search service (:mod:`directory.search.services`) asks the engine to leave the stale set
+out, adds what :func:`evaluate` finds, and computes every highlight from the database.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from directory.policy import LEVEL_ORDER
+from search_index import documents
+from search_index.base import Audience, SearchQuery
+from search_index.documents import TEXT_GROUPS
+from search_index.matching import Group, word_matches
+from search_index.outbox import SearchOutbox
+
+Key = tuple[str, str]  # (entity type, entity id)
+
+
+@dataclass
+class StaleSet:
+    """Entities whose indexed document may differ from the database (pending outbox rows)."""
+
+    keys: frozenset[Key] = frozenset()
+    # False when more entities were pending than were read: the engine cannot leave them out.
+    complete: bool = True
+    _docs: list[dict] | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(cls, session, limit: int) -> StaleSet:
+        """At most ``limit`` pending entities (one query); ``complete`` says whether that is all."""
+        rows = session.execute(
+            sa.select(SearchOutbox.entity_type, SearchOutbox.entity_id)
+            .where(SearchOutbox.done_at.is_(None))
+            .distinct()
+            .limit(limit + 1)
+        ).all()
+        keys = frozenset((r[0], r[1]) for r in rows)
+        if len(keys) > limit:
+            return cls(complete=False)
+        return cls(keys=keys)
+
+    def documents(self, session) -> list[dict]:
+        """The current documents of the stale entities (none for the gone and anonymised)."""
+        if self._docs is None:
+            self._docs = current_documents(session, self.keys)
+        return self._docs
+
+
+def current_documents(session, keys) -> list[dict]:
+    """The search documents of these entities, built now from the database."""
+    by_type: dict[str, list[str]] = {}
+    for kind, entity_id in sorted(keys):
+        by_type.setdefault(kind, []).append(entity_id)
+    docs: list[dict] = []
+    for kind, ids in by_type.items():
+        if kind in ("person", "association"):
+            docs.extend(documents.build(session, kind, ids)[0])
+    return docs
+
+
+def display_text(entity_type: str, record) -> dict[int, dict[str, str]] | None:
+    """The original text a document shows for highlighting, by level, built from the record:
+    what :mod:`search_index.documents` files under ``show_<level>``, without the folding and
+    taxonomy work of a whole document. None when the record is not indexed (anonymised)."""
+    show: dict[int, dict[str, str]] = {lvl: {} for lvl in documents.LEVELS}
+
+    def add(level: int, **values) -> None:
+        show[level].update({key: value for key, value in values.items() if value})
+
+    if entity_type == "association":
+        add(0, name=record.name, name_en=record.name_en, city=record.city)
+        add(0, description=record.description)
+        return show
+    if record.anonymised_at is not None:
+        return None
+    profile = LEVEL_ORDER.get(record.visibility_profile or "private", 2)
+    contact = LEVEL_ORDER.get(record.visibility_contact or "private", 2)
+    add(0, full_name=record.full_name, hometown_as_given=record.hometown_as_given)
+    add(
+        profile,
+        other_names="; ".join(record.other_names or []),
+        skills=", ".join(record.skills or []),
+        city=record.city,
+        title=record.title,
+        organization=record.organization,
+        company=record.company,
+        education=record.education,
+        bio=record.bio,
+    )
+    add(contact, email=record.email, phone=record.phone, website=record.website)
+    return show
+
+
+# --- matching a document ------------------------------------------------------------------
+
+
+def visible(doc: dict, audience: Audience) -> bool:
+    """Whether the audience may find this document at all (the engines' visibility filter)."""
+    if not audience.listed_only:
+        return True
+    own = audience.own_person_id
+    return bool(doc.get("listed")) or (own is not None and doc.get("owner") == own)
+
+
+def facet_values(doc: dict, facet: str) -> list[str]:
+    """The document's values for ``facet``, as the engines count them ("true"/"false")."""
+    value = doc.get(facet)
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if v]
+    return [str(value)] if value else []
+
+
+def passes(doc: dict, filters: dict[str, list[str]], skip: str | None = None) -> bool:
+    """Whether the document has one of the wanted values of every filter (but ``skip``)."""
+    for facet, wanted in filters.items():
+        if facet == skip or not wanted:
+            continue
+        if not set(wanted) & set(facet_values(doc, facet)):
+            return False
+    return True
+
+
+def _group_in(tokens: list[str], group: Group) -> bool:
+    for alt in group.alternatives:
+        if len(alt) == 1:
+            typos = alt == group.words  # words the taxonomy added are exact
+            if any(word_matches(t, alt[0], group.prefix, typos) for t in tokens):
+                return True
+            continue
+        n = len(alt)
+        for i in range(len(tokens) - n + 1):
+            if all(
+                tokens[i + k] == alt[k]
+                or (k == n - 1 and group.prefix and tokens[i + k].startswith(alt[k]))
+                for k in range(n)
+            ):
+                return True
+    return False
+
+
+def text_matches(doc: dict, groups: list[Group], levels) -> bool:
+    """Every group matches in one of the document's attributes at ``levels``.
+
+    ``groups``: :func:`search_index.matching.typed_groups` of the query, what the engines
+    match (taxonomy equivalences are in the documents). Each attribute is a string of folded
+    words, as indexed; a phrase must occur inside one attribute.
+    """
+    if not groups:
+        return True
+    columns = [doc.get(f"{g}_{lvl}", "").split() for g in TEXT_GROUPS for lvl in levels]
+    columns = [c for c in columns if c]
+    return all(any(_group_in(tokens, group) for tokens in columns) for group in groups)
+
+
+def _order(sort: str):
+    if sort == "updated":
+        return lambda d: (-float(d.get("updated_at") or 0.0), d["id"])
+    return lambda d: (d.get("name_sort") or "", d["id"])
+
+
+@dataclass
+class Evaluated:
+    """What the stale documents add to a query: its matches (in order) and facet counts."""
+
+    hits: list[dict]
+    facets: dict[str, dict[str, int]]
+
+
+def evaluate(docs: list[dict], query: SearchQuery, groups: list[Group]) -> Evaluated:
+    """The documents matching ``query`` for its audience, and their facet counts.
+
+    A facet that has a filter is counted without its own filter, as the engines count it.
+    Matches are ordered by name (by last update for ``sort=updated``), then document id.
+    """
+    levels = query.audience.text_levels
+    found = [d for d in docs if visible(d, query.audience) and text_matches(d, groups, levels)]
+    hits = [d for d in found if passes(d, query.filters)]
+    facets: dict[str, dict[str, int]] = {}
+    for facet in query.facets:
+        pool = (
+            [d for d in found if passes(d, query.filters, skip=facet)]
+            if query.filters.get(facet)
+            else hits
+        )
+        counts = Counter(v for d in pool for v in set(facet_values(d, facet)))
+        facets[facet] = dict(counts)
+    hits.sort(key=_order(query.sort))
+    return Evaluated(hits=hits, facets=facets)
+
+
+def matches(doc: dict, query: SearchQuery, groups: list[Group]) -> bool:
+    """Whether this one document matches ``query`` for its audience."""
+    return (
+        visible(doc, query.audience)
+        and passes(doc, query.filters)
+        and text_matches(doc, groups, query.audience.text_levels)
+    )
