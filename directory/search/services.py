@@ -49,6 +49,8 @@ TRUE_WORDS = {"true", "1", "yes", "on", "co", "có"}
 FALSE_WORDS = {"false", "0", "no", "off", "khong", "không"}
 # Pending changes evaluated per search, at most (beyond: see _answer).
 STALE_LIMIT = 500
+# app.extensions key: the current documents of the pending entities, kept between searches.
+STALE_CACHE = "search_stale_documents"
 
 __all__ = [
     "FACETS",
@@ -237,9 +239,8 @@ def _answer(backend, query: SearchQuery, stale: StaleSet, synonyms) -> _Answer:
         return _Answer(response.hits, response.total, response.facets)
     query = replace(query, exclude=stale.keys)
     response = backend.search(query)
-    extra = stale_index.evaluate(
-        stale.documents(db.session), query, typed_groups(analyze(query.text, synonyms))
-    )
+    docs = stale.documents(db.session, current_app.extensions.setdefault(STALE_CACHE, {}))
+    extra = stale_index.evaluate(docs, query, typed_groups(analyze(query.text, synonyms)))
     facets = {name: dict(response.facets.get(name) or {}) for name in query.facets}
     for name, counts in extra.facets.items():
         merged = facets.setdefault(name, {})

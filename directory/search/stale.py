@@ -7,11 +7,12 @@ Until then the indexed document of that entity may match text the viewer may no 
 (contact details just made private) or miss a profile just made public.
 
 - :class:`StaleSet`: the entities with pending rows (read once per search, at most a limit),
-  and their current documents (built from the database once, when first needed);
+  and their current documents (built from the database when a pending change is first
+  seen, then kept, by the caller, for as long as no further change is pending);
 - :func:`evaluate`: which of those documents match a query for its audience (visibility,
   filters, text at the audience's levels), in a stable order, and the facet counts they add;
-- :func:`text_matches`: the engines' matching rules (folded words, the typo budget, the last
-  word as a prefix, a taxonomy phrase as consecutive words) applied to a document's folded
+- :class:`TextMatcher`: the engines' matching rules (folded words, the typo budget, the last
+  word as a prefix, a taxonomy phrase as consecutive words) applied to documents' folded
   attributes.
 
 The search service (:mod:`directory.search.services`) asks the engine to leave the stale set
@@ -42,26 +43,51 @@ class StaleSet:
     keys: frozenset[Key] = frozenset()
     # False when more entities were pending than were read: the engine cannot leave them out.
     complete: bool = True
-    _docs: list[dict] | None = field(default=None, repr=False)
+    # Entity -> a fingerprint of its pending rows (count, highest and sum of their ids): any
+    # change committed since adds a row, so an unchanged fingerprint means an unchanged record.
+    versions: dict[Key, tuple] = field(default_factory=dict, repr=False)
+    _docs: list[Current] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, session, limit: int) -> StaleSet:
         """At most ``limit`` pending entities (one query); ``complete`` says whether that is all."""
         rows = session.execute(
-            sa.select(SearchOutbox.entity_type, SearchOutbox.entity_id)
+            sa.select(
+                SearchOutbox.entity_type,
+                SearchOutbox.entity_id,
+                sa.func.count(),
+                sa.func.max(SearchOutbox.id),
+                sa.func.sum(SearchOutbox.id),
+            )
             .where(SearchOutbox.done_at.is_(None))
-            .distinct()
+            .group_by(SearchOutbox.entity_type, SearchOutbox.entity_id)
             .limit(limit + 1)
         ).all()
-        keys = frozenset((r[0], r[1]) for r in rows)
-        if len(keys) > limit:
+        if len(rows) > limit:
             return cls(complete=False)
-        return cls(keys=keys)
+        versions = {(r[0], r[1]): (int(r[2]), int(r[3]), int(r[4])) for r in rows}
+        return cls(keys=frozenset(versions), versions=versions)
 
-    def documents(self, session) -> list[dict]:
-        """The current documents of the stale entities (none for the gone and anonymised)."""
+    def documents(self, session, cache: dict | None = None) -> list[Current]:
+        """The current documents of the stale entities (none for the gone and anonymised).
+
+        ``cache`` (kept by the caller between searches: entity -> (fingerprint, Current))
+        spares rebuilding the documents of entities that did not change since; it is left
+        holding the entities of this set only.
+        """
         if self._docs is None:
-            self._docs = current_documents(session, self.keys)
+            cache = {} if cache is None else cache
+            # One lookup per key: another search may replace the cache's content meanwhile.
+            known = {k: hit for k in self.keys if (hit := cache.get(k)) is not None}
+            todo = [k for k in self.keys if k not in known or known[k][0] != self.versions.get(k)]
+            built = {
+                (d["type"], d["entity_id"]): Current(d) for d in current_documents(session, todo)
+            }
+            for key in todo:
+                known[key] = (self.versions.get(key), built.get(key))
+            cache.clear()
+            cache.update(known)
+            self._docs = [known[k][1] for k in sorted(self.keys) if known[k][1] is not None]
         return self._docs
 
 
@@ -141,36 +167,95 @@ def passes(doc: dict, filters: dict[str, list[str]], skip: str | None = None) ->
     return True
 
 
-def _group_in(tokens: list[str], group: Group) -> bool:
-    for alt in group.alternatives:
-        if len(alt) == 1:
-            typos = alt == group.words  # words the taxonomy added are exact
-            if any(word_matches(t, alt[0], group.prefix, typos) for t in tokens):
-                return True
-            continue
-        n = len(alt)
-        for i in range(len(tokens) - n + 1):
-            if all(
-                tokens[i + k] == alt[k]
-                or (k == n - 1 and group.prefix and tokens[i + k].startswith(alt[k]))
-                for k in range(n)
-            ):
-                return True
-    return False
+class Current:
+    """A current document, with the words of its searchable attributes split once."""
+
+    __slots__ = ("doc", "_columns")
+
+    def __init__(self, doc: dict) -> None:
+        self.doc = doc
+        self._columns: dict[str, tuple[list[str], frozenset[str]]] = {}
+
+    def column(self, name: str) -> tuple[list[str], frozenset[str]]:
+        """The attribute's folded words, in order and as a set."""
+        found = self._columns.get(name)
+        if found is None:
+            words = (self.doc.get(name) or "").split()
+            found = self._columns[name] = (words, frozenset(words))
+        return found
 
 
-def text_matches(doc: dict, groups: list[Group], levels) -> bool:
-    """Every group matches in one of the document's attributes at ``levels``.
+class TextMatcher:
+    """The query's groups, matched against documents as the engines match them.
 
     ``groups``: :func:`search_index.matching.typed_groups` of the query, what the engines
     match (taxonomy equivalences are in the documents). Each attribute is a string of folded
-    words, as indexed; a phrase must occur inside one attribute.
+    words, as indexed; every group must match in one of the attributes at ``levels``, a
+    phrase inside one attribute. The words of ``docs`` that satisfy each query word (typos,
+    prefix) are found once, among those sharing its first letter (the engines never fuzz
+    the first letter); a document then matches by set intersection.
     """
-    if not groups:
-        return True
-    columns = [doc.get(f"{g}_{lvl}", "").split() for g in TEXT_GROUPS for lvl in levels]
-    columns = [c for c in columns if c]
-    return all(any(_group_in(tokens, group) for tokens in columns) for group in groups)
+
+    def __init__(self, groups: list[Group], levels, docs: list[Current]) -> None:
+        self.groups = groups
+        self.names = [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in levels]
+        by_letter: dict[str, set[str]] = {}
+        if groups:
+            vocabulary: set[str] = set()
+            for current in docs:
+                for name in self.names:
+                    vocabulary |= current.column(name)[1]
+            for word in vocabulary:
+                by_letter.setdefault(word[0], set()).add(word)
+        # Per group, per alternative: the satisfying words (one-word alternatives only).
+        self.satisfying: list[list[frozenset[str] | None]] = [
+            [
+                frozenset(
+                    t
+                    for t in by_letter.get(alt[0][:1], ())
+                    if word_matches(t, alt[0], group.prefix, alt == group.words)
+                )
+                if len(alt) == 1
+                else None
+                for alt in group.alternatives
+            ]
+            for group in groups
+        ]
+
+    def _group_in(self, words: list[str], distinct: frozenset[str], index: int) -> bool:
+        group = self.groups[index]
+        for alt, satisfying in zip(group.alternatives, self.satisfying[index], strict=True):
+            if satisfying is not None:
+                if not satisfying.isdisjoint(distinct):
+                    return True
+                continue
+            if alt[0] not in distinct:
+                continue
+            n = len(alt)
+            for i in range(len(words) - n + 1):
+                if all(
+                    words[i + k] == alt[k]
+                    or (k == n - 1 and group.prefix and words[i + k].startswith(alt[k]))
+                    for k in range(n)
+                ):
+                    return True
+        return False
+
+    def __call__(self, current: Current) -> bool:
+        if not self.groups:
+            return True
+        columns = [current.column(name) for name in self.names]
+        columns = [c for c in columns if c[0]]
+        return all(
+            any(self._group_in(words, distinct, i) for words, distinct in columns)
+            for i in range(len(self.groups))
+        )
+
+
+def text_matches(doc: dict, groups: list[Group], levels) -> bool:
+    """Every group of the query matches the document at ``levels`` (see :class:`TextMatcher`)."""
+    current = Current(doc)
+    return TextMatcher(groups, levels, [current])(current)
 
 
 def _order(sort: str):
@@ -187,14 +272,15 @@ class Evaluated:
     facets: dict[str, dict[str, int]]
 
 
-def evaluate(docs: list[dict], query: SearchQuery, groups: list[Group]) -> Evaluated:
+def evaluate(docs: list[Current], query: SearchQuery, groups: list[Group]) -> Evaluated:
     """The documents matching ``query`` for its audience, and their facet counts.
 
     A facet that has a filter is counted without its own filter, as the engines count it.
     Matches are ordered by name (by last update for ``sort=updated``), then document id.
     """
-    levels = query.audience.text_levels
-    found = [d for d in docs if visible(d, query.audience) and text_matches(d, groups, levels)]
+    docs = [c for c in docs if visible(c.doc, query.audience)]
+    text = TextMatcher(groups, query.audience.text_levels, docs)
+    found = [c.doc for c in docs if text(c)]
     hits = [d for d in found if passes(d, query.filters)]
     facets: dict[str, dict[str, int]] = {}
     for facet in query.facets:

@@ -17,9 +17,10 @@ from werkzeug.datastructures import MultiDict
 from directory.extensions import db
 from directory.people import services as people_services
 from directory.search.services import parse_search_args, run_search
-from directory.search.stale import StaleSet, display_text
+from directory.search.stale import StaleSet, display_text, evaluate
 from search_index import documents, get_backend
 from search_index.base import Audience, SearchQuery
+from search_index.matching import analyze, typed_groups
 from search_index.sync import pending_count
 from tests.conftest import _reset_database
 from tests.factories import PersonFactory, UserFactory
@@ -68,7 +69,7 @@ def ids(result) -> list[str]:
 
 def member(person):
     """The member's own account (members decide their visibility and consent)."""
-    return UserFactory(role="member", person_id=person.id)
+    return person.user or UserFactory(role="member", person_id=person.id)
 
 
 def make_contact(person, level: str) -> None:
@@ -229,6 +230,56 @@ def test_pages_run_over_indexed_and_pending_results_without_gaps_or_duplicates(d
             assert result.total == everyone.total
             seen += ids(result)
         assert seen == ids(everyone)
+
+
+def test_each_further_change_of_a_pending_profile_is_seen(d):
+    make_contact(d.lan, "private")
+    assert search(q="lan@example.org").total == 0
+    make_contact(d.lan, "public")
+    assert ids(search(q="lan@example.org")) == [d.lan.id]
+    make_contact(d.lan, "private")
+    assert search(q="lan@example.org").total == 0
+
+
+# --- the same matching as the engines -----------------------------------------------------------
+
+QUERIES = [
+    "nguyen van dung",
+    "Ngyuen Van Dung",
+    "Nguyen Van Dnug",
+    "tran min",
+    "bán dẫn",
+    "semiconductor",
+    "semiconducter",
+    "machine learning",
+    "Yên Bái",
+    "lao cai",
+    "Schmidt",
+    "dong huong da nang",
+    "zephyrmail",
+    "Quasarlab",
+    "lan@example.org",
+    "solar",
+    "kỹ sư thiết kế",
+]
+
+
+def test_pending_documents_match_the_queries_the_engine_matches(d):
+    """Evaluated from the database, the directory's documents match exactly what the
+    engine finds in the index (which is up to date here)."""
+    backend = get_backend()
+    synonyms = backend._synonyms_loader()
+    keys = {("person", p.id) for p in (d.dung, d.lan, d.quan, d.ha, d.nam)}
+    docs = StaleSet(keys=frozenset(keys | {("association", d.association.id)})).documents(
+        db.session
+    )
+    for audience in (Audience(), Audience(level=1, listed_only=False)):
+        for text in QUERIES:
+            query = SearchQuery(text=text, audience=audience, per_page=100)
+            engine = {h.entity_id for h in backend.search(query).hits}
+            groups = typed_groups(analyze(text, synonyms))
+            here = {doc["entity_id"] for doc in evaluate(docs, query, groups).hits}
+            assert here == engine, (text, audience)
 
 
 # --- highlights come from the records ---------------------------------------------------------
