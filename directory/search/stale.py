@@ -43,8 +43,9 @@ class StaleSet:
     keys: frozenset[Key] = frozenset()
     # False when more entities were pending than were read: the engine cannot leave them out.
     complete: bool = True
-    # Entity -> a fingerprint of its pending rows (count, highest and sum of their ids): any
-    # change committed since adds a row, so an unchanged fingerprint means an unchanged record.
+    # Entity -> a fingerprint of its pending rows (count, highest and sum of their ids, latest
+    # creation time): any change committed since adds a row, so an unchanged fingerprint means
+    # an unchanged record (the time tells apart a row rolled back and a later one given its id).
     versions: dict[Key, tuple] = field(default_factory=dict, repr=False)
     _docs: list[Current] | None = field(default=None, repr=False)
 
@@ -58,6 +59,7 @@ class StaleSet:
                 sa.func.count(),
                 sa.func.max(SearchOutbox.id),
                 sa.func.sum(SearchOutbox.id),
+                sa.func.max(SearchOutbox.created_at),
             )
             .where(SearchOutbox.done_at.is_(None))
             .group_by(SearchOutbox.entity_type, SearchOutbox.entity_id)
@@ -65,7 +67,7 @@ class StaleSet:
         ).all()
         if len(rows) > limit:
             return cls(complete=False)
-        versions = {(r[0], r[1]): (int(r[2]), int(r[3]), int(r[4])) for r in rows}
+        versions = {(r[0], r[1]): (int(r[2]), int(r[3]), int(r[4]), r[5]) for r in rows}
         return cls(keys=frozenset(versions), versions=versions)
 
     def documents(self, session, cache: dict | None = None) -> list[Current]:

@@ -241,6 +241,18 @@ def test_each_further_change_of_a_pending_profile_is_seen(d):
     assert search(q="lan@example.org").total == 0
 
 
+def test_a_search_inside_a_transaction_rolled_back_later_leaves_nothing_behind(d):
+    make_contact(d.lan, "private")
+    user = member(d.lan)
+    d.lan.visibility_contact = "public"  # not committed: this session sees it
+    assert ids(search(q="lan@example.org")) == [d.lan.id]
+    db.session.rollback()
+    # The next change may be given the id of the row rolled back (SQLite reuses it).
+    people_services.set_visibility(d.lan, profile="public", contact="officials", by=user)
+    assert search(q="lan@example.org").total == 0
+    assert ids(search(d.users.embassy, q="lan@example.org")) == [d.lan.id]
+
+
 # --- the same matching as the engines -----------------------------------------------------------
 
 QUERIES = [
