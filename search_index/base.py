@@ -2,7 +2,10 @@
 
 The application speaks to an engine only through :class:`SearchBackend`: documents
 (:mod:`search_index.documents`) go in, ids, facet counts and highlights come out. Records are
-always loaded from the database afterwards; the index is derived data.
+always loaded from the database afterwards; the index is derived data, and it may lag behind
+the database: the search service (``directory.search.services``) excludes the entities with
+pending changes from the engine's answer (``SearchQuery.exclude``), evaluates their current
+documents itself, and computes the highlights of the page from the database.
 """
 
 from __future__ import annotations
@@ -72,15 +75,30 @@ class SearchQuery:
     per_page: int = 20
     sort: str = "relevance"
     facets: tuple[str, ...] = FACETS
+    # (entity type, entity id) of documents the engine must leave out of the hits, the total
+    # and the facet counts: those whose indexed document may no longer match the database.
+    exclude: frozenset[tuple[str, str]] = frozenset()
+    # False: the hits come without highlights (the search service computes them from the
+    # database), which spares the engine that work.
+    highlight: bool = True
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
 
+    @property
+    def excluded_doc_ids(self) -> list[str]:
+        """The document ids of ``exclude``, sorted."""
+        from search_index.documents import association_doc_id, person_doc_id
+
+        make = {"person": person_doc_id, "association": association_doc_id}
+        return sorted(make[kind](entity_id) for kind, entity_id in self.exclude if kind in make)
+
 
 @dataclass
 class Hit:
-    """One result: the document id, the entity it stands for, and its highlights (safe HTML)."""
+    """One result: the document id, the entity it stands for, and its highlights (safe HTML,
+    from the indexed text: the search service recomputes them from the database)."""
 
     doc_id: str
     entity_type: str
@@ -111,7 +129,8 @@ class SearchBackend(Protocol):
         """Remove documents by id (missing ids are fine); raise on failure."""
 
     def search(self, query: SearchQuery) -> SearchResponse:
-        """Ids, total, facet counts and highlights, for what ``query.audience`` may see."""
+        """Ids, total, facet counts and highlights, for what ``query.audience`` may see,
+        leaving out the documents of ``query.exclude``."""
 
     def rebuild(self, batches: Iterable[list[dict]]) -> None:
         """Build a fresh index from ``batches`` and swap it in (search keeps answering)."""

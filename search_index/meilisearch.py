@@ -72,7 +72,8 @@ def settings(max_total_hits: int) -> dict:
     """The index settings (the same for the live index and a rebuild)."""
     return {
         "searchableAttributes": [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in LEVELS],
-        "filterableAttributes": list(FILTERABLE),
+        # ``id`` too: the service leaves out documents with pending changes (``exclude``).
+        "filterableAttributes": [*FILTERABLE, "id"],
         "sortableAttributes": list(SORTABLE),
         "displayedAttributes": ["id", "type", "entity_id", *(f"show_{lvl}" for lvl in LEVELS)],
         # "sort" first: an explicit sort (name, recency) wins; without one it is skipped.
@@ -261,6 +262,8 @@ class MeiliBackend:
             if facet not in FILTERABLE:
                 raise ValueError(facet)
             parts.append("(" + " OR ".join(f"{facet} = {_quote(v)}" for v in values) + ")")
+        if query.exclude:
+            parts.append(f"id NOT IN [{', '.join(_quote(i) for i in query.excluded_doc_ids)}]")
         return " AND ".join(parts) or None
 
     def request(self, query: SearchQuery) -> list[list[dict]]:
@@ -288,7 +291,7 @@ class MeiliBackend:
                 "id",
                 "type",
                 "entity_id",
-                *(f"show_{lvl}" for lvl in query.audience.text_levels),
+                *(f"show_{lvl}" for lvl in query.audience.text_levels if query.highlight),
             ],
             "matchingStrategy": "all",
             "facets": plain,
@@ -349,7 +352,9 @@ class MeiliBackend:
                     {str(lvl): h.get(f"show_{lvl}") or {} for lvl in query.audience.text_levels},
                     query.audience.text_levels,
                     groups,
-                ),
+                )
+                if query.highlight
+                else {},
             )
             for h in main.get("hits", [])
         ]

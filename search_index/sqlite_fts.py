@@ -642,8 +642,23 @@ class SqliteBackend:
         scores = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
         return ids, scores
 
+    def _excluded(self, conn, query: SearchQuery) -> np.ndarray:
+        """The rowids of the documents ``query.exclude`` leaves out (those indexed)."""
+        found: list[int] = []
+        for chunk in _chunks(query.excluded_doc_ids):
+            marks = ",".join("?" * len(chunk))
+            found.extend(
+                r[0]
+                for r in _read(
+                    conn, f"SELECT rowid FROM {LIVE}docs WHERE doc_id IN ({marks})", tuple(chunk)
+                )
+            )
+        return np.asarray(found, dtype=np.int64)
+
     def _visible(self, conn, cols: _Columns, query: SearchQuery, rowids: np.ndarray):
         rowids = cols.live(rowids)
+        if query.exclude:
+            rowids = rowids[~np.isin(rowids, self._excluded(conn, query))]
         if not query.audience.listed_only:
             return rowids
         keep = cols.listed[rowids]
@@ -718,7 +733,9 @@ class SqliteBackend:
                 doc_id=r[0],
                 entity_type=r[1],
                 entity_id=r[2],
-                highlights=_highlights(json.loads(r[3] or "{}"), query, marked),
+                highlights=(
+                    _highlights(json.loads(r[3] or "{}"), query, marked) if query.highlight else {}
+                ),
             )
             for r in (loaded[rowid] for rowid in page if rowid in loaded)
         ]

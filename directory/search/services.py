@@ -1,15 +1,29 @@
 """Searching the directory: parameters, the viewer's audience, results from the database.
 
-The engine (``search_index``) returns ids, counts and highlights for what the viewer may see;
-records are loaded from the database and serialised with the same functions as the rest of
-the application (``person_to_dict``, ``association_to_dict``), and checked once more against
-the policy in case the index lags behind a change.
+The engine (``search_index``) returns ids and counts for what the viewer may see; records are
+loaded from the database and serialised with the same functions as the rest of the
+application (``person_to_dict``, ``association_to_dict``), and checked once more against the
+policy.
+
+The index may lag behind the database (pending outbox rows). What a search shows is computed
+from the current records, never from the index alone (see :mod:`directory.search.stale`):
+
+- the entities with pending changes (the stale set, at most ``SEARCH_STALE_LIMIT``, 500 by
+  default) are left out of the engine's answer, and their current documents are evaluated
+  here against the same query; their matches add to the total and to the facet counts, and
+  come after the engine's hits (pages run over engine hits, then these, so that page
+  boundaries stay consistent);
+- highlights are computed from the documents of the page's records, built now, at the
+  viewer's levels;
+- a hit of the engine whose entity has a change pending that was not evaluated (more
+  pending changes than the limit, or a change committed while the search ran) is shown only
+  when its current document matches the query.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -19,10 +33,13 @@ from flask_babel import gettext as _
 from directory import policy
 from directory.core.errors import ValidationError
 from directory.extensions import db
+from directory.search import stale as stale_index
+from directory.search.stale import StaleSet
 from search_index import get_backend
-from search_index.base import FACETS, SORTS, Audience, SearchQuery, SearchUnavailable
-from search_index.matching import distance
+from search_index.base import FACETS, SORTS, Audience, Hit, SearchQuery, SearchUnavailable
+from search_index.matching import analyze, distance, highlights_for, typed_groups
 from search_index.normalize import fold_words
+from search_index.outbox import SearchOutbox
 
 KINDS = ("expert", "entrepreneur", "association")
 BOOLEAN_FACETS = ("verified", "representative")
@@ -30,6 +47,10 @@ MAX_QUERY_LENGTH = 200
 MAX_PAGE = 1000
 TRUE_WORDS = {"true", "1", "yes", "on", "co", "có"}
 FALSE_WORDS = {"false", "0", "no", "off", "khong", "không"}
+# Pending changes evaluated per search, at most (beyond: see _answer).
+STALE_LIMIT = 500
+# app.extensions key: the current documents of the pending entities, kept between searches.
+STALE_CACHE = "search_stale_documents"
 
 __all__ = [
     "FACETS",
@@ -195,57 +216,158 @@ def _query(params: SearchParams, audience: Audience) -> SearchQuery:
     )
 
 
-def _serialise(hits, viewer) -> list[dict]:
-    """Load the hits' records and serialise what the viewer may see, in the engine's order."""
+@dataclass
+class _Answer:
+    """The hits of one page, the total and the facet counts, stale set included."""
+
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]]
+    # Entities whose current document was matched against the query here.
+    checked: frozenset[tuple[str, str]] = frozenset()
+
+
+def _synonyms(backend) -> dict[str, list[str]]:
+    """The taxonomy's equivalences, as the engine uses them (the backend's cached loader)."""
+    loader = getattr(backend, "_synonyms_loader", None)
+    return loader() if loader is not None else {}
+
+
+def _answer(backend, query: SearchQuery, stale: StaleSet, synonyms) -> _Answer:
+    """The engine's answer, corrected for the entities whose index entry lags behind."""
+    if not stale.keys:
+        # Nothing pending (the index equals the database), or more than the limit: then
+        # the page's pending hits are checked one by one in _serialise.
+        response = backend.search(query)
+        return _Answer(response.hits, response.total, response.facets)
+    query = replace(query, exclude=stale.keys)
+    response = backend.search(query)
+    docs = stale.documents(db.session, current_app.extensions.setdefault(STALE_CACHE, {}))
+    extra = stale_index.evaluate(docs, query, typed_groups(analyze(query.text, synonyms)))
+    facets = {name: dict(response.facets.get(name) or {}) for name in query.facets}
+    for name, counts in extra.facets.items():
+        merged = facets.setdefault(name, {})
+        for value, count in counts.items():
+            merged[value] = merged.get(value, 0) + count
+    # Pages run over the engine's hits, then the stale matches.
+    hits = list(response.hits)
+    start = max(0, query.offset - response.total)
+    stop = query.offset + query.per_page - response.total
+    if stop > 0:
+        hits += [
+            Hit(doc_id=doc["id"], entity_type=doc["type"], entity_id=doc["entity_id"])
+            for doc in extra.hits[start:stop]
+        ]
+    return _Answer(hits, response.total + len(extra.hits), facets, stale.keys)
+
+
+def _pending(model, entity_type: str):
+    """Whether the record has an index change pending (a correlated EXISTS)."""
+    return (
+        sa.exists()
+        .where(
+            SearchOutbox.done_at.is_(None),
+            SearchOutbox.entity_type == entity_type,
+            SearchOutbox.entity_id == model.id,
+        )
+        .label("pending")
+    )
+
+
+def _load(model, entity_type: str, ids: list[str]) -> dict:
+    """id -> (record, has a pending index change), in one query."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(model, _pending(model, entity_type)).where(model.id.in_(ids))
+    ).all()
+    return {record.id: (record, bool(pending)) for record, pending in rows}
+
+
+def _serialise(answer: _Answer, viewer, query: SearchQuery, synonyms) -> list[dict]:
+    """Load the hits' records and serialise what the viewer may see, in the answer's order,
+    with highlights computed from the records as they are now."""
     from directory.associations.models import Association
     from directory.associations.services import association_to_dict
     from directory.people.models import Person
     from directory.people.serializers import person_to_dict
 
-    person_ids = [h.entity_id for h in hits if h.entity_type == "person"]
-    assoc_ids = [h.entity_id for h in hits if h.entity_type == "association"]
-    people = (
-        {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(person_ids)))}
-        if person_ids
-        else {}
+    hits = answer.hits
+    people = _load(Person, "person", [h.entity_id for h in hits if h.entity_type == "person"])
+    assocs = _load(
+        Association,
+        "association",
+        [h.entity_id for h in hits if h.entity_type == "association"],
     )
-    assocs = (
-        {
-            a.id: a
-            for a in db.session.scalars(sa.select(Association).where(Association.id.in_(assoc_ids)))
-        }
-        if assoc_ids
-        else {}
-    )
+    loaded = {"person": people, "association": assocs}
+    # Engine hits whose record changed after the index entry was written, and that were not
+    # matched here already: their current document must match the query to be shown.
+    unchecked = {
+        (h.entity_type, h.entity_id)
+        for h in hits
+        if loaded[h.entity_type].get(h.entity_id, (None, False))[1]
+        and (h.entity_type, h.entity_id) not in answer.checked
+    }
+    current = {
+        (doc["type"], doc["entity_id"]): doc
+        for doc in stale_index.current_documents(db.session, unchecked)
+    }
+    marked = analyze(query.text, synonyms) if query.text else []
+    typed = typed_groups(marked)
+    levels = query.audience.text_levels
     out = []
     for hit in hits:
+        key = (hit.entity_type, hit.entity_id)
+        record = loaded[hit.entity_type].get(hit.entity_id, (None, False))[0]
+        if record is None:
+            continue
         if hit.entity_type == "person":
-            person = people.get(hit.entity_id)
-            # The index may lag behind a change for a moment: the policy has the last word.
-            if person is None or not policy.can(viewer, "person.view", person):
+            # The policy has the last word.
+            if not policy.can(viewer, "person.view", record):
                 continue
-            data = person_to_dict(person, viewer)
+            data = person_to_dict(record, viewer)
             if not data:
                 continue
         else:
-            association = assocs.get(hit.entity_id)
-            if association is None or not policy.can(viewer, "association.view", association):
+            if not policy.can(viewer, "association.view", record):
                 continue
-            data = association_to_dict(association, viewer)
+            data = association_to_dict(record, viewer)
+        if key in unchecked:
+            doc = current.get(key)
+            if doc is None or not stale_index.matches(doc, query, typed):
+                continue
+        show = stale_index.display_text(hit.entity_type, record)
+        if show is None:  # anonymised since it was indexed
+            continue
         data["type"] = hit.entity_type
-        data["highlights"] = hit.highlights
+        data["highlights"] = highlights_for(show, levels, marked)
         out.append(data)
     return out
+
+
+def _stale_set() -> StaleSet:
+    limit = int(current_app.config.get("SEARCH_STALE_LIMIT", STALE_LIMIT))
+    stale = StaleSet.load(db.session, limit)
+    if not stale.complete:
+        current_app.logger.warning(
+            "search: more than %s entities await indexing; their hits are checked against "
+            "the database page by page, and totals and facet counts come from the index",
+            limit,
+        )
+    return stale
 
 
 def run_search(params: SearchParams, viewer) -> SearchResult:
     """Search as ``viewer`` (a User or None); raises SearchUnavailable when the engine is down."""
     audience = audience_for(viewer)
     backend = get_backend()
-    response = backend.search(_query(params, audience))
+    stale = _stale_set()
+    synonyms = _synonyms(backend)
+    query = _query(params, audience)
+    answer = _answer(backend, replace(query, highlight=False), stale, synonyms)
     # Most frequent values first, whatever order the engine returned them in.
     facets = {
-        name: dict(sorted(response.facets.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0])))
+        name: dict(sorted(answer.facets.get(name, {}).items(), key=lambda kv: (-kv[1], kv[0])))
         for name in FACETS
     }
     for name, values in params.filters.items():
@@ -253,16 +375,18 @@ def run_search(params: SearchParams, viewer) -> SearchResult:
             facets[name].setdefault(value, 0)
     result = SearchResult(
         params=params,
-        hits=_serialise(response.hits, viewer),
-        total=response.total,
+        hits=_serialise(answer, viewer, query, synonyms),
+        total=answer.total,
         facets=facets,
     )
-    if response.total == 0:
+    if answer.total == 0:
         if params.q:
-            result.suggestion = did_you_mean(params, audience)
+            result.suggestion = did_you_mean(params, audience, stale)
         if params.filters:
-            probe = backend.search(_query(params.without(), audience))
-            result.total_without_filters = probe.total
+            probe = _query(params.without(), audience)
+            result.total_without_filters = _answer(
+                backend, replace(probe, facets=(), highlight=False), stale, synonyms
+            ).total
     return result
 
 
@@ -301,7 +425,9 @@ def _closest(word: str, backend) -> str:
     return min(scored)[2] if scored else word
 
 
-def did_you_mean(params: SearchParams, audience: Audience) -> str | None:
+def did_you_mean(
+    params: SearchParams, audience: Audience, stale: StaleSet | None = None
+) -> str | None:
     """A corrected query that finds something for this audience, or None."""
     backend = get_backend()
     words = fold_words(params.q)
@@ -309,7 +435,10 @@ def did_you_mean(params: SearchParams, audience: Audience) -> str | None:
     if corrected == words:
         return None
     text = " ".join(corrected)
-    probe = SearchParams(q=text, filters=params.filters, per_page=1)
-    if backend.search(_query(probe, audience)).total:
+    probe = _query(SearchParams(q=text, filters=params.filters, per_page=1), audience)
+    stale = stale if stale is not None else _stale_set()
+    if _answer(
+        backend, replace(probe, facets=(), highlight=False), stale, _synonyms(backend)
+    ).total:
         return text
     return None

@@ -12,6 +12,7 @@ from directory.extensions import db
 from directory.people import services as people_services
 from directory.search.services import parse_search_args, run_search
 from search_index import get_backend
+from search_index.base import SearchQuery
 from search_index.outbox import SearchOutbox
 from search_index.sync import drain, reindex
 from tests.factories import AssociationFactory, MissionFactory, PersonFactory, UserFactory
@@ -79,8 +80,14 @@ def test_inline_sync_can_be_turned_off_and_the_worker_catches_up(make_app):
     with app.app_context():
         _reset_database(app)
         person = PersonFactory(full_name="Hoàng Văn Sơn")
-        assert found("hoang van son") == []
+        index = get_backend(app)
+        assert index.search(SearchQuery(text="hoang van son")).total == 0
+        # Search reads pending changes from the database meanwhile.
+        assert found("hoang van son") == [person.id]
         assert drain(app) == (1, 0)
+        assert [h.entity_id for h in index.search(SearchQuery(text="hoang van son")).hits] == [
+            person.id
+        ]
         assert found("hoang van son") == [person.id]
         db.session.remove()
 
