@@ -369,7 +369,8 @@ def invitations(batch_id: str):
 
 
 def _send(export: exports.Export) -> Response:
-    response = Response(export.body, mimetype=export.mimetype)
+    # ``content_type`` is sent as given; ``mimetype`` would append a second charset to text/csv.
+    response = Response(export.body, content_type=export.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
