@@ -252,14 +252,44 @@ def record_login(user: User) -> None:
     db.session.commit()
 
 
+def end_sessions_and_tokens(user: User, reason: str, by=None) -> int:
+    """End every session of ``user`` and revoke their API tokens (kept, marked revoked).
+
+    Sessions end by raising the account's epoch (see ``accounts.loaders``); each token revoked
+    is audited. Returns how many tokens were revoked. The caller commits.
+    """
+    # Computed by the database, so that two changes at once both count.
+    user.session_epoch = User.session_epoch + 1
+    now = utcnow()
+    tokens = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = now
+        audit.record(
+            "token.revoke", token, actor=by, details={"user_id": user.id, "reason": reason}
+        )
+    return len(tokens)
+
+
 def change_password(user: User, current: str, new: str) -> None:
-    """Change a signed-in user's password after checking the current one; commits; audited."""
+    """Change a signed-in user's password after checking the current one; commits; audited.
+
+    Every session of the user ends and their API tokens are revoked; the view stamps the
+    session that made the change again, so that it stays signed in.
+    """
     if not verify_password(user.password_hash, current or ""):
         raise ValidationError({"current_password": _("The current password is not correct.")})
     if problem := password_problem(new):
         raise ValidationError({"new_password": problem})
     user.password_hash = hash_password(new)
-    audit.record("user.password_change", user, actor=user)
+    revoked = end_sessions_and_tokens(user, "password_change", by=user)
+    audit.record(
+        "user.password_change",
+        user,
+        actor=user,
+        details={"sessions_ended": True, "tokens_revoked": revoked},
+    )
     db.session.commit()
 
 
@@ -425,7 +455,13 @@ def reset_password(raw_token: str, password: str) -> User:
     )
     for other in pending:
         other.used_at = now
-    audit.record("user.password_reset", user, actor=user)
+    revoked = end_sessions_and_tokens(user, "password_reset", by=user)
+    audit.record(
+        "user.password_reset",
+        user,
+        actor=user,
+        details={"sessions_ended": True, "tokens_revoked": revoked},
+    )
     db.session.commit()
     return user
 

@@ -321,6 +321,8 @@ def change_password():
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            # The other sessions have ended; this one stays signed in.
+            loaders.stamp_session(current_user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.settings"))
     return _settings_page(password_form=form, status=422)
