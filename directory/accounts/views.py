@@ -134,9 +134,12 @@ def login_code():
         return redirect(url_for("accounts.login"))
     form = TotpForm()
     if form.validate_on_submit():
-        if services.verify_totp(user, form.code.data):
+        try:
+            services.use_totp_code(user, form.code.data)
+        except ValidationError as exc:
+            form.code.errors = list(exc.fields.values())
+        else:
             return finish_login(user, session.get("totp_next") or None)
-        form.code.errors = [_("This code is not valid. Check your phone's clock.")]
     return render_template("accounts/login_code.html", form=form)
 
 

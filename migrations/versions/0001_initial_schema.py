@@ -222,6 +222,7 @@ def upgrade():
         ),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("totp_secret", sa.String(length=64), nullable=True),
+        sa.Column("totp_last_step", sa.Integer(), nullable=True),
         sa.Column("session_epoch", sa.Integer(), server_default="0", nullable=False),
         sa.Column("last_login_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
