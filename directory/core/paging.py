@@ -2,12 +2,13 @@
 
 - HTML pages forgive: a missing, non-numeric or negative ``page`` (or 0) shows the first
   page, and a page past the end (``?page=99999999999999999999``) shows the last page.
-  A ``per_page`` given to a page that accepts one is brought within its bounds.
+  Their page size is fixed by the view; ``per_page`` is ignored.
 - The JSON API is strict: a ``page`` or ``per_page`` that is not a whole number, or is outside
   its bounds, is a 400 naming the parameter (see :func:`api_args`); a page past the end of a
   collection is an empty page whose ``total`` tells how many items there are.
 
 Either way the database never sees an offset it cannot hold, so no list answers a 500.
+The search page and ``/api/v1/search`` validate their own (``directory.search.services``).
 """
 
 from __future__ import annotations
@@ -87,12 +88,6 @@ def requested_page(args: Mapping | None = None) -> int:
     """
     args = request.args if args is None else args
     return clamp(args.get("page"), 1, MAX_PAGE)
-
-
-def requested_per_page(default: int, high: int, args: Mapping | None = None) -> int:
-    """``per_page`` for an HTML list that accepts one: ``default`` if unusable, else 1..high."""
-    args = request.args if args is None else args
-    return clamp(args.get("per_page"), default, high)
 
 
 def api_args(
