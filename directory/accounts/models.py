@@ -33,6 +33,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_active_flag: Mapped[bool] = mapped_column("is_active", sa.Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # The time-step (Unix time // 30) of the last second-factor code accepted: a code whose
+    # step is not newer is refused, so that each code signs in once.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.Integer)
+    # Raised when every session must end (password changed or reset). A session remembers the
+    # value it was opened with, and the user loader refuses sessions holding an older one.
+    session_epoch: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     mission = relationship("Mission", lazy="joined")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
 import pyotp
@@ -252,14 +253,44 @@ def record_login(user: User) -> None:
     db.session.commit()
 
 
+def end_sessions_and_tokens(user: User, reason: str, by=None) -> int:
+    """End every session of ``user`` and revoke their API tokens (kept, marked revoked).
+
+    Sessions end by raising the account's epoch (see ``accounts.loaders``); each token revoked
+    is audited. Returns how many tokens were revoked. The caller commits.
+    """
+    # Computed by the database, so that two changes at once both count.
+    user.session_epoch = User.session_epoch + 1
+    now = utcnow()
+    tokens = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = now
+        audit.record(
+            "token.revoke", token, actor=by, details={"user_id": user.id, "reason": reason}
+        )
+    return len(tokens)
+
+
 def change_password(user: User, current: str, new: str) -> None:
-    """Change a signed-in user's password after checking the current one; commits; audited."""
+    """Change a signed-in user's password after checking the current one; commits; audited.
+
+    Every session of the user ends and their API tokens are revoked; the view stamps the
+    session that made the change again, so that it stays signed in.
+    """
     if not verify_password(user.password_hash, current or ""):
         raise ValidationError({"current_password": _("The current password is not correct.")})
     if problem := password_problem(new):
         raise ValidationError({"new_password": problem})
     user.password_hash = hash_password(new)
-    audit.record("user.password_change", user, actor=user)
+    revoked = end_sessions_and_tokens(user, "password_change", by=user)
+    audit.record(
+        "user.password_change",
+        user,
+        actor=user,
+        details={"sessions_ended": True, "tokens_revoked": revoked},
+    )
     db.session.commit()
 
 
@@ -425,7 +456,13 @@ def reset_password(raw_token: str, password: str) -> User:
     )
     for other in pending:
         other.used_at = now
-    audit.record("user.password_reset", user, actor=user)
+    revoked = end_sessions_and_tokens(user, "password_reset", by=user)
+    audit.record(
+        "user.password_reset",
+        user,
+        actor=user,
+        details={"sessions_ended": True, "tokens_revoked": revoked},
+    )
     db.session.commit()
     return user
 
@@ -603,33 +640,70 @@ def totp_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="Kieu bao Directory")
 
 
-def _code_ok(secret: str | None, code: str | None) -> bool:
+def totp_clock() -> float:
+    """The time second-factor codes are checked against (tests replace it)."""
+    return time.time()
+
+
+def _matching_step(secret: str | None, code: str | None) -> int | None:
+    """The time-step whose code ``code`` is (the current one or a neighbour), or None."""
     code = (code or "").replace(" ", "").strip()
-    if not secret or not code.isdigit() or len(code) != 6:
-        return False
-    return pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not secret or not code.isascii() or not code.isdigit() or len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int(totp_clock()) // totp.interval
+    for step in (current - 1, current, current + 1):  # one step either way for clock drift
+        if pyotp.utils.strings_equal(code, totp.generate_otp(step)):
+            return step
+    return None
 
 
-def verify_totp(user: User, code: str | None) -> bool:
-    """True when ``code`` is the user's current second-factor code."""
-    return _code_ok(user.totp_secret, code)
+def _claim_step(user: User, step: int) -> bool:
+    """Record ``step`` as the user's last accepted code, unless it is not newer; True if so.
+
+    One conditional UPDATE: two requests with the same code cannot both succeed.
+    """
+    result = db.session.execute(
+        sa.update(User)
+        .where(
+            User.id == user.id,
+            sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(user, ["totp_last_step"])
+    return result.rowcount == 1
+
+
+def use_totp_code(user: User, code: str | None, secret: str | None = None) -> None:
+    """Accept ``code`` for ``secret`` (default: the user's) once, or raise ValidationError.
+
+    The code's time-step is stored (not committed here): a code whose step is not newer than
+    the last accepted one is refused, so that a code seen by someone else cannot be replayed.
+    """
+    step = _matching_step(secret or user.totp_secret, code)
+    if step is None:
+        raise ValidationError({"code": _("This code is not valid. Check your phone's clock.")})
+    if not _claim_step(user, step):
+        raise ValidationError(
+            {"code": _("This code has already been used. Wait for the next one.")}
+        )
 
 
 def enable_totp(user: User, secret: str, code: str) -> None:
     """Turn on two-factor sign-in once the user proves their app has ``secret``; audited."""
     if not user.is_official:
         raise ValidationError({"code": _("Two-factor sign-in is for officials.")})
-    if not _code_ok(secret, code):
-        raise ValidationError({"code": _("This code is not valid. Check your phone's clock.")})
+    use_totp_code(user, code, secret=secret)
     user.totp_secret = secret
     audit.record("user.totp_enable", user, actor=user)
     db.session.commit()
 
 
 def disable_totp(user: User, code: str) -> None:
-    """Turn off two-factor sign-in after a valid code; audited."""
-    if not verify_totp(user, code):
-        raise ValidationError({"code": _("This code is not valid. Check your phone's clock.")})
+    """Turn off two-factor sign-in after a valid code (each code counts once); audited."""
+    use_totp_code(user, code)
     user.totp_secret = None
     audit.record("user.totp_disable", user, actor=user)
     db.session.commit()

@@ -134,9 +134,12 @@ def login_code():
         return redirect(url_for("accounts.login"))
     form = TotpForm()
     if form.validate_on_submit():
-        if services.verify_totp(user, form.code.data):
+        try:
+            services.use_totp_code(user, form.code.data)
+        except ValidationError as exc:
+            form.code.errors = list(exc.fields.values())
+        else:
             return finish_login(user, session.get("totp_next") or None)
-        form.code.errors = [_("This code is not valid. Check your phone's clock.")]
     return render_template("accounts/login_code.html", form=form)
 
 
@@ -321,6 +324,8 @@ def change_password():
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            # The other sessions have ended; this one stays signed in.
+            loaders.stamp_session(current_user)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.settings"))
     return _settings_page(password_form=form, status=422)

@@ -20,6 +20,7 @@ from directory.admin.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
 from directory.missions import services as missions
@@ -35,10 +36,6 @@ PER_PAGE = 50
 @login_required
 def _signed_in():
     """Every admin page needs a signed-in user; the policy decides the rest."""
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 def _page_url(page: int) -> str:
@@ -88,9 +85,7 @@ def users():
     if mission_code:
         mission = missions.mission_by_code(mission_code)
         filters["mission_id"] = mission.id if mission else "-"
-    pagination = db.paginate(
-        services.users_query(**filters), page=_page(), per_page=PER_PAGE, error_out=False
-    )
+    pagination = paging.paginate(services.users_query(**filters), PER_PAGE)
     return render_template(
         "admin/users.html",
         pagination=pagination,
@@ -281,7 +276,7 @@ def audit():
         date_from=date_from,
         date_to=date_to,
     )
-    pagination = db.paginate(stmt, page=_page(), per_page=PER_PAGE, error_out=False)
+    pagination = paging.paginate(stmt, PER_PAGE)
     status = 422 if any(f.errors for f in form) else 200
     return (
         render_template(
@@ -302,7 +297,7 @@ def audit_object(object_type: str, object_id: str):
     """The audit trail of one record (other pages link here)."""
     policy.require(current_user, "audit.read")
     stmt = services.audit_query(object_type=object_type, object_id=object_id)
-    pagination = db.paginate(stmt, page=_page(), per_page=PER_PAGE, error_out=False)
+    pagination = paging.paginate(stmt, PER_PAGE)
     return render_template(
         "admin/audit.html",
         form=None,

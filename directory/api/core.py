@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from directory.core import paging
 from directory.core.errors import ApiError, error_response
 from directory.extensions import csrf, db
 
@@ -188,13 +189,15 @@ def list_of(name: str) -> dict:
 PAGINATION = {
     "page": {
         "in": "query",
-        "schema": {"type": "integer", "minimum": 1, "default": 1},
-        "description": "Page number, from 1.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": paging.MAX_PAGE, "default": 1},
+        "description": "Page number, from 1. A page past the end is empty (`total` still "
+        "counts every item); a value that is not a whole number or is out of bounds is a 400 "
+        "naming the parameter.",
     },
     "per_page": {
         "in": "query",
         "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-        "description": "Items per page.",
+        "description": "Items per page. Out of bounds is a 400 naming the parameter.",
     },
 }
 
@@ -240,23 +243,13 @@ def require_can(user, action: str, obj=None) -> None:
 
 
 def page_args() -> tuple[int, int]:
-    """``page`` and ``per_page`` from the query string, validated."""
-    errors = {}
-    values = {}
-    limit = current_app.config["API_MAX_PER_PAGE"]
-    for name, default, high in (("page", 1, 10_000), ("per_page", 20, limit)):
-        raw = request.args.get(name, str(default))
-        try:
-            value = int(raw)
-        except ValueError:
-            errors[name] = _("Must be a whole number.")
-            continue
-        if not 1 <= value <= high:
-            errors[name] = _("Must be between %(low)s and %(high)s.", low=1, high=high)
-        values[name] = value
-    if errors:
-        raise ApiError(400, "invalid_parameters", _("Some parameters are not valid."), errors)
-    return values["page"], values["per_page"]
+    """``page`` and ``per_page`` from the query string, or a 400 naming each bad one."""
+    try:
+        return paging.api_args(max_per_page=current_app.config["API_MAX_PER_PAGE"])
+    except paging.InvalidPaging as exc:
+        raise ApiError(
+            400, "invalid_parameters", _("Some parameters are not valid."), exc.fields
+        ) from None
 
 
 def _bad_parameter(name: str, message: str) -> ApiError:

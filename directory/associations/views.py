@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from directory.associations.forms import (
     kind_choices,
 )
 from directory.associations.models import ASSOCIATION_KINDS, Association
+from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
 from directory.people.forms import ActionForm
@@ -63,20 +63,14 @@ def index():
     province = resolve_province(request.args.get("province") or "")
     if province:
         query = query.where(Association.province_slug == province)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.order_by(Association.name, Association.id)
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
-    ).all()
+    listing = paging.paginate(query.order_by(Association.name, Association.id), PER_PAGE)
     countries = db.session.scalars(sa.select(Association.country).distinct()).all()
     return render_template(
         "associations/index.html",
-        associations=rows,
-        total=total,
-        page=page,
-        pages=max(1, math.ceil(total / PER_PAGE)),
+        associations=listing.items,
+        total=listing.total,
+        page=listing.page,
+        pages=listing.pages,
         filters={"kind": kind, "country": country, "province": province},
         kinds=kind_choices(),
         countries=sorted(countries),

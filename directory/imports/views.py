@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from directory import policy
+from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
 from directory.imports import exports, services
@@ -177,7 +178,7 @@ def preview(batch_id: str):
     user = _user()
     show = request.args.get("show", "all")
     show = show if show in FILTERS else "all"
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = paging.requested_page()
     if request.method == "POST":
         policy.require(user, "import.commit", batch)
         ids = [key.removeprefix("decision-") for key in request.form if key.startswith("decision-")]
@@ -200,12 +201,8 @@ def preview(batch_id: str):
         return redirect(url_for(".preview", batch_id=batch.id, show=show, page=page))
     base = sa.select(ImportRow).where(ImportRow.batch_id == batch.id)
     base = _filtered(base, show)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
-    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
-    page = min(page, pages)
-    rows = db.session.scalars(
-        base.order_by(ImportRow.row_number).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
-    ).all()
+    listing = paging.paginate(base.order_by(ImportRow.row_number), PER_PAGE)
+    rows, page, pages, total = listing.items, listing.page, listing.pages, listing.total
     person_ids = {m["person_id"] for r in rows for m in r.matches if m.get("person_id")}
     matched = {
         p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(person_ids)))
@@ -369,7 +366,8 @@ def invitations(batch_id: str):
 
 
 def _send(export: exports.Export) -> Response:
-    response = Response(export.body, mimetype=export.mimetype)
+    # ``content_type`` is sent as given; ``mimetype`` would append a second charset to text/csv.
+    response = Response(export.body, content_type=export.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
     response.headers["Cache-Control"] = "no-store"
     return response

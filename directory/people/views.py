@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 
 import sqlalchemy as sa
 from flask import (
@@ -20,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from directory import policy
+from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
 from directory.people import services
@@ -306,18 +306,13 @@ def mission_list():
     country = request.args.get("country")
     if country:
         query = query.where(Person.country == country)
-    page = request.args.get("page", 1, type=int) or 1
-    page = max(page, 1)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    people = db.session.scalars(
-        query.order_by(Person.name_key, Person.id).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
-    ).all()
+    listing = paging.paginate(query.order_by(Person.name_key, Person.id), PER_PAGE)
     return render_template(
         "people/mission_list.html",
-        people=people,
-        total=total,
-        page=page,
-        pages=max(1, math.ceil(total / PER_PAGE)),
+        people=listing.items,
+        total=listing.total,
+        page=listing.page,
+        pages=listing.pages,
         countries=countries,
         filters={"claimed": claimed, "verified": verified, "country": country},
     )

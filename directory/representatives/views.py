@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from directory import policy
+from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
 from directory.people.models import Person
@@ -38,13 +37,6 @@ def _locale() -> str:
     from flask import g
 
     return getattr(g, "locale", "vi")
-
-
-def _page() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 10_000))
-    except ValueError:
-        return 1
 
 
 def _nomination_or_404(nomination_id: str):
@@ -189,16 +181,19 @@ def nominate(person_id: str):
 @login_required
 def inbox():
     """What waits for the viewer's next step, per role."""
-    items, total = services.list_nominations(
-        current_user, waiting=True, page=_page(), per_page=PER_PAGE
+    listing = paging.fetch(
+        lambda page: services.list_nominations(
+            current_user, waiting=True, page=page, per_page=PER_PAGE
+        ),
+        PER_PAGE,
     )
-    rows = [(n, workflow.allowed_actions(n, current_user)) for n in items]
+    rows = [(n, workflow.allowed_actions(n, current_user)) for n in listing.items]
     return render_template(
         "representatives/inbox.html",
         rows=rows,
-        total=total,
-        page=_page(),
-        pages=max(1, math.ceil(total / PER_PAGE)),
+        total=listing.total,
+        page=listing.page,
+        pages=listing.pages,
         action_label=action_label,
     )
 
@@ -210,17 +205,20 @@ def index():
     state = request.args.get("state") or None
     if state not in STATES:
         state = None
-    items, total = services.list_nominations(
-        current_user, state=state, page=_page(), per_page=PER_PAGE
+    listing = paging.fetch(
+        lambda page: services.list_nominations(
+            current_user, state=state, page=page, per_page=PER_PAGE
+        ),
+        PER_PAGE,
     )
     return render_template(
         "representatives/index.html",
-        nominations=items,
-        total=total,
+        nominations=listing.items,
+        total=listing.total,
         state=state,
         states=STATES,
-        page=_page(),
-        pages=max(1, math.ceil(total / PER_PAGE)),
+        page=listing.page,
+        pages=listing.pages,
     )
 
 
@@ -337,27 +335,29 @@ def register():
         problems.append(_("Unknown province: %(value)s", value=raw_province))
     if raw_country and country is None:
         problems.append(_("Unknown country: %(value)s", value=raw_country))
-    page = _page()
-    items, total = services.register(province=province, country=country, page=page, per_page=50)
+    listing = paging.fetch(
+        lambda page: services.register(province=province, country=country, page=page, per_page=50),
+        50,
+    )
     rows = [
         {
             "nomination": n,
             "person": n.person,
             "show_profile": "profile" in policy.visible_groups(current_user, n.person),
         }
-        for n in items
+        for n in listing.items
     ]
     from directory.reference.countries import country_choices
 
     return render_template(
         "representatives/register.html",
         rows=rows,
-        total=total,
+        total=listing.total,
         province=province,
         country=country,
         problems=problems,
         provinces=all_provinces(),
         countries=country_choices(_locale()),
-        page=page,
-        pages=max(1, math.ceil(total / 50)),
+        page=listing.page,
+        pages=listing.pages,
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 01:44:55.371055
+Create Date: 2026-12-02 02:01:45.168847
 
 """
 
@@ -245,6 +245,8 @@ def upgrade():
         ),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("totp_secret", sa.String(length=64), nullable=True),
+        sa.Column("totp_last_step", sa.Integer(), nullable=True),
+        sa.Column("session_epoch", sa.Integer(), server_default="0", nullable=False),
         sa.Column("last_login_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),

@@ -47,3 +47,26 @@ def link_in(msg, path: str) -> str:
 
 def sign_in(client, email: str, password: str = PASSWORD, **extra):
     return client.post("/login", data={"email": email, "password": password, **extra})
+
+
+class FrozenClock:
+    """The time second-factor codes are checked against, moved by hand."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def totp_clock(monkeypatch):
+    """Freeze the second-factor clock at the start of a 30-second step."""
+    from directory.accounts import services
+
+    clock = FrozenClock(1_767_225_600.0)  # 2026-01-01T00:00:00Z, a step boundary
+    monkeypatch.setattr(services, "totp_clock", clock)
+    return clock

@@ -45,7 +45,7 @@ def test_members_are_not_offered_two_factor(client, login, member):
 
 
 def test_official_enrols_in_two_factor_and_then_login_asks_for_the_code(
-    client, db, embassy_officer
+    client, db, embassy_officer, totp_clock
 ):
     sign_in(client, embassy_officer.email)
     client.post("/settings/2fa/start")
@@ -55,18 +55,21 @@ def test_official_enrols_in_two_factor_and_then_login_asks_for_the_code(
 
     wrong = client.post("/settings/2fa/confirm", data={"totp-code": "000000"})
     assert wrong.status_code == 422
-    ok = client.post("/settings/2fa/confirm", data={"totp-code": pyotp.TOTP(secret).now()})
+    ok = client.post(
+        "/settings/2fa/confirm", data={"totp-code": pyotp.TOTP(secret).at(totp_clock.now)}
+    )
     assert ok.status_code == 302
     db.session.refresh(embassy_officer)
     assert embassy_officer.totp_secret == secret
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.totp_enable"))
 
     client.post("/logout")
+    totp_clock.advance(30)  # the code that enabled two-factor is used up
     step_one = sign_in(client, embassy_officer.email, next="/tokens")
     assert step_one.headers["Location"].endswith("/login/code")
     assert client.get("/settings").status_code == 302  # not signed in yet
     assert client.post("/login/code", data={"code": "123456"}).status_code == 200
-    done = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
+    done = client.post("/login/code", data={"code": pyotp.TOTP(secret).at(totp_clock.now)})
     assert done.status_code == 302 and done.headers["Location"] == "/tokens"
     assert client.get("/settings").status_code == 200
 
