@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
 
 import pytest
@@ -236,6 +237,11 @@ def test_large_uploads_run_in_the_background_with_a_progress_page(client, login,
     assert status["percent"] == 100 and status["total_rows"] == 2
     client.post(f"/imports/{batch_id}/commit", data={})
     _wait(client, batch_id, "done")
+    # The job's thread goes on after "done" (search sync, releasing its connection): let it end
+    # before the test's engine is disposed, or its connection is collected open.
+    for thread in threading.enumerate():
+        if thread.name == f"import-{batch_id}":
+            thread.join(timeout=30)
     db.session.expire_all()
     assert people_count(db) == 2
 
