@@ -26,6 +26,7 @@ from directory.people import services
 from directory.people.forms import (
     ActionForm,
     DeleteAccountForm,
+    MissionEditForm,
     OwnProfileForm,
     PersonForm,
     PrivacyForm,
@@ -109,7 +110,11 @@ def edit(person_id: str):
     countries = None
     if policy.role(current_user) == "embassy" and current_user.mission is not None:
         countries = sorted({*current_user.mission.countries, person.country or ""} - {""})
-    form = PersonForm(countries=countries)
+    # An official editing an unclaimed profile may record consent (with its evidence).
+    official_privacy = not policy.owns_person(current_user, person) and (
+        services.may_manage_privacy(current_user, person)
+    )
+    form = (MissionEditForm if official_privacy else PersonForm)(countries=countries)
     if request.method == "GET":
         form.fill_from(person)
     elif form.validate_on_submit():

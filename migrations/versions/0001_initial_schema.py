@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-11-22 14:40:32.293855
+Create Date: 2026-12-02 01:05:32.229054
 
 """
 
@@ -192,6 +192,9 @@ def upgrade():
         sa.Column("notice_version", sa.String(length=20), nullable=False),
         sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.String(length=16), nullable=True),
+        sa.Column("source", sa.String(length=20), nullable=True),
+        sa.Column("evidence_date", sa.Date(), nullable=True),
+        sa.Column("evidence_reference", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
             ["person_id"],
             ["people.id"],
