@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from directory.associations.models import ASSOCIATION_KINDS, MEMBERSHIP_ROLES
+from directory.associations.models import ASSOCIATION_KINDS, MEMBERSHIP_ROLES, MEMBERSHIP_STATUSES
 from directory.people.models import EVIDENCE_SOURCES, KINDS, VISIBILITY_LEVELS
 
 _SCHEMAS: dict[str, dict] = {}
@@ -281,13 +281,24 @@ register_schema(
     "Membership",
     {
         "type": "object",
+        "description": (
+            "A person's role in an association. It is proposed, then accepted or declined by "
+            "the person (or, for an unclaimed profile, by the mission that registered it); "
+            "only accepted memberships are shown."
+        ),
         "required": ["person_id", "role"],
         "properties": {
+            "id": _read_only({"type": "string"}),
+            "association_id": _read_only({"type": "string"}),
+            "association_name": _read_only({"type": ["string", "null"]}),
             "person_id": {"type": "string"},
             "full_name": _read_only({"type": "string"}),
             "role": {"type": "string", "enum": list(MEMBERSHIP_ROLES)},
             "start_date": {"type": ["string", "null"], "format": "date"},
             "end_date": {"type": ["string", "null"], "format": "date"},
+            "status": _read_only({"type": "string", "enum": list(MEMBERSHIP_STATUSES)}),
+            "proposed_at": _read_only({"type": ["string", "null"], "format": "date-time"}),
+            "decided_at": _read_only({"type": ["string", "null"], "format": "date-time"}),
         },
     },
 )
@@ -320,7 +331,20 @@ register_schema(
             "website": _string(300),
             "description": _string(5000),
             "members": _read_only(
-                {"type": "array", "items": {"$ref": "#/components/schemas/Membership"}}
+                {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/Membership"},
+                    "description": "Accepted memberships of people the caller may see.",
+                }
+            ),
+            "proposals": _read_only(
+                {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/Membership"},
+                    "description": (
+                        "Proposed and declined memberships; only for those who manage the members."
+                    ),
+                }
             ),
             "verified": _read_only({"type": "boolean"}),
             "created_at": _read_only({"type": "string", "format": "date-time"}),

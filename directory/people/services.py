@@ -983,6 +983,8 @@ def export_person_data(person: Person, by=None) -> dict:
                 "role": m.role,
                 "start_date": isoformat(m.start_date),
                 "end_date": isoformat(m.end_date),
+                "status": m.status,
+                "decided_at": isoformat(m.decided_at),
             }
             for m in memberships
         ],

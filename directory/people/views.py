@@ -61,23 +61,33 @@ def detail(person_id: str):
     if "contact" in groups:
         record_contact_view(person, current_user)
     memberships = [m for m in _memberships(person) if m.association is not None]
+    # The registering mission answers the proposals of a profile nobody has claimed yet.
+    proposals = [
+        m
+        for m in _memberships(person, "proposed")
+        if policy.can(current_user, "membership.decide", m)
+    ]
     return render_template(
         "people/detail.html",
         person=person,
         groups=groups,
         memberships=memberships,
+        proposals=proposals,
         action_form=ActionForm(),
         owner=policy.owns_person(current_user, person),
     )
 
 
-def _memberships(person: Person):
+def _memberships(person: Person, status: str | None = None):
+    """The person's memberships shown on profiles (accepted), or those in ``status``."""
     from directory.associations.models import Membership
+    from directory.policy.associations import membership_shown_clause
 
+    which = membership_shown_clause() if status is None else Membership.status == status
     return db.session.scalars(
         sa.select(Membership)
-        .where(Membership.person_id == person.id)
-        .order_by(Membership.end_date.is_not(None), Membership.start_date)
+        .where(Membership.person_id == person.id, which)
+        .order_by(Membership.end_date.is_not(None), Membership.start_date, Membership.id)
     ).all()
 
 
@@ -183,6 +193,7 @@ def mine():
         "people/mine.html",
         person=person,
         memberships=_memberships(person),
+        proposals=_memberships(person, "proposed"),
         action_form=ActionForm(),
         notice_version=services._notice_version(),
     )

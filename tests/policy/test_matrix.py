@@ -69,6 +69,11 @@ MATRIX = [
     ("association.edit", "association", {"owner", "embassy_fr", "admin"}),
     ("association.verify", "association", {"embassy_fr", "admin"}),
     ("association.manage_members", "association", {"owner", "embassy_fr", "admin"}),
+    # A proposed membership: the person answers; for an unclaimed profile, the registering
+    # mission (not the admin, not another mission, not whoever proposed it).
+    ("membership.decide", "proposal_owned", {"owner"}),
+    ("membership.decide", "proposal_unclaimed", {"embassy_fr"}),
+    ("membership.decide", "proposal_in_germany", set()),  # registered by no mission
 ]
 
 
@@ -82,6 +87,15 @@ def targets(cast):
         "in_germany": cast.in_germany,
         "candidate_fr": PersonFactory.build(country="FR"),
         "association": association,
+        "proposal_owned": MembershipFactory(
+            association=association, person=cast.owned, status="proposed"
+        ),
+        "proposal_unclaimed": MembershipFactory(
+            association=association, person=cast.unclaimed, status="proposed"
+        ),
+        "proposal_in_germany": MembershipFactory(
+            association=association, person=cast.in_germany, status="proposed"
+        ),
         None: None,
     }
 
@@ -96,7 +110,7 @@ def test_role_action_matrix(cast, targets, action, target, allowed):
 
 def test_the_matrix_covers_every_people_and_association_action():
     covered = {action for action, _target, _allowed in MATRIX}
-    ours = {a for a in policy.actions() if a.startswith(("person.", "association."))}
+    ours = {a for a in policy.actions() if a.startswith(("person.", "association.", "membership."))}
     assert ours <= covered, f"add rows for {sorted(ours - covered)}"
 
 
