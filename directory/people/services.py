@@ -703,10 +703,10 @@ def register_person(
     person.registered_by_id = by.id
     wanted = {"listed": False, "contact": False, **consent}
     now = utcnow()
-    for values in initial_consent_records(
+    for record in initial_consent_records(
         person.id, wanted, by, decisions=decisions, evidence=evidence, at=now
     ):
-        person.consents.append(ConsentRecord(**values))
+        person.consents.append(ConsentRecord(**record))
     person.consent_listed = bool(wanted["listed"])
     person.consent_contact = bool(wanted["contact"])
     person.consent_at = now

@@ -61,10 +61,12 @@ def detail(person_id: str):
     if "contact" in groups:
         record_contact_view(person, current_user)
     memberships = [m for m in _memberships(person) if m.association is not None]
-    # The registering mission answers the proposals of a profile nobody has claimed yet.
+    # The registering mission answers the proposals of a profile nobody has claimed yet (the
+    # member answers theirs from their own page).
+    owner = policy.owns_person(current_user, person)
     proposals = [
         m
-        for m in _memberships(person, "proposed")
+        for m in ([] if owner else _memberships(person, "proposed"))
         if policy.can(current_user, "membership.decide", m)
     ]
     return render_template(
@@ -74,7 +76,7 @@ def detail(person_id: str):
         memberships=memberships,
         proposals=proposals,
         action_form=ActionForm(),
-        owner=policy.owns_person(current_user, person),
+        owner=owner,
     )
 
 

@@ -37,7 +37,6 @@ def club(cast):
 
 def test_a_membership_is_not_shown_anywhere_until_the_person_accepts(client, db, cast, club):
     m = services.add_membership(club, cast.owned, "vice_president", by=cast.other_member)
-    assert m.status == "proposed" and m.decided_at is None
     profile = client.get(f"/people/{cast.owned.id}").get_data(as_text=True)
     assert club.name not in profile
     listing = client.get(f"/associations/{club.id}").get_data(as_text=True)
@@ -45,6 +44,7 @@ def test_a_membership_is_not_shown_anywhere_until_the_person_accepts(client, db,
     api = client.get(f"/api/v1/associations/{club.id}").get_json()
     assert cast.owned.id not in {x["person_id"] for x in api["members"]}
     assert "proposals" not in api  # only for those who manage the members
+    assert m.status == "proposed" and m.decided_at is None
 
     services.accept_membership(m, cast.owner)
 
@@ -162,6 +162,9 @@ def test_the_member_answers_from_their_profile_page(client, login, db, cast, clu
     html = client.get("/people/me").get_data(as_text=True)
     assert club.name in html and f"/memberships/{m.id}/accept" in html
     assert '<span class="badge"' in html  # the navigation badge
+    # Their public page does not offer the answer meant for a registering mission.
+    public = client.get(f"/people/{cast.owned.id}").get_data(as_text=True)
+    assert f"/memberships/{m.id}/accept" not in public
     response = client.post(f"/memberships/{m.id}/accept", data={"next": "mine"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/people/me")
     db.session.expire_all()
