@@ -99,3 +99,4 @@ class MembershipFactory(BaseFactory):
     association = factory.SubFactory(AssociationFactory)
     person = factory.SubFactory(PersonFactory)
     role = "member"
+    status = "accepted"  # established data; proposals are made through the service

@@ -533,6 +533,7 @@ def accept_claim(
 ) -> User:
     """Create the member account for an invited person, record consent, use up the link."""
     from directory.people.models import ConsentRecord
+    from directory.people.services import initial_consent_records
     from search_index.outbox import enqueue
 
     token, person = claim_target(raw_token)
@@ -560,17 +561,15 @@ def accept_claim(
     )
     db.session.add(user)
     db.session.flush()
-    for purpose, granted in (("listed", consent_listed), ("contact", consent_contact)):
-        db.session.add(
-            ConsentRecord(
-                person_id=person.id,
-                purpose=purpose,
-                granted=bool(granted),
-                notice_version=version,
-                created_at=now,
-                user_id=user.id,
-            )
-        )
+    # The member's own answer, recorded by the one writer of consent records.
+    for values in initial_consent_records(
+        person.id,
+        {"listed": bool(consent_listed), "contact": bool(consent_contact)},
+        user,
+        decisions={"listed": "member", "contact": "member"},
+        at=now,
+    ):
+        db.session.add(ConsentRecord(**values))
     person.consent_listed = bool(consent_listed)
     person.consent_contact = bool(consent_contact)
     person.consent_at = now

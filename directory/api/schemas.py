@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from directory.associations.models import ASSOCIATION_KINDS, MEMBERSHIP_ROLES
-from directory.people.models import KINDS, VISIBILITY_LEVELS
+from directory.associations.models import ASSOCIATION_KINDS, MEMBERSHIP_ROLES, MEMBERSHIP_STATUSES
+from directory.people.models import EVIDENCE_SOURCES, KINDS, VISIBILITY_LEVELS
 
 _SCHEMAS: dict[str, dict] = {}
 
@@ -268,12 +268,43 @@ register_schema(
             "birth_year": {"type": ["integer", "null"], "minimum": 1900, "maximum": 2100},
             "consent_listed": {
                 "type": "boolean",
-                "description": "Listed in the directory (shown to the member and the admin).",
+                "description": (
+                    "Listed in the directory (shown to the member and the admin). The member "
+                    "gives it; an official recording it on an unclaimed profile must send "
+                    "`consent_evidence`; officials never change it on a claimed profile."
+                ),
             },
-            "consent_contact": {"type": "boolean", "description": "Officials may contact them."},
+            "consent_contact": {
+                "type": "boolean",
+                "description": "Officials may contact them (the same rules as `consent_listed`).",
+            },
+            "consent_evidence": {
+                "type": "object",
+                "writeOnly": True,
+                "description": (
+                    "Required when an official sets `consent_listed` or `consent_contact` to "
+                    "true on an unclaimed profile: how and when the person gave consent outside "
+                    "the directory. Stored with the consent record and shown in the audit log."
+                ),
+                "required": ["source", "date"],
+                "properties": {
+                    "source": {"type": "string", "enum": list(EVIDENCE_SOURCES)},
+                    "date": {
+                        "type": "string",
+                        "format": "date",
+                        "description": "When consent was given (YYYY-MM-DD, not in the future).",
+                    },
+                    "reference": _string(200, description="The form, letter or message."),
+                },
+                "additionalProperties": False,
+            },
             "visibility": {
                 "type": "object",
-                "description": "Who sees each group of fields (only the member may change it).",
+                "description": (
+                    "Who sees each group of fields. Only the member may make a group public; "
+                    "an official may narrow an unclaimed profile's groups to `officials` or "
+                    "`private`."
+                ),
                 "properties": {"contact": _VISIBILITY, "profile": _VISIBILITY},
                 "additionalProperties": False,
             },
@@ -288,13 +319,24 @@ register_schema(
     "Membership",
     {
         "type": "object",
+        "description": (
+            "A person's role in an association. It is proposed, then accepted or declined by "
+            "the person (or, for an unclaimed profile, by the mission that registered it); "
+            "only accepted memberships are shown."
+        ),
         "required": ["person_id", "role"],
         "properties": {
+            "id": _read_only({"type": "string"}),
+            "association_id": _read_only({"type": "string"}),
+            "association_name": _read_only({"type": ["string", "null"]}),
             "person_id": {"type": "string"},
             "full_name": _read_only({"type": "string"}),
             "role": {"type": "string", "enum": list(MEMBERSHIP_ROLES)},
             "start_date": {"type": ["string", "null"], "format": "date"},
             "end_date": {"type": ["string", "null"], "format": "date"},
+            "status": _read_only({"type": "string", "enum": list(MEMBERSHIP_STATUSES)}),
+            "proposed_at": _read_only({"type": ["string", "null"], "format": "date-time"}),
+            "decided_at": _read_only({"type": ["string", "null"], "format": "date-time"}),
         },
     },
 )
@@ -327,7 +369,20 @@ register_schema(
             "website": _string(300),
             "description": _string(5000),
             "members": _read_only(
-                {"type": "array", "items": {"$ref": "#/components/schemas/Membership"}}
+                {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/Membership"},
+                    "description": "Accepted memberships of people the caller may see.",
+                }
+            ),
+            "proposals": _read_only(
+                {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/Membership"},
+                    "description": (
+                        "Proposed and declined memberships; only for those who manage the members."
+                    ),
+                }
             ),
             "verified": _read_only({"type": "boolean"}),
             "created_at": _read_only({"type": "string", "format": "date-time"}),

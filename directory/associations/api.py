@@ -23,8 +23,14 @@ from directory.api.core import (
     require_can,
 )
 from directory.associations import services
-from directory.associations.models import ASSOCIATION_KINDS, Association
+from directory.associations.models import (
+    ASSOCIATION_KINDS,
+    MEMBERSHIP_STATUSES,
+    Association,
+    Membership,
+)
 from directory.extensions import db
+from directory.policy.associations import membership_decider_clause
 
 bp = api_blueprint("associations_api")
 
@@ -105,6 +111,10 @@ def create_association():
     params=ID,
     response=ref("Association"),
     errors=(404,),
+    description=(
+        "`members` lists accepted memberships only. Those who manage the members (leaders, "
+        "the covering mission, the admin) also get `proposals`: the proposed and declined ones."
+    ),
 )
 def get_association(id: str):
     """The association and its visible members."""
@@ -131,3 +141,82 @@ def update_association(id: str):
     require_can(user, "association.edit", association)
     services.update_association(association, json_body("Association"), by=user)
     return jsonify(services.association_to_dict(association, user))
+
+
+MEMBERSHIP_ID = {"id": {"in": "path", "description": "The membership's id."}}
+
+
+@bp.get("/memberships")
+@operation(
+    "Membership proposals waiting for the caller's answer",
+    tags=("associations",),
+    params={
+        **PAGINATION,
+        "status": {
+            "in": "query",
+            "schema": {"type": "string", "enum": list(MEMBERSHIP_STATUSES)},
+            "description": "Which memberships (default: proposed, the ones to answer).",
+        },
+    },
+    response=collection_of("Membership"),
+    auth=True,
+    description=(
+        "A member's own memberships; for an embassy officer, those of the unclaimed profiles "
+        "the mission registered (it answers for them until the person claims the profile)."
+    ),
+)
+def list_memberships():
+    """The memberships the caller decides upon, in one status."""
+    user = require_api_user()
+    page, per_page = page_args()
+    status = choice_arg("status", MEMBERSHIP_STATUSES) or "proposed"
+    query = sa.select(Membership).where(
+        Membership.status == status, membership_decider_clause(user)
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(Membership.proposed_at.desc(), Membership.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    items = [services.membership_to_dict(m) for m in rows]
+    return jsonify(collection(items, total, page, per_page))
+
+
+def _decide(id: str, accept: bool):
+    user = require_api_user()
+    membership = get_or_404(Membership, id, "membership.decide", user)
+    if accept:
+        services.accept_membership(membership, user)
+    else:
+        services.decline_membership(membership, user)
+    return jsonify(services.membership_to_dict(membership))
+
+
+@bp.post("/memberships/<id>/accept")
+@operation(
+    "Accept a proposed membership (the person, or the registering mission before a claim)",
+    tags=("associations",),
+    params=MEMBERSHIP_ID,
+    response=ref("Membership"),
+    errors=(404, 422),
+    auth=True,
+    description="The membership is then shown on the profile and in the association.",
+)
+def accept_membership(id: str):
+    """Accept one proposal."""
+    return _decide(id, True)
+
+
+@bp.post("/memberships/<id>/decline")
+@operation(
+    "Decline a proposed membership (the person, or the registering mission before a claim)",
+    tags=("associations",),
+    params=MEMBERSHIP_ID,
+    response=ref("Membership"),
+    errors=(404, 422),
+    auth=True,
+)
+def decline_membership(id: str):
+    """Decline one proposal."""
+    return _decide(id, False)

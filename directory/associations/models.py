@@ -13,6 +13,9 @@ from directory.extensions import db
 ASSOCIATION_KINDS = ("hometown", "professional", "business")
 MEMBERSHIP_ROLES = ("president", "vice_president", "secretary", "treasurer", "board", "member")
 LEADER_ROLES = ("president", "vice_president", "secretary", "treasurer", "board")
+# A membership is proposed, then accepted or declined by the person (or, for an unclaimed
+# profile, by the mission that registered it); only accepted ones are shown or count.
+MEMBERSHIP_STATUSES = ("proposed", "accepted", "declined")
 
 
 class Association(TimestampMixin, db.Model):
@@ -72,13 +75,30 @@ class Membership(db.Model):
     role: Mapped[str] = mapped_column(sa.String(20), default="member")
     start_date: Mapped[date | None] = mapped_column(sa.Date)
     end_date: Mapped[date | None] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(10), default="proposed", index=True)
+    proposed_by_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     association: Mapped[Association] = relationship(back_populates="memberships")
     person = relationship("Person")
 
+    __table_args__ = (
+        sa.CheckConstraint("status in ('proposed','accepted','declined')", name="status"),
+    )
+
     @property
     def is_leader(self) -> bool:
         return self.role in LEADER_ROLES
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "accepted"
 
     def __repr__(self) -> str:
         return f"<Membership {self.person_id} {self.role}>"

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from directory import audit, policy
 from directory.associations.models import (
     ASSOCIATION_KINDS,
     MEMBERSHIP_ROLES,
+    MEMBERSHIP_STATUSES,
     Association,
     Membership,
 )
 from directory.core.errors import ValidationError
 from directory.core.models import isoformat, new_id, utcnow
+from directory.core.templating import nav_counter
 from directory.extensions import db
 from directory.people.services import clean_long_text, clean_text, normalize_url, split_multi
 from directory.reference.contact import InvalidValue, normalize_email, normalize_phone
@@ -24,6 +28,8 @@ from directory.reference.fields import field_index as load_field_index
 from directory.reference.fields import resolve_field
 from directory.reference.provinces import resolve_province
 from search_index import outbox
+
+log = logging.getLogger(__name__)
 
 INPUT_KEYS = frozenset(
     {
@@ -43,7 +49,16 @@ INPUT_KEYS = frozenset(
     }
 )
 READ_ONLY_KEYS = frozenset(
-    {"id", "verified", "verified_at", "created_at", "updated_at", "members", "provenance"}
+    {
+        "id",
+        "verified",
+        "verified_at",
+        "created_at",
+        "updated_at",
+        "members",
+        "proposals",
+        "provenance",
+    }
 )
 TEXT_LIMITS = {"name": 250, "name_en": 250, "city": 120, "description": 5000}
 
@@ -186,8 +201,19 @@ def create_association(data: dict, by) -> Association:
     association.created_by_id = by.id
     if policy.role(by) == "member":
         association.provenance = "self"
+        now = utcnow()
+        # The member's own membership: accepted at once.
         association.memberships.append(
-            Membership(person_id=by.person_id, role="president", start_date=date.today())
+            Membership(
+                person_id=by.person_id,
+                role="president",
+                start_date=date.today(),
+                status="accepted",
+                proposed_by_id=by.id,
+                proposed_at=now,
+                decided_by_id=by.id,
+                decided_at=now,
+            )
         )
     else:
         association.provenance = "mission"
@@ -250,34 +276,164 @@ def add_membership(
     end_date: date | None = None,
     by=None,
 ) -> Membership:
-    """Link a person the actor may see to the association, with a role and dates."""
+    """Propose a person the actor may see as a member, with a role and dates.
+
+    A membership is only a proposal until the person accepts it (for an unclaimed profile, the
+    mission that registered it); a member adding themself is accepted at once. The person is
+    told by email when they have an account.
+    """
     policy.require(by, "association.manage_members", association)
     errors = _check_dates(start_date, end_date)
     if role not in MEMBERSHIP_ROLES:
         errors["role"] = _("Unknown role.")
     if person is None or not policy.can(by, "person.view", person):
         errors["person"] = _("No such person.")
-    elif any(
-        m.person_id == person.id and m.role == role and m.end_date is None
-        for m in association.memberships
-    ):
-        errors["person"] = _("This person already has this role.")
+    else:
+        same = [
+            m
+            for m in association.memberships
+            if m.person_id == person.id and m.role == role and m.end_date is None
+        ]
+        if any(m.status == "accepted" for m in same):
+            errors["person"] = _("This person already has this role.")
+        elif any(m.status == "proposed" for m in same):
+            errors["person"] = _("This person has already been proposed for this role.")
+        elif any(m.status == "declined" for m in same) and not policy.owns_person(by, person):
+            errors["person"] = _("This person declined this role.")
     if errors:
         raise ValidationError(errors, _("Some values are not valid."))
+    now = utcnow()
+    own = policy.owns_person(by, person)
     membership = Membership(
-        id=new_id(), person_id=person.id, role=role, start_date=start_date, end_date=end_date
+        id=new_id(),
+        person_id=person.id,
+        role=role,
+        start_date=start_date,
+        end_date=end_date,
+        status="accepted" if own else "proposed",
+        proposed_by_id=getattr(by, "id", None),
+        proposed_at=now,
+        decided_by_id=getattr(by, "id", None) if own else None,
+        decided_at=now if own else None,
     )
     association.memberships.append(membership)
     audit.record(
-        "association.member_add",
+        "association.member_add" if own else "association.member_propose",
         association,
         actor=by,
-        details={"person_id": person.id, "role": role},
+        details={"person_id": person.id, "role": role, "membership_id": membership.id},
     )
-    outbox.enqueue("association", association.id)
-    outbox.enqueue("person", person.id)
+    if own:
+        outbox.enqueue("association", association.id)
+        outbox.enqueue("person", person.id)
+    db.session.commit()
+    if not own:
+        notify_proposal(membership)
+    return membership
+
+
+def _decide(membership: Membership, status: str, by) -> Membership:
+    policy.require(by, "membership.decide", membership)
+    if membership.status != "proposed":
+        raise ValidationError(
+            {"status": _("This proposal has already been answered.")},
+            _("This proposal has already been answered."),
+        )
+    person = membership.person
+    membership.status = status
+    membership.decided_by_id = getattr(by, "id", None)
+    membership.decided_at = utcnow()
+    association = membership.association
+    audit.record(
+        f"association.member_{'accept' if status == 'accepted' else 'decline'}",
+        association,
+        actor=by,
+        details={
+            "person_id": membership.person_id,
+            "membership_id": membership.id,
+            "role": membership.role,
+            "on_behalf": not policy.owns_person(by, person),
+        },
+    )
+    if status == "accepted":
+        outbox.enqueue("association", association.id)
+        outbox.enqueue("person", membership.person_id)
     db.session.commit()
     return membership
+
+
+def accept_membership(membership: Membership, by) -> Membership:
+    """The person (or the registering mission of an unclaimed profile) accepts a proposal."""
+    return _decide(membership, "accepted", by)
+
+
+def decline_membership(membership: Membership, by) -> Membership:
+    """The person (or the registering mission of an unclaimed profile) declines a proposal."""
+    return _decide(membership, "declined", by)
+
+
+def pending_proposals(user, *, status: str = "proposed") -> list[Membership]:
+    """The memberships waiting for ``user``'s decision (their own, or their mission's people)."""
+    if status not in MEMBERSHIP_STATUSES:
+        return []
+    from directory.policy.associations import membership_decider_clause
+
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .where(Membership.status == status, membership_decider_clause(user))
+            .order_by(Membership.proposed_at.desc(), Membership.id)
+        )
+    )
+
+
+@nav_counter("memberships")
+def proposals_count(user) -> int:
+    """How many membership proposals wait for ``user`` (the navigation badge)."""
+    from directory.policy.associations import membership_decider_clause
+
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Membership.id)).where(
+                Membership.status == "proposed", membership_decider_clause(user)
+            )
+        )
+        or 0
+    )
+
+
+def _link(endpoint: str, **values) -> str:
+    """An absolute link for emails (works in requests and CLI commands alike)."""
+    adapter = current_app.url_map.bind("localhost", url_scheme="http")
+    return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
+def notify_proposal(membership: Membership) -> bool:
+    """Email the person about a proposal, in their language (members with an account only).
+
+    Sent after the commit; a mail failure is logged and never undoes the proposal, which the
+    person also finds on their profile page.
+    """
+    from directory.core.mail import send_mail
+
+    person = membership.person
+    user = person.user if person is not None else None
+    if user is None or not user.email or not user.is_active:
+        return False
+    try:
+        send_mail(
+            user.email,
+            "associations/email/membership_proposed",
+            user.locale or "vi",
+            membership=membership,
+            association=membership.association,
+            person=person,
+            url=_link("associations.proposals"),
+        )
+    except Exception:  # noqa: BLE001 - the proposal stands; the profile page shows it
+        log.exception("could not send the proposal of membership %s", membership.id)
+        return False
+    return True
 
 
 def end_membership(membership: Membership, end_date: date | None = None, by=None) -> Membership:
@@ -301,21 +457,50 @@ def end_membership(membership: Membership, end_date: date | None = None, by=None
     return membership
 
 
-def visible_memberships(association: Association, viewer) -> list[Membership]:
-    """The memberships whose person the viewer may see (leaders first, current before past)."""
+def visible_memberships(
+    association: Association, viewer, *, proposals: bool = False
+) -> list[Membership]:
+    """The memberships whose person the viewer may see (leaders first, current before past).
+
+    The accepted ones: a proposal shows nowhere until it is accepted. With ``proposals``, the
+    proposed and declined ones instead, for those who manage the members.
+    """
+    from directory.policy.associations import membership_shown
+
+    if proposals and not policy.can(viewer, "association.manage_members", association):
+        return []
     rows = [
         m
         for m in association.memberships
-        if m.person is not None and policy.can(viewer, "person.view", m.person)
+        if membership_shown(m) is not proposals
+        and m.person is not None
+        and policy.can(viewer, "person.view", m.person)
     ]
     return sorted(
         rows, key=lambda m: (m.end_date is not None, not m.is_leader, m.start_date or date.min)
     )
 
 
-def association_to_dict(association: Association, viewer) -> dict:
-    """The association as JSON; members are only those the viewer may see."""
+def membership_to_dict(m: Membership) -> dict:
+    """One membership as JSON (the person is one the caller may see)."""
     return {
+        "id": m.id,
+        "association_id": m.association_id,
+        "association_name": m.association.name if m.association is not None else None,
+        "person_id": m.person_id,
+        "full_name": m.person.full_name,
+        "role": m.role,
+        "start_date": isoformat(m.start_date),
+        "end_date": isoformat(m.end_date),
+        "status": m.status,
+        "proposed_at": isoformat(m.proposed_at),
+        "decided_at": isoformat(m.decided_at),
+    }
+
+
+def association_to_dict(association: Association, viewer) -> dict:
+    """The association as JSON; members are the accepted ones the viewer may see."""
+    data = {
         "id": association.id,
         "name": association.name,
         "name_en": association.name_en,
@@ -333,17 +518,14 @@ def association_to_dict(association: Association, viewer) -> dict:
         "verified": association.verified,
         "created_at": isoformat(association.created_at),
         "updated_at": isoformat(association.updated_at),
-        "members": [
-            {
-                "person_id": m.person_id,
-                "full_name": m.person.full_name,
-                "role": m.role,
-                "start_date": isoformat(m.start_date),
-                "end_date": isoformat(m.end_date),
-            }
-            for m in visible_memberships(association, viewer)
-        ],
+        "members": [membership_to_dict(m) for m in visible_memberships(association, viewer)],
     }
+    if policy.can(viewer, "association.manage_members", association):
+        # Those who manage the members follow their proposals (not yet shown as members).
+        data["proposals"] = [
+            membership_to_dict(m) for m in visible_memberships(association, viewer, proposals=True)
+        ]
+    return data
 
 
 def membership_or_none(association: Association, membership_id: str) -> Membership | None:

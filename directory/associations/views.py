@@ -17,7 +17,7 @@ from directory.associations.forms import (
     MembershipForm,
     kind_choices,
 )
-from directory.associations.models import ASSOCIATION_KINDS, Association
+from directory.associations.models import ASSOCIATION_KINDS, Association, Membership
 from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
@@ -162,7 +162,7 @@ def members(association_id: str):
     if form.validate_on_submit():
         person = _person_from_reference(form.person.data)
         try:
-            services.add_membership(
+            membership = services.add_membership(
                 association,
                 person,
                 form.role.data,
@@ -179,7 +179,13 @@ def members(association_id: str):
                 else:
                     flash(message, "error")
         else:
-            flash(_("The member was added."), "success")
+            if membership.accepted:
+                flash(_("The member was added."), "success")
+            else:
+                flash(
+                    _("The membership was proposed. It will be shown once the person accepts it."),
+                    "success",
+                )
             return redirect(url_for("associations.members", association_id=association.id))
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -188,6 +194,7 @@ def members(association_id: str):
         form=form,
         end_form=EndMembershipForm(),
         memberships=services.visible_memberships(association, current_user),
+        proposals=services.visible_memberships(association, current_user, proposals=True),
     ), status
 
 
@@ -212,3 +219,59 @@ def end_member(association_id: str, membership_id: str):
         else:
             flash(_("The membership was ended."), "success")
     return redirect(url_for("associations.members", association_id=association.id))
+
+
+# --- membership proposals: the person (or the registering mission) decides ---------------
+
+# Where the accept/decline buttons may send the user back to.
+_BACK = {"mine": "people.mine", "proposals": "associations.proposals"}
+
+
+@bp.get("/memberships/proposals")
+@login_required
+def proposals():
+    """The membership proposals waiting for the user: their own, or their mission's people."""
+    return render_template(
+        "associations/proposals.html",
+        proposals=services.pending_proposals(current_user),
+        action_form=ActionForm(),
+    )
+
+
+def _decide(membership_id: str, accept: bool):
+    membership = db.session.get(Membership, membership_id) if len(membership_id) <= 16 else None
+    if membership is None or not policy.can(current_user, "membership.decide", membership):
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        if accept:
+            services.accept_membership(membership, current_user)
+        else:
+            services.decline_membership(membership, current_user)
+    except ValidationError as exc:
+        db.session.rollback()
+        _flash_leftover(exc.fields)
+    else:
+        if accept:
+            flash(_("You accepted the membership; it is now shown."), "success")
+        else:
+            flash(_("You declined the membership; it will not be shown."), "success")
+    back = request.form.get("next")
+    if back == "person":
+        return redirect(url_for("people.detail", person_id=membership.person_id))
+    return redirect(url_for(_BACK.get(back, "associations.proposals")))
+
+
+@bp.post("/memberships/<membership_id>/accept")
+@login_required
+def accept_membership(membership_id: str):
+    """Accept a proposed membership."""
+    return _decide(membership_id, True)
+
+
+@bp.post("/memberships/<membership_id>/decline")
+@login_required
+def decline_membership(membership_id: str):
+    """Decline a proposed membership."""
+    return _decide(membership_id, False)

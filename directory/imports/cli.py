@@ -61,11 +61,32 @@ def _report_rows(rows, limit: int = 200) -> int:
     show_default=True,
     help="What to do with rows matching an existing person or an earlier row.",
 )
-def import_command(file, mission_code, dry_run, sheet, duplicates):
-    """Import people from a CSV or XLSX file; nothing is written when any row is rejected."""
+@click.option(
+    "--consent-source",
+    type=click.Choice(["paper", "email", "in_person", "online_form"]),
+    default=None,
+    help="How the people in the file gave consent to be listed (with --consent-date).",
+)
+@click.option(
+    "--consent-date",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="When they gave it. Without both options the file's consent column is ignored.",
+)
+@click.option("--consent-reference", default=None, help="The form or document (optional).")
+def import_command(
+    file, mission_code, dry_run, sheet, duplicates, consent_source, consent_date, consent_reference
+):
+    """Import people from a CSV or XLSX file; nothing is written when any row is rejected.
+
+    The file's consent column is recorded only when --consent-source and --consent-date say,
+    for the whole file, how and when the people gave consent; otherwise it is ignored (with a
+    warning) and everyone is registered as not listed.
+    """
     from flask import g
     from flask_babel import force_locale
 
+    from directory.core.errors import ValidationError
     from directory.imports.messages import file_error_message
     from directory.imports.reader import ImportFileError
     from directory.imports.services import import_file_now
@@ -78,6 +99,9 @@ def import_command(file, mission_code, dry_run, sheet, duplicates):
         raise click.ClickException(f"no such file: {file}")
     with open(file, "rb") as fh:
         data = fh.read()
+    evidence = None
+    if consent_source or consent_date or consent_reference:
+        evidence = {"source": consent_source, "date": consent_date, "reference": consent_reference}
     g.import_job = True  # Flask-Babel ignores force_locale while ``g`` is empty
     with force_locale("en"):
         try:
@@ -89,13 +113,33 @@ def import_command(file, mission_code, dry_run, sheet, duplicates):
                 dry_run=dry_run,
                 duplicates=duplicates,
                 sheet_name=sheet,
+                consent_evidence=evidence,
             )
+        except ValidationError as exc:
+            for key, message in exc.fields.items():
+                if key != "consent_evidence" or len(exc.fields) == 1:
+                    option = key.replace("consent_evidence.", "consent-").replace("_", "-")
+                    click.echo(f"rejected: --{option}: {message}", err=True)
+            click.echo("nothing was written", err=True)
+            sys.exit(2)
         except ImportFileError as exc:
             click.echo(f"rejected: {file_error_message(exc.code, exc.params)}", err=True)
             click.echo("nothing was written", err=True)
             sys.exit(2)
         errors = _report_rows(result.rows)
         duplicates_found = sum(1 for r in result.rows if r.matches)
+    if result.consent_column and not result.consent_recorded:
+        click.echo(
+            f"warning: the consent column is ignored ({result.consent_yes} row(s) say yes): "
+            "without --consent-source and --consent-date nobody is recorded as consenting "
+            "to be listed",
+            err=True,
+        )
+    elif result.consent_recorded:
+        click.echo(
+            f"consent to be listed: {result.consent_yes} row(s) say yes, attested as "
+            f"{consent_source} on {consent_date}"
+        )
     summary = (
         f"{len(result.rows)} row(s): {result.created} to create, {result.skipped} skipped, "
         f"{errors} with errors, {duplicates_found} duplicate(s)"

@@ -211,8 +211,12 @@ def export_association(association, viewer, fmt: str, locale: str) -> Export:
     from directory.associations.models import Membership
 
     policy.require(viewer, "import.export_association", association)
+    from directory.policy.associations import membership_shown_clause
+
     memberships = db.session.scalars(
-        sa.select(Membership).where(Membership.association_id == association.id)
+        sa.select(Membership).where(
+            Membership.association_id == association.id, membership_shown_clause()
+        )
     ).all()
     roles = {m.person_id: m.role for m in memberships}
     people = [m.person for m in memberships if m.person.anonymised_at is None]

@@ -22,6 +22,54 @@ class UploadForm(FlaskForm):
 
 
 class CommitForm(FlaskForm):
-    """Confirm the import; rows with errors are left out only when the officer says so."""
+    """Confirm the import; rows with errors are left out only when the officer says so.
+
+    With a consent column, the officer may attest how and when the people gave consent (for
+    every row that says yes); without it the column is ignored.
+    """
 
     skip_errors = BooleanField(_l("I understand that the rows with errors will not be imported."))
+    consent_source = SelectField(
+        _l("How the people in this file gave consent"), validators=[Optional()]
+    )
+    consent_date = StringField(
+        _l("Date consent was given"),
+        validators=[Optional(), Length(max=10)],
+        render_kw={"type": "date", "placeholder": "YYYY-MM-DD"},
+    )
+    consent_reference = StringField(
+        _l("Reference (the form, event or list)"), validators=[Optional(), Length(max=200)]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from directory.people.forms import evidence_source_choices
+
+        self.consent_source.choices = evidence_source_choices()
+
+    def evidence(self) -> dict | None:
+        """The attestation as given, or None when every input is empty."""
+        parts = (self.consent_source.data, self.consent_date.data, self.consent_reference.data)
+        if not any(parts):
+            return None
+        return {
+            "source": parts[0] or None,
+            "date": (parts[1] or "").strip() or None,
+            "reference": parts[2] or None,
+        }
+
+    def evidence_messages(self, errors: dict[str, str]) -> list[tuple[str, str]]:
+        """(input label, message) for the people service's evidence messages."""
+        inputs = {
+            "consent_evidence.source": self.consent_source,
+            "consent_evidence.date": self.consent_date,
+            "consent_evidence.reference": self.consent_reference,
+        }
+        out = []
+        for key, message in errors.items():
+            field = inputs.get(key)
+            if field is None and key == "consent_evidence" and len(errors) == 1:
+                field = self.consent_source
+            if field is not None:
+                out.append((str(field.label.text), message))
+        return out

@@ -32,7 +32,11 @@ from directory.imports.models import ImportBatch, ImportRow
 from directory.imports.reader import ImportFileError, Sheet, read_file
 from directory.missions.models import Mission
 from directory.people.models import ConsentRecord, Person
-from directory.people.services import normalize_person_input
+from directory.people.services import (
+    initial_consent_records,
+    normalize_consent_evidence,
+    normalize_person_input,
+)
 from directory.reference.fields import field_index as load_field_index
 from search_index.normalize import fold
 from search_index.outbox import SearchOutbox
@@ -486,6 +490,7 @@ def stage_rows(batch: ImportBatch, rows: list[AnalysedRow]) -> None:
         batch.processed_rows = done
         _set_progress(batch.id, total // 2 + done // 2, total)
         db.session.commit()
+    batch.details = {**(batch.details or {}), "consent_yes_rows": consent_yes_rows(rows)}
     batch.error_rows = sum(1 for r in rows if r.has_errors)
     batch.warning_rows = sum(1 for r in rows if r.has_warnings and not r.has_errors)
     batch.duplicate_rows = sum(1 for r in rows if r.match_kind == "duplicate")
@@ -605,18 +610,85 @@ def set_merge_choices(row: ImportRow, person: Person, choices: dict[str, str], b
     row.merge_choices = clean
 
 
+# --- consent ------------------------------------------------------------------------------
+#
+# The file's consent column is recorded only when the officer attests, for the whole batch,
+# how and when the people gave consent (source and date); otherwise it is ignored and every
+# person is registered as not consenting, with a warning. The attestation is kept in the
+# batch's details until the commit, which writes it into each consent record.
+
+
+def consent_yes_rows(rows: Iterable[AnalysedRow]) -> int:
+    """Rows without errors whose consent column says yes."""
+    return sum(1 for r in rows if not r.has_errors and r.values.get("consent_listed"))
+
+
+def has_consent_column(batch: ImportBatch) -> bool:
+    return "consent_listed" in ((batch.details or {}).get("columns") or [])
+
+
+def attest_consent(batch: ImportBatch, raw: dict | None, by) -> dict | None:
+    """Keep the officer's attestation for the batch (None clears it); ValidationError if bad.
+
+    ``raw`` is ``{"source", "date", "reference"}``; returns the normalised evidence.
+    """
+    evidence = normalize_consent_evidence(raw) if raw is not None else None
+    details = dict(batch.details or {})
+    if evidence is None:
+        details.pop("consent_evidence", None)
+    else:
+        details["consent_evidence"] = {
+            "source": evidence["source"],
+            "date": evidence["date"].isoformat(),
+            "reference": evidence.get("reference"),
+            "by": getattr(by, "id", None),
+        }
+    batch.details = details
+    return evidence
+
+
+def batch_evidence(batch: ImportBatch) -> dict | None:
+    """The attestation kept for the batch, as the people service's evidence, or None."""
+    from datetime import date
+
+    kept = (batch.details or {}).get("consent_evidence")
+    if not kept:
+        return None
+    return {
+        "source": kept["source"],
+        "date": date.fromisoformat(kept["date"]),
+        "reference": kept.get("reference"),
+    }
+
+
+def _consent_audit(evidence: dict | None, listed: int, ignored: int) -> dict:
+    if evidence is not None:
+        return {
+            "consent": {
+                "source": evidence["source"],
+                "date": evidence["date"].isoformat(),
+                "reference": evidence.get("reference"),
+                "listed": listed,
+            }
+        }
+    return {"consent_ignored": ignored} if ignored else {}
+
+
 # --- commit --------------------------------------------------------------------------------
 
 
-def _person_row(values: dict, person_id: str, base: dict) -> dict:
-    """One ``people`` insert row: the template of defaults, then the normalised values."""
+def _person_row(values: dict, person_id: str, base: dict, *, listed: bool) -> dict:
+    """One ``people`` insert row: the template of defaults, then the normalised values.
+
+    Consent is never taken from the values: ``listed`` is what the attested file says.
+    """
     row = dict(base)
     for key, value in values.items():
-        if key in row:
+        if key in row and not key.startswith("consent_"):
             row[key] = value
     row["id"] = person_id
-    row["consent_listed"] = bool(values.get("consent_listed"))
-    row["consent_contact"] = bool(values.get("consent_contact"))
+    row["consent_listed"] = bool(listed)
+    row["consent_contact"] = False
     return row
 
 
@@ -707,16 +779,19 @@ def commit_rows(
     rows: Iterable[dict],
     by,
     *,
+    evidence: dict | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Write accepted rows (dicts with values, decision, person_id, merge fields) in bulk.
 
-    Adds to the current transaction and does not commit: the caller commits all or nothing.
+    Each new person gets the consent records of a new profile from the people service; the
+    file's consent column counts only with ``evidence`` (the officer's attestation for the
+    batch), else it is ignored. Adds to the current transaction and does not commit: the
+    caller commits all or nothing.
     """
     now = utcnow()
     base = _base_row(batch, by, now)
-    notice = current_app.config["PRIVACY_NOTICE_VERSION"]
-    counts = {"created": 0, "merged": 0}
+    counts = {"created": 0, "merged": 0, "listed": 0, "consent_ignored": 0}
     people, outbox, consents = [], [], []
 
     def flush():
@@ -727,7 +802,9 @@ def commit_rows(
 
     for done, row in enumerate(rows, start=1):
         if row["decision"] == "create":
-            person = _person_row(row["values"], row["person_id"], base)
+            says_yes = bool(row["values"].get("consent_listed"))
+            listed = says_yes and evidence is not None
+            person = _person_row(row["values"], row["person_id"], base, listed=listed)
             people.append(person)
             outbox.append(
                 {
@@ -737,19 +814,19 @@ def commit_rows(
                     "attempts": 0,
                 }
             )
-            if "consent_listed" in row["values"]:
-                consents.append(
-                    {
-                        "id": new_id(),
-                        "person_id": person["id"],
-                        "purpose": "listed",
-                        "granted": person["consent_listed"],
-                        "notice_version": notice,
-                        "created_at": now,
-                        "user_id": getattr(by, "id", None),
-                    }
+            consents.extend(
+                initial_consent_records(
+                    person["id"],
+                    {"listed": listed, "contact": False},
+                    by,
+                    decisions={"listed": "evidence" if listed else "official"},
+                    evidence=evidence,
+                    at=now,
                 )
+            )
             counts["created"] += 1
+            counts["listed"] += listed
+            counts["consent_ignored"] += says_yes and not listed
         elif row["decision"] == "merge":
             flush()
             target = db.session.get(Person, row["merge_target_id"])
@@ -826,10 +903,12 @@ def commit_batch(batch_id: str, by_id: str) -> ImportBatch:
     counts_before = decision_counts(batch)
     total = counts_before["create"] + counts_before["merge"]
     try:
+        evidence = batch_evidence(batch)
         counts = commit_rows(
             batch,
             _accepted_rows(batch.id),
             by,
+            evidence=evidence,
             progress=lambda n: _set_progress(batch_id, n, total),
         )
         batch.status = "done"
@@ -848,6 +927,7 @@ def commit_batch(batch_id: str, by_id: str) -> ImportBatch:
                 "merged": counts["merged"],
                 "skipped": batch.skipped_count,
                 "mission": batch.mission_id,
+                **_consent_audit(evidence, counts["listed"], counts["consent_ignored"]),
             },
         )
         db.session.commit()
@@ -1018,6 +1098,9 @@ class CliResult:
     skipped: int = 0
     committed: bool = False
     batch_id: str | None = None
+    consent_column: bool = False
+    consent_yes: int = 0  # rows saying yes (recorded only with the attestation)
+    consent_recorded: bool = False
 
 
 def import_file_now(
@@ -1029,17 +1112,24 @@ def import_file_now(
     dry_run: bool = False,
     duplicates: str = "skip",
     sheet_name: str | None = None,
+    consent_evidence: dict | None = None,
 ) -> CliResult:
     """Read, check and (unless ``dry_run`` or any row is rejected) write a file in one go.
 
     Rows with errors reject the whole file. Duplicates are skipped (``duplicates="skip"``),
     created (``"create"``) or reject the file (``"fail"``). Nothing is written when rejected.
+    The consent column is recorded only with ``consent_evidence`` (``{"source", "date",
+    "reference"}``, checked before anything is read); otherwise it is ignored.
     """
+    evidence = normalize_consent_evidence(consent_evidence) if consent_evidence else None
     sheet = read_file(
         data, file_name, max_bytes=current_app.config["IMPORT_MAX_BYTES"], sheet_name=sheet_name
     )
     rows = analyse_rows(sheet, mission)
     result = CliResult(rows=rows)
+    result.consent_column = "consent_listed" in (sheet.columns or [])
+    result.consent_yes = consent_yes_rows(rows)
+    result.consent_recorded = evidence is not None and result.consent_column
     rejected = any(r.has_errors for r in rows) or (
         duplicates == "fail" and any(r.matches for r in rows)
     )
@@ -1064,6 +1154,8 @@ def import_file_now(
         processed_rows=len(rows),
         committed_at=utcnow(),
     )
+    if evidence is not None:
+        attest_consent(batch, consent_evidence, by)
     db.session.add(batch)
     db.session.flush()
     try:
@@ -1082,6 +1174,7 @@ def import_file_now(
                 if not r.has_errors and r.decision == "create"
             ),
             by,
+            evidence=evidence,
         )
         bulk_insert(ImportRow, [_row_dict(batch.id, r) for r in rows])
         batch.created_count = counts["created"]
@@ -1090,7 +1183,12 @@ def import_file_now(
             "import.commit",
             batch,
             actor=by,
-            details={"created": counts["created"], "skipped": batch.skipped_count, "cli": True},
+            details={
+                "created": counts["created"],
+                "skipped": batch.skipped_count,
+                "cli": True,
+                **_consent_audit(evidence, counts["listed"], counts["consent_ignored"]),
+            },
         )
         db.session.commit()
     except Exception:

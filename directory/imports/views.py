@@ -221,6 +221,8 @@ def preview(batch_id: str):
         total=total,
         counts=services.decision_counts(batch),
         commit_form=CommitForm(),
+        consent_column=services.has_consent_column(batch),
+        consent_yes=(batch.details or {}).get("consent_yes_rows", 0),
     )
 
 
@@ -296,6 +298,16 @@ def commit(batch_id: str):
     if counts["create"] + counts["merge"] == 0:
         flash(_("No row is marked to be imported."), "error")
         return redirect(url_for(".preview", batch_id=batch.id))
+    try:
+        # The attestation of consent for the whole batch (None: the consent column is ignored).
+        services.attest_consent(batch, form.evidence(), user)
+    except ValidationError as exc:
+        db.session.rollback()
+        flash(_("Say how and when the people gave consent, or leave those inputs empty."), "error")
+        for label, message in form.evidence_messages(exc.fields):
+            flash(f"{label}: {message}", "error")
+        return redirect(url_for(".preview", batch_id=batch.id) + "#confirm-title")
+    db.session.commit()
     if services.claim_commit(batch, user):
         size = counts["create"] + counts["merge"]
         if _inline(rows=size):

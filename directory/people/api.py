@@ -80,7 +80,9 @@ def list_people():
     auth=True,
     description=(
         "An embassy officer registers an unclaimed profile living in one of the mission's "
-        "countries; a member without a profile creates their own."
+        "countries; a member without a profile creates their own. An officer who records the "
+        "person's consent sends `consent_evidence` (422 naming it otherwise) and may not make "
+        "any group of fields public (422 naming `visibility.profile` or `visibility.contact`)."
     ),
 )
 def create_person():
@@ -125,8 +127,11 @@ def get_person(id: str):
     errors=(403, 404),
     auth=True,
     description=(
-        "Only the keys given change. Consent and visibility are the member's own; officials "
-        "edit unclaimed profiles in their mission's countries."
+        "Only the keys given change. Officials edit unclaimed profiles in their mission's "
+        "countries. Consent and visibility are the member's own: on an unclaimed profile an "
+        "official records consent only with `consent_evidence`, may withdraw it, and may "
+        "narrow visibility but never make a group public; on a claimed profile officials "
+        "change neither (422 naming the field)."
     ),
 )
 def update_person(id: str):

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from directory.extensions import db
-from directory.people.models import KINDS
+from directory.people.models import EVIDENCE_SOURCES, KINDS
 from directory.reference.countries import country_choices, language_choices
 
 
@@ -53,6 +53,16 @@ def visibility_choices() -> list[tuple[str, str]]:
         ("officials", _l("Officials: signed-in embassy, province and central staff")),
         ("private", _l("Private: only me, the registering mission and administrators")),
     ]
+
+
+def evidence_source_choices() -> list[tuple[str, str]]:
+    labels = {
+        "paper": _l("A signed paper form"),
+        "email": _l("An email from the person"),
+        "in_person": _l("In person, at the mission or an event"),
+        "online_form": _l("An online form outside the directory"),
+    }
+    return [("", _l("— choose —")), *((s, labels[s]) for s in EVIDENCE_SOURCES)]
 
 
 class PersonForm(FlaskForm):
@@ -133,7 +143,7 @@ class PersonForm(FlaskForm):
 
     def fill_from(self, person) -> None:
         """Pre-fill from a profile (GET)."""
-        for key in self.SERVICE_KEYS:
+        for key in PersonForm.SERVICE_KEYS:
             value = getattr(person, key)
             if key in ("other_names", "skills"):
                 value = "; ".join(value or [])
@@ -145,11 +155,24 @@ class PersonForm(FlaskForm):
                 value = str(value) if value else ""
             getattr(self, key).data = value
 
+    # Service error keys of the consent evidence -> the form's inputs.
+    EVIDENCE_INPUTS = {
+        "consent_evidence.source": "consent_source",
+        "consent_evidence.date": "consent_date",
+        "consent_evidence.reference": "consent_reference",
+    }
+
     def apply_errors(self, errors: dict[str, str]) -> dict[str, str]:
         """Attach service errors to their inputs; returns those that belong to no input."""
         rest = {}
+        detailed = any(key in self.EVIDENCE_INPUTS for key in errors)
         for key, message in errors.items():
+            if key == "consent_evidence" and detailed:
+                continue  # the summary of the messages shown next to each evidence input
             name = "hometown_province" if key == "hometown" else key
+            name = self.EVIDENCE_INPUTS.get(name, name)
+            if name == "consent_evidence":
+                name = "consent_source"
             field = getattr(self, name, None) if name in self.SERVICE_KEYS else None
             if field is None and name.startswith(("visibility", "consent")):
                 field = getattr(self, name.replace(".", "_"), None)
@@ -160,22 +183,86 @@ class PersonForm(FlaskForm):
         return rest
 
 
-class RegisterPersonForm(PersonForm):
-    """An embassy officer registers a person who told the mission what they consent to."""
+class ConsentEvidenceMixin:
+    """Consent the person gave the mission, and how and when (an official's form).
+
+    The evidence inputs are sent only when a consent box is ticked; the service decides
+    whether they are needed (a consent newly recorded) and checks them.
+    """
 
     consent_listed = BooleanField(_l("The person agrees to be listed in the directory"))
     consent_contact = BooleanField(_l("The person agrees to be contacted by officials"))
+    consent_source = SelectField(_l("How the person gave consent"), validators=[Optional()])
+    consent_date = StringField(
+        _l("Date consent was given"),
+        validators=[Optional(), Length(max=10)],
+        render_kw={"type": "date", "placeholder": "YYYY-MM-DD"},
+    )
+    consent_reference = StringField(
+        _l("Reference (form number, email subject…)"), validators=[Optional(), Length(max=200)]
+    )
+
+    def _init_evidence(self) -> None:
+        self.consent_source.choices = evidence_source_choices()
+
+    def evidence_data(self) -> dict:
+        """``consent_listed``, ``consent_contact`` and, with a ticked box, ``consent_evidence``."""
+        data = {
+            "consent_listed": bool(self.consent_listed.data),
+            "consent_contact": bool(self.consent_contact.data),
+        }
+        parts = (self.consent_source.data, self.consent_date.data, self.consent_reference.data)
+        if (data["consent_listed"] or data["consent_contact"]) and any(parts):
+            data["consent_evidence"] = {
+                "source": parts[0] or None,
+                "date": (parts[1] or "").strip() or None,
+                "reference": parts[2] or None,
+            }
+        return data
+
+
+class RegisterPersonForm(ConsentEvidenceMixin, PersonForm):
+    """An embassy officer registers a person who told the mission what they consent to."""
+
     submit = SubmitField(_l("Register"))
 
-    SERVICE_KEYS = (*PersonForm.SERVICE_KEYS, "consent_listed", "consent_contact")
+    SERVICE_KEYS = (
+        *PersonForm.SERVICE_KEYS,
+        "consent_listed",
+        "consent_contact",
+        "consent_source",
+        "consent_date",
+        "consent_reference",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_evidence()
+
+    def to_service_data(self) -> dict:
+        data = {key: getattr(self, key).data for key in PersonForm.SERVICE_KEYS}
+        return {**data, **self.evidence_data()}
 
 
-class OwnProfileForm(RegisterPersonForm):
+class MissionEditForm(RegisterPersonForm):
+    """An official edits an unclaimed profile, consent included (with its evidence)."""
+
+    submit = SubmitField(_l("Save"))
+
+    def fill_from(self, person) -> None:
+        super().fill_from(person)
+        self.consent_listed.data = bool(person.consent_listed)
+        self.consent_contact.data = bool(person.consent_contact)
+
+
+class OwnProfileForm(PersonForm):
     """A member creates their own profile, choosing consent as they go."""
 
     consent_listed = BooleanField(_l("List my profile in the directory"))
     consent_contact = BooleanField(_l("Officials may contact me"))
     submit = SubmitField(_l("Create my profile"))
+
+    SERVICE_KEYS = (*PersonForm.SERVICE_KEYS, "consent_listed", "consent_contact")
 
 
 class PrivacyForm(FlaskForm):

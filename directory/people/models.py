@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,6 +32,12 @@ PROFILE_FIELDS = (
     "company_website",
 )
 PROVENANCE_KINDS = ("self", "mission", "import")
+CONSENT_PURPOSES = ("listed", "contact")
+# How consent given outside the directory reached the mission (recorded by an official).
+EVIDENCE_SOURCES = ("paper", "email", "in_person", "online_form")
+# Where a consent record comes from: the member in the directory, an official without evidence
+# (a refusal or a withdrawal), or an official with evidence of consent given elsewhere.
+CONSENT_SOURCES = ("member", "official", *EVIDENCE_SOURCES)
 
 
 class Person(TimestampMixin, db.Model):
@@ -119,7 +125,14 @@ class Person(TimestampMixin, db.Model):
 
 
 class ConsentRecord(db.Model):
-    """One consent given or withdrawn: what, when, and which privacy notice version."""
+    """One consent given or withdrawn: what, when, which privacy notice version, and how.
+
+    ``source`` says who gave it: ``member`` (the person, online in the directory), ``official``
+    (an official recorded a refusal or a withdrawal), or the evidence an official recorded for
+    consent given elsewhere (``paper``, ``email``, ``in_person``, ``online_form``) with the date
+    it was given (``evidence_date``) and a reference (``evidence_reference``). ``user_id`` is who
+    recorded it.
+    """
 
     __tablename__ = "consent_records"
 
@@ -132,6 +145,9 @@ class ConsentRecord(db.Model):
     notice_version: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     user_id: Mapped[str | None] = mapped_column(sa.String(16))
+    source: Mapped[str | None] = mapped_column(sa.String(20))
+    evidence_date: Mapped[date | None] = mapped_column(sa.Date)
+    evidence_reference: Mapped[str | None] = mapped_column(sa.String(200))
 
     person: Mapped[Person] = relationship(back_populates="consents")
 

@@ -6,9 +6,10 @@ enqueues the person for the search index in the same transaction.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
@@ -20,9 +21,12 @@ from directory.core.errors import ValidationError
 from directory.core.models import isoformat, new_id, utcnow
 from directory.extensions import db
 from directory.people.models import (
+    CONSENT_PURPOSES,
     CONTACT_FIELDS,
+    EVIDENCE_SOURCES,
     KINDS,
     PROFILE_FIELDS,
+    VISIBILITY_GROUPS,
     VISIBILITY_LEVELS,
     ConsentRecord,
     Person,
@@ -397,43 +401,269 @@ def normalize_person_input(
     return out
 
 
-# --- writing --------------------------------------------------------------------------------
+# --- consent -------------------------------------------------------------------------------
 
 
 def _notice_version() -> str:
     return current_app.config["PRIVACY_NOTICE_VERSION"]
 
 
-def _record_consents(person: Person, wanted: dict[str, bool], by, *, always: bool = False) -> None:
-    """One ConsentRecord per purpose whose answer changed (or every purpose when ``always``)."""
-    changed = False
-    for purpose in ("listed", "contact"):
+_MISSING = object()
+EVIDENCE_KEYS = frozenset({"source", "date", "reference"})
+
+
+def latest_evidence_date() -> date:
+    """The latest date consent may have been given: today somewhere on Earth (UTC+14)."""
+    return (utcnow() + timedelta(hours=14)).date()
+
+
+def normalize_consent_evidence(raw) -> dict:
+    """``{"source", "date", "reference"}`` -> {"source", "date": date, "reference": str | None}.
+
+    The source is how the person gave consent outside the directory (paper, email, in person,
+    online form); the date is when (YYYY-MM-DD, not in the future); the reference (optional)
+    points to the document. Raises ValidationError naming ``consent_evidence`` (and the part).
+    """
+    errors: dict[str, str] = {}
+    if not isinstance(raw, dict):
+        raise ValidationError(
+            {
+                "consent_evidence": _(
+                    'Give the consent evidence as {"source": …, "date": "YYYY-MM-DD", '
+                    '"reference": …}.'
+                )
+            },
+            _("Some values are not valid."),
+        )
+    for key in raw:
+        if key not in EVIDENCE_KEYS:
+            errors[f"consent_evidence.{str(key)[:40]}"] = _("This field does not exist.")
+    out: dict = {}
+    source = raw.get("source")
+    if source not in EVIDENCE_SOURCES:
+        errors["consent_evidence.source"] = _("Choose paper, email, in person or online form.")
+    else:
+        out["source"] = source
+    value = raw.get("date")
+    given = None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        given = value
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        with contextlib.suppress(ValueError):
+            given = date.fromisoformat(value.strip())
+    if given is None:
+        errors["consent_evidence.date"] = _("Enter a date as YYYY-MM-DD.")
+    elif given > latest_evidence_date():
+        errors["consent_evidence.date"] = _("The date cannot be in the future.")
+    elif given.year < 1900:
+        errors["consent_evidence.date"] = _("Enter a date as YYYY-MM-DD.")
+    else:
+        out["date"] = given
+    reference = raw.get("reference")
+    if reference is not None and not isinstance(reference, str):
+        errors["consent_evidence.reference"] = _("Enter text.")
+    else:
+        text = clean_text(reference or "")
+        if len(text) > 200:
+            errors["consent_evidence.reference"] = _("This is too long.")
+        out["reference"] = text or None
+    if errors:
+        errors["consent_evidence"] = _("The consent evidence is not complete or not valid.")
+        raise ValidationError(errors, _("Some values are not valid."))
+    return out
+
+
+def consent_source(decision: str, evidence: dict | None) -> str:
+    """The record's source for a decision of ``policy.people.consent_decision``."""
+    if decision == "evidence":
+        return evidence["source"]
+    return decision  # "member" or "official"
+
+
+def consent_record_values(
+    person_id: str,
+    purpose: str,
+    granted: bool,
+    by,
+    *,
+    decision: str,
+    evidence: dict | None = None,
+    at: datetime | None = None,
+) -> dict:
+    """The columns of one consent record: the only place they are decided.
+
+    The ORM writers below and the import's bulk insert both use it.
+    """
+    with_evidence = decision == "evidence" and evidence is not None
+    return {
+        "id": new_id(),
+        "person_id": person_id,
+        "purpose": purpose,
+        "granted": bool(granted),
+        "notice_version": _notice_version(),
+        "created_at": at or utcnow(),
+        "user_id": getattr(by, "id", None),
+        "source": consent_source(decision, evidence),
+        "evidence_date": evidence["date"] if with_evidence else None,
+        "evidence_reference": evidence.get("reference") if with_evidence else None,
+    }
+
+
+def initial_consent_records(
+    person_id: str,
+    wanted: dict[str, bool],
+    by,
+    *,
+    decisions: dict[str, str],
+    evidence: dict | None = None,
+    at: datetime | None = None,
+) -> list[dict]:
+    """The records of a new profile: one per purpose, granted or not (registration, import)."""
+    return [
+        consent_record_values(
+            person_id,
+            purpose,
+            bool(wanted.get(purpose)),
+            by,
+            decision=decisions.get(purpose, "official"),
+            evidence=evidence,
+            at=at,
+        )
+        for purpose in CONSENT_PURPOSES
+    ]
+
+
+def _record_consents(
+    person: Person,
+    wanted: dict[str, bool],
+    by,
+    *,
+    decisions: dict[str, str] | None = None,
+    evidence: dict | None = None,
+    always: bool = False,
+) -> list[str]:
+    """One ConsentRecord per purpose whose answer changed (every purpose when ``always``).
+
+    ``decisions`` maps a purpose to "member", "evidence" or "official" (see
+    ``policy.people.consent_decision``); by default the actor's own decision is assumed
+    ("member" for the profile's member, "official" otherwise). Returns the purposes recorded.
+    """
+    default = "member" if policy.owns_person(by, person) else "official"
+    decisions = decisions or {}
+    now = utcnow()
+    recorded = []
+    for purpose in CONSENT_PURPOSES:
         if purpose not in wanted:
             continue
         granted = bool(wanted[purpose])
         attr = f"consent_{purpose}"
         if always or bool(getattr(person, attr)) != granted:
             setattr(person, attr, granted)
-            person.consents.append(
-                ConsentRecord(
-                    purpose=purpose,
-                    granted=granted,
-                    notice_version=_notice_version(),
-                    user_id=getattr(by, "id", None),
-                )
+            values = consent_record_values(
+                person.id,
+                purpose,
+                granted,
+                by,
+                decision=decisions.get(purpose, default),
+                evidence=evidence,
+                at=now,
             )
-            changed = True
-    if changed:
-        person.consent_at = utcnow()
+            person.consents.append(ConsentRecord(**values))
+            recorded.append(purpose)
+    if recorded:
+        person.consent_at = now
         person.consent_notice_version = _notice_version()
+    return recorded
 
 
 def _split_consent(values: dict) -> dict[str, bool]:
     return {
         purpose: values.pop(f"consent_{purpose}")
-        for purpose in ("listed", "contact")
+        for purpose in CONSENT_PURPOSES
         if f"consent_{purpose}" in values
     }
+
+
+def _split_visibility(values: dict) -> dict[str, str]:
+    return {
+        group: values[f"visibility_{group}"]
+        for group in VISIBILITY_GROUPS
+        if f"visibility_{group}" in values
+    }
+
+
+def _check_privacy(
+    person: Person,
+    consent: dict[str, bool],
+    visibility: dict[str, str],
+    by,
+    evidence_raw=_MISSING,
+) -> tuple[dict[str, str], dict | None]:
+    """(decision per changed purpose, evidence) for a change of consent or visibility by ``by``.
+
+    The policy decides who may change what; this raises ValidationError naming each refused
+    field, and ``consent_evidence`` when an official records consent without valid evidence.
+    """
+    from directory.policy.people import consent_decision, visibility_allowed
+
+    errors: dict[str, str] = {}
+    decisions: dict[str, str] = {}
+    for purpose, granted in consent.items():
+        if bool(getattr(person, f"consent_{purpose}")) == bool(granted):
+            continue
+        decision = consent_decision(by, person, bool(granted))
+        if decision is None:
+            errors[f"consent_{purpose}"] = _("Only the member may change this.")
+        else:
+            decisions[purpose] = decision
+    for group, level in visibility.items():
+        if not visibility_allowed(by, person, level, getattr(person, f"visibility_{group}")):
+            errors[f"visibility.{group}"] = (
+                _("Only the member may make this public.")
+                if level == "public"
+                else _("Only the member may change this.")
+            )
+    evidence = None
+    needs_evidence = "evidence" in decisions.values()
+    given = evidence_raw is not _MISSING and evidence_raw is not None
+    if given:
+        try:
+            evidence = normalize_consent_evidence(evidence_raw)
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    elif needs_evidence:
+        errors["consent_evidence"] = _(
+            "Say how and when the person gave this consent: the source and the date."
+        )
+    if errors:
+        raise ValidationError(errors, _("Some values are not valid."))
+    return decisions, (evidence if needs_evidence else None)
+
+
+def _evidence_details(decisions: dict[str, str], evidence: dict | None) -> dict:
+    """What the audit log shows of a consent recorded by an official: purposes and evidence."""
+    details: dict = {
+        "granted": sorted(p for p, d in decisions.items() if d == "evidence"),
+        "withdrawn": sorted(p for p, d in decisions.items() if d == "official"),
+    }
+    if evidence is not None:
+        details.update(
+            source=evidence["source"],
+            date=evidence["date"].isoformat(),
+            reference=evidence.get("reference"),
+        )
+    return details
+
+
+def _take_evidence(data):
+    """(the input without ``consent_evidence``, the evidence or _MISSING)."""
+    if isinstance(data, dict) and "consent_evidence" in data:
+        data = dict(data)
+        return data, data.pop("consent_evidence")
+    return data, _MISSING
+
+
+# --- writing --------------------------------------------------------------------------------
 
 
 def register_person(
@@ -447,23 +677,45 @@ def register_person(
 ) -> Person:
     """An embassy officer (or admin) registers an unclaimed profile in the mission's countries.
 
-    ``provenance``/``source`` let the import record "import" and the file name; ``commit=False``
-    lets a caller write many people in one transaction.
+    Consent the person gave the mission is recorded only with ``consent_evidence`` (source and
+    date); visibility may be set up to "officials". ``provenance``/``source`` let a caller record
+    another origin; ``commit=False`` lets a caller write many people in one transaction.
     """
+    data, evidence_raw = _take_evidence(data)
     values = normalize_person_input(data, field_index=field_index)
     if not values.get("country"):
         raise ValidationError({"country": _("Choose the country of residence.")})
     consent = _split_consent(values)
+    visibility = _split_visibility(values)
+    for group in visibility:
+        del values[f"visibility_{group}"]
     person = Person(id=new_id(), **values)
+    # The defaults of a new profile, from which any consent or visibility is a change.
+    person.consent_listed = person.consent_contact = False
+    person.visibility_profile, person.visibility_contact = "officials", "private"
     policy.require(by, "person.register", person)
+    decisions, evidence = _check_privacy(person, consent, visibility, by, evidence_raw)
+    for group, level in visibility.items():
+        setattr(person, f"visibility_{group}", level)
     person.provenance = provenance
     person.provenance_mission_id = getattr(by, "mission_id", None)
     person.provenance_source = source
     person.registered_by_id = by.id
-    person.consent_listed = person.consent_contact = False
-    _record_consents(person, {"listed": False, "contact": False, **consent}, by, always=True)
+    wanted = {"listed": False, "contact": False, **consent}
+    now = utcnow()
+    for record in initial_consent_records(
+        person.id, wanted, by, decisions=decisions, evidence=evidence, at=now
+    ):
+        person.consents.append(ConsentRecord(**record))
+    person.consent_listed = bool(wanted["listed"])
+    person.consent_contact = bool(wanted["contact"])
+    person.consent_at = now
+    person.consent_notice_version = _notice_version()
     db.session.add(person)
-    audit.record("person.register", person, actor=by, details={"provenance": provenance})
+    details: dict = {"provenance": provenance}
+    if evidence is not None:
+        details["consent"] = _evidence_details(decisions, evidence)
+    audit.record("person.register", person, actor=by, details=details)
     outbox.enqueue("person", person.id)
     if commit:
         db.session.commit()
@@ -471,13 +723,23 @@ def register_person(
 
 
 def create_own_profile(user, data: dict) -> Person:
-    """A verified member without a profile creates it (provenance: self-registered)."""
+    """A verified member without a profile creates it (provenance: self-registered).
+
+    Their consent is their own, given online: ``consent_evidence`` plays no part and is ignored.
+    """
     policy.require(user, "person.create_own")
+    data, _evidence = _take_evidence(data)
     values = normalize_person_input(data)
     consent = _split_consent(values)
     person = Person(id=new_id(), provenance="self", **values)
     person.consent_listed = person.consent_contact = False
-    _record_consents(person, {"listed": False, "contact": False, **consent}, user, always=True)
+    _record_consents(
+        person,
+        {"listed": False, "contact": False, **consent},
+        user,
+        decisions=dict.fromkeys(CONSENT_PURPOSES, "member"),
+        always=True,
+    )
     db.session.add(person)
     user.person_id = person.id
     user.person = person
@@ -487,23 +749,31 @@ def create_own_profile(user, data: dict) -> Person:
     return person
 
 
-def _may_manage_privacy(by, person: Person) -> bool:
-    """The member decides consent and visibility; before a claim, the registering mission does."""
-    return policy.can(by, "person.manage_own", person) or (
-        person.user is None and policy.can(by, "person.edit", person)
+def may_manage_privacy(by, person: Person) -> bool:
+    """The member; before a claim, an official who may edit the profile (within the rules)."""
+    return policy.can(by, "person.consent_give", person) or policy.can(
+        by, "person.visibility_limit", person
     )
 
 
 def update_person(person: Person, data: dict, by, *, field_index=None, commit=True) -> Person:
-    """Partial update of a profile; officials' changes are audited with the field names only."""
+    """Partial update of a profile; officials' changes are audited with the field names only.
+
+    Consent and visibility follow the policy: an official records consent on an unclaimed
+    profile only with ``consent_evidence`` and never makes a group of fields public.
+    """
     policy.require(by, "person.edit", person)
+    data, evidence_raw = _take_evidence(data)
     values = normalize_person_input(
         data, partial=True, field_index=field_index, country_hint=person.country
     )
     privacy_keys = {k for k in values if k.startswith(("consent_", "visibility_"))}
-    if privacy_keys and not _may_manage_privacy(by, person):
+    if privacy_keys and not may_manage_privacy(by, person):
         raise ValidationError(
-            {k: _("Only the member may change this.") for k in sorted(privacy_keys)}
+            {
+                k.replace("visibility_", "visibility."): _("Only the member may change this.")
+                for k in sorted(privacy_keys)
+            }
         )
     if (
         "country" in values
@@ -513,17 +783,28 @@ def update_person(person: Person, data: dict, by, *, field_index=None, commit=Tr
     ):
         raise ValidationError({"country": _("This country is outside your mission's area.")})
     consent = _split_consent(values)
+    decisions, evidence = _check_privacy(
+        person, consent, _split_visibility(values), by, evidence_raw
+    )
     changed = [k for k, v in values.items() if getattr(person, k) != v and k != "name_key"]
     changed += [f"consent_{p}" for p, v in consent.items() if getattr(person, f"consent_{p}") != v]
     for key, value in values.items():
         if getattr(person, key) != value:
             setattr(person, key, value)
-    _record_consents(person, consent, by)
+    recorded = _record_consents(person, consent, by, decisions=decisions, evidence=evidence)
+    official = policy.is_official(by) and not policy.owns_person(by, person)
     if changed:
         person.updated_at = utcnow()
-        if policy.is_official(by) and not policy.owns_person(by, person):
+        if official:
             audit.record("person.update", person, actor=by, details={"fields": sorted(changed)})
         outbox.enqueue("person", person.id)
+    if recorded and official:
+        audit.record(
+            "person.consent",
+            person,
+            actor=by,
+            details=_evidence_details({p: decisions[p] for p in recorded}, evidence),
+        )
     if commit:
         db.session.commit()
     return person
@@ -541,7 +822,11 @@ def verify_person(person: Person, by) -> Person:
 
 
 def set_visibility(person: Person, *, profile: str, contact: str, by, commit=True) -> Person:
-    """Who sees the profile and contact groups: public, officials or private."""
+    """Who sees the profile and contact groups: public, officials or private.
+
+    The member chooses; before a claim, an official who may edit the profile may narrow it
+    (never make it public).
+    """
     errors = {
         f"visibility.{group}": _("Choose public, officials or private.")
         for group, level in (("profile", profile), ("contact", contact))
@@ -549,10 +834,11 @@ def set_visibility(person: Person, *, profile: str, contact: str, by, commit=Tru
     }
     if errors:
         raise ValidationError(errors)
-    if not _may_manage_privacy(by, person):
+    if not may_manage_privacy(by, person):
         policy.require(by, "person.manage_own", person)
     if (person.visibility_profile, person.visibility_contact) == (profile, contact):
         return person
+    _check_privacy(person, {}, {"profile": profile, "contact": contact}, by)
     person.visibility_profile, person.visibility_contact = profile, contact
     if policy.is_official(by) and not policy.owns_person(by, person):
         audit.record(
@@ -564,15 +850,29 @@ def set_visibility(person: Person, *, profile: str, contact: str, by, commit=Tru
     return person
 
 
-def set_consent(person: Person, *, listed: bool, contact: bool, by, commit=True) -> Person:
-    """Give or withdraw consent; each changed purpose gets a dated record with the notice version."""
-    if not _may_manage_privacy(by, person):
+def set_consent(
+    person: Person, *, listed: bool, contact: bool, by, evidence=None, commit=True
+) -> Person:
+    """Give or withdraw consent; each changed purpose gets a dated record with the notice version.
+
+    The member gives consent online; an official records consent given elsewhere on an
+    unclaimed profile only with ``evidence`` (source, date, reference).
+    """
+    if not may_manage_privacy(by, person):
         policy.require(by, "person.manage_own", person)
-    before = (person.consent_listed, person.consent_contact)
-    _record_consents(person, {"listed": bool(listed), "contact": bool(contact)}, by)
-    if (person.consent_listed, person.consent_contact) != before:
+    wanted = {"listed": bool(listed), "contact": bool(contact)}
+    decisions, evidence = _check_privacy(
+        person, wanted, {}, by, _MISSING if evidence is None else evidence
+    )
+    recorded = _record_consents(person, wanted, by, decisions=decisions, evidence=evidence)
+    if recorded:
         if policy.is_official(by) and not policy.owns_person(by, person):
-            audit.record("person.consent", person, actor=by)
+            audit.record(
+                "person.consent",
+                person,
+                actor=by,
+                details=_evidence_details({p: decisions[p] for p in recorded}, evidence),
+            )
         outbox.enqueue("person", person.id)
         if commit:
             db.session.commit()
@@ -670,6 +970,9 @@ def export_person_data(person: Person, by=None) -> dict:
                 "granted": c.granted,
                 "notice_version": c.notice_version,
                 "at": isoformat(c.created_at),
+                "source": c.source,
+                "evidence_date": isoformat(c.evidence_date),
+                "evidence_reference": c.evidence_reference,
             }
             for c in person.consents
         ],
@@ -680,6 +983,8 @@ def export_person_data(person: Person, by=None) -> dict:
                 "role": m.role,
                 "start_date": isoformat(m.start_date),
                 "end_date": isoformat(m.end_date),
+                "status": m.status,
+                "decided_at": isoformat(m.decided_at),
             }
             for m in memberships
         ],

@@ -26,6 +26,7 @@ from directory.people import services
 from directory.people.forms import (
     ActionForm,
     DeleteAccountForm,
+    MissionEditForm,
     OwnProfileForm,
     PersonForm,
     PrivacyForm,
@@ -60,23 +61,35 @@ def detail(person_id: str):
     if "contact" in groups:
         record_contact_view(person, current_user)
     memberships = [m for m in _memberships(person) if m.association is not None]
+    # The registering mission answers the proposals of a profile nobody has claimed yet (the
+    # member answers theirs from their own page).
+    owner = policy.owns_person(current_user, person)
+    proposals = [
+        m
+        for m in ([] if owner else _memberships(person, "proposed"))
+        if policy.can(current_user, "membership.decide", m)
+    ]
     return render_template(
         "people/detail.html",
         person=person,
         groups=groups,
         memberships=memberships,
+        proposals=proposals,
         action_form=ActionForm(),
-        owner=policy.owns_person(current_user, person),
+        owner=owner,
     )
 
 
-def _memberships(person: Person):
+def _memberships(person: Person, status: str | None = None):
+    """The person's memberships shown on profiles (accepted), or those in ``status``."""
     from directory.associations.models import Membership
+    from directory.policy.associations import membership_shown_clause
 
+    which = membership_shown_clause() if status is None else Membership.status == status
     return db.session.scalars(
         sa.select(Membership)
-        .where(Membership.person_id == person.id)
-        .order_by(Membership.end_date.is_not(None), Membership.start_date)
+        .where(Membership.person_id == person.id, which)
+        .order_by(Membership.end_date.is_not(None), Membership.start_date, Membership.id)
     ).all()
 
 
@@ -109,7 +122,11 @@ def edit(person_id: str):
     countries = None
     if policy.role(current_user) == "embassy" and current_user.mission is not None:
         countries = sorted({*current_user.mission.countries, person.country or ""} - {""})
-    form = PersonForm(countries=countries)
+    # An official editing an unclaimed profile may record consent (with its evidence).
+    official_privacy = not policy.owns_person(current_user, person) and (
+        services.may_manage_privacy(current_user, person)
+    )
+    form = (MissionEditForm if official_privacy else PersonForm)(countries=countries)
     if request.method == "GET":
         form.fill_from(person)
     elif form.validate_on_submit():
@@ -178,6 +195,7 @@ def mine():
         "people/mine.html",
         person=person,
         memberships=_memberships(person),
+        proposals=_memberships(person, "proposed"),
         action_form=ActionForm(),
         notice_version=services._notice_version(),
     )

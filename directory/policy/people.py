@@ -70,6 +70,78 @@ def _person_manage_own(user, person) -> bool:
     return owns_person(user, person)
 
 
+# --- consent and visibility ------------------------------------------------------------
+#
+# Consent comes from the person. The member gives or withdraws it in the directory; before the
+# profile is claimed, an official who may edit it records consent the person gave elsewhere,
+# only with evidence (source and date), and may record a refusal or a withdrawal. Making a
+# group of fields public is the member's choice alone; officials may only narrow visibility
+# (up to "officials") of an unclaimed profile. Once claimed, only the member changes any of it.
+
+
+def _official_on_unclaimed(user, person) -> bool:
+    return (
+        person is not None
+        and is_official(user)
+        and person.user is None
+        and person.anonymised_at is None
+        and can(user, "person.edit", person)
+    )
+
+
+@rule("person.consent_give")
+def _person_consent_give(user, person) -> bool:
+    """Give consent online, in the directory: the member alone."""
+    return owns_person(user, person)
+
+
+@rule("person.consent_record")
+def _person_consent_record(user, person) -> bool:
+    """Record consent given on paper, by email, in person or on a form (with evidence)."""
+    return _official_on_unclaimed(user, person)
+
+
+@rule("person.consent_withdraw")
+def _person_consent_withdraw(user, person) -> bool:
+    """Record that consent is refused or withdrawn."""
+    return owns_person(user, person) or _official_on_unclaimed(user, person)
+
+
+@rule("person.visibility_public")
+def _person_visibility_public(user, person) -> bool:
+    """Make a group of fields public: the member alone."""
+    return owns_person(user, person)
+
+
+@rule("person.visibility_limit")
+def _person_visibility_limit(user, person) -> bool:
+    """Set a group of fields to "officials" or "private"."""
+    return owns_person(user, person) or _official_on_unclaimed(user, person)
+
+
+def consent_decision(user, person, granted: bool) -> str | None:
+    """How ``user`` may set one consent of ``person`` to ``granted``.
+
+    ``"member"``: the member's own decision, recorded as given online; ``"evidence"``: an
+    official records consent given elsewhere, which needs its source and date; ``"official"``:
+    an official records a refusal or a withdrawal; None: not allowed.
+    """
+    if can(user, "person.consent_give", person):
+        return "member"
+    if granted:
+        return "evidence" if can(user, "person.consent_record", person) else None
+    return "official" if can(user, "person.consent_withdraw", person) else None
+
+
+def visibility_allowed(user, person, level: str, current: str | None = None) -> bool:
+    """May ``user`` set a visibility group of ``person`` (now ``current``) to ``level``?"""
+    if level == current:
+        return True
+    if level == "public":
+        return can(user, "person.visibility_public", person)
+    return can(user, "person.visibility_limit", person)
+
+
 @rule("person.export")
 def _person_export(user, person) -> bool:
     return owns_person(user, person) or is_admin(user)

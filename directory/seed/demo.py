@@ -346,22 +346,49 @@ class _Generator:
         person.hometown_as_given = wording if slug else None
 
     def consent(self, person: Person, listed: bool, contact: bool, at: datetime) -> None:
+        """Consent as the rules record it: the member's own online, else the mission's evidence.
+
+        A claimed profile's consent was given by the member in the directory; an unclaimed
+        profile's was recorded by the mission from a paper form (or, for imported people, the
+        online form of the imported list), dated the day the profile was created. The records
+        come from the people service's one writer.
+        """
+        from directory.people.services import initial_consent_records
+
         person.consent_listed, person.consent_contact = listed, contact
-        if not (listed or contact):
-            return
         person.consent_at = at
         person.consent_notice_version = self.notice
-        user_id = person.user.id if person.user is not None else None
-        for purpose, granted in (("listed", listed), ("contact", contact)):
-            person.consents.append(
-                ConsentRecord(
-                    purpose=purpose,
-                    granted=granted,
-                    notice_version=self.notice,
-                    created_at=at,
-                    user_id=user_id,
-                )
-            )
+        if person.user is not None:
+            by, given = person.user, "member"
+            evidence = None
+        else:
+            registered_by = person.registered_by_id
+            by = next((u for u in self.users.values() if u.id == registered_by), None)
+            given = "evidence"
+            imported = person.provenance == "import"
+            evidence = {
+                "source": "online_form" if imported else "paper",
+                "date": at.date(),
+                "reference": IMPORT_SOURCE.removeprefix("import:") if imported else None,
+            }
+        wanted = {"listed": listed, "contact": contact}
+        decisions = {
+            purpose: (given if granted or given == "member" else "official")
+            for purpose, granted in wanted.items()
+        }
+        for values in initial_consent_records(
+            person.id, wanted, by, decisions=decisions, evidence=evidence, at=at
+        ):
+            values["notice_version"] = self.notice
+            person.consents.append(ConsentRecord(**values))
+
+    def restrict_unclaimed(self, person: Person) -> None:
+        """Only the member makes a profile public: an unclaimed one stays for officials."""
+        if person.user is None:
+            if person.visibility_profile == "public":
+                person.visibility_profile = "officials"
+            if person.visibility_contact == "public":
+                person.visibility_contact = "officials"
 
     def provenance(self, person: Person, kind: str) -> None:
         mission = person.provenance_mission
@@ -415,6 +442,7 @@ class _Generator:
             self.provenance(person, spec.provenance)
             if spec.key == "member":
                 person.user = self.users["member@demo.kieubao.vn"]
+            self.restrict_unclaimed(person)
             self.consent(person, True, spec.consent_contact, person.created_at)
             if spec.verified:
                 self.verify(person)
@@ -559,6 +587,7 @@ class _Generator:
             self.verify(person)
         listed = rng.random() < 0.85
         contact = rng.random() < (0.7 if listed else 0.2)
+        self.restrict_unclaimed(person)
         self.consent(person, listed, contact, person.created_at)
         db.session.add(person)
         return person
@@ -652,6 +681,13 @@ class _Generator:
             chosen.append((person, role))
             taken.add(person.id)
         start_year = max(founded, self.now.year - 12)
+        # The demo stands for established data: its memberships are recorded as accepted
+        # (new ones made in the application are proposals until the person accepts them).
+        settled = {
+            "status": "accepted",
+            "proposed_at": association.created_at,
+            "decided_at": association.created_at,
+        }
         for person, role in chosen:
             association.memberships.append(
                 Membership(
@@ -659,6 +695,7 @@ class _Generator:
                     role=role,
                     start_date=date(rng.randint(start_year, self.now.year - 1), 1, 1)
                     + timedelta(days=rng.randint(0, 364)),
+                    **settled,
                 )
             )
         if chosen and rng.random() < 0.35:
@@ -671,6 +708,7 @@ class _Generator:
                         role="president",
                         start_date=date(start_year, 3, 1),
                         end_date=date(min(self.now.year - 1, start_year + 4), 2, 28),
+                        **settled,
                     )
                 )
         return [p for p, _ in chosen]

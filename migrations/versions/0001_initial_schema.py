@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 02:01:45.168847
+Create Date: 2026-12-02 02:08:17.932516
 
 """
 
@@ -215,6 +215,9 @@ def upgrade():
         sa.Column("notice_version", sa.String(length=20), nullable=False),
         sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("user_id", sa.String(length=16), nullable=True),
+        sa.Column("source", sa.String(length=20), nullable=True),
+        sa.Column("evidence_date", sa.Date(), nullable=True),
+        sa.Column("evidence_reference", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
             ["person_id"],
             ["people.id"],
@@ -542,6 +545,14 @@ def upgrade():
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("start_date", sa.Date(), nullable=True),
         sa.Column("end_date", sa.Date(), nullable=True),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("proposed_by_id", sa.String(length=16), nullable=True),
+        sa.Column("proposed_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_by_id", sa.String(length=16), nullable=True),
+        sa.Column("decided_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "status in ('proposed','accepted','declined')", name=op.f("ck_memberships_status")
+        ),
         sa.ForeignKeyConstraint(
             ["association_id"],
             ["associations.id"],
@@ -549,10 +560,22 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
+            ["decided_by_id"],
+            ["users.id"],
+            name=op.f("fk_memberships_decided_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
             ["person_id"],
             ["people.id"],
             name=op.f("fk_memberships_person_id_people"),
             ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposed_by_id"],
+            ["users.id"],
+            name=op.f("fk_memberships_proposed_by_id_users"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_memberships")),
     )
@@ -561,6 +584,7 @@ def upgrade():
             batch_op.f("ix_memberships_association_id"), ["association_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_memberships_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_memberships_status"), ["status"], unique=False)
 
     op.create_table(
         "nomination_events",
@@ -603,6 +627,7 @@ def downgrade():
 
     op.drop_table("nomination_events")
     with op.batch_alter_table("memberships", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_memberships_status"))
         batch_op.drop_index(batch_op.f("ix_memberships_person_id"))
         batch_op.drop_index(batch_op.f("ix_memberships_association_id"))
 

@@ -70,8 +70,14 @@ def test_register_invite_claim_edit_hide_phone_download_and_province_view(
     form.locator("input[name=hometown_province]").fill(PERSON["hometown"])
     form.locator("input[name=email]").fill(PERSON["email"])
     form.locator("input[name=phone]").fill(PERSON["phone"])
+    # Consent the person gave the mission is recorded only with how and when it was given:
+    # the evidence inputs appear once a consent box is ticked.
+    assert form.locator("select[name=consent_source]").is_hidden()
     form.locator("input[name=consent_listed]").check()
     form.locator("input[name=consent_contact]").check()
+    form.locator("select[name=consent_source]").select_option("in_person")
+    form.locator("input[name=consent_date]").fill("2026-01-15")
+    form.locator("input[name=consent_reference]").fill("Hội nghị Kiều bào Lyon")
     _submit(officer, "form[action$='/people/register']")
     assert re.search(r"/people/[0-9a-f]{16}$", officer.url), officer.url
     person_url = officer.url

@@ -262,7 +262,15 @@ def test_officer_imports_50_people_dedupes_commits_invites_and_finds_them(
     assert _duplicate_row(page, "TRAN Thi Mai").locator("select").input_value() == "skip"
     assert _duplicate_row(page, "Nguyen Van An").locator("select").input_value() == "merge"
 
-    # 5. Commit: 48 created (47 new + the one created anyway), 1 merged, 1 skipped.
+    # 5. The file's consent column counts only with the officer's attestation for the batch:
+    # the preview warns, and the officer says how and when the people gave consent.
+    assert page.locator("#consent-warning").count() == 1
+    commit_form = page.locator("form[action$='/commit']")
+    commit_form.locator("select[name=consent_source]").select_option("paper")
+    commit_form.locator("input[name=consent_date]").fill("2026-01-18")
+    commit_form.locator("input[name=consent_reference]").fill("Phiếu đăng ký hội viên 2026")
+
+    # Commit: 48 created (47 new + the one created anyway), 1 merged, 1 skipped.
     _submit(page, "form[action$='/commit']")
     if page.locator("a[href$='/invitations']").count() == 0:
         page.wait_for_selector("a[href$='/invitations']", timeout=60_000)
@@ -275,7 +283,9 @@ def test_officer_imports_50_people_dedupes_commits_invites_and_finds_them(
     assert an.field_sources["organization"]["source"] == f"import:{xlsx.name}"
     assert len(_person_by_name(live_server, "Trần Thị Mai")) == 1
     assert _person_by_email(live_server, DUPLICATES["mai"][8]) is None
-    assert _person_by_email(live_server, DUPLICATES["minh"][8]) is not None
+    minh = _person_by_email(live_server, DUPLICATES["minh"][8])
+    assert minh is not None and minh.consent_listed  # "có", attested on paper
+    assert not _person_by_email(live_server, rows[0][8]).consent_listed  # row 1 says "không"
 
     # 6. Claim invitations: previewed in Vietnamese and English, sent, reported.
     page.locator("a[href$='/invitations']").first.click()

@@ -54,14 +54,86 @@ def test_commit_creates_the_people_with_provenance_and_outbox_rows(db, officer, 
     assert event.details["created"] == 2 and event.actor_id == officer.id
 
 
-def test_consent_given_in_the_file_is_recorded(db, officer, mission):
-    header = [*HEADER_EN, "Đồng ý công khai"]
-    rows = [["Lê Văn C", "FR", "Paris", "Huế", "c@example.fr", "", "", "", "có"]]
-    commit(db, staged(officer, mission, csv_bytes(header=header, rows=rows)), officer)
-    person = db.session.scalar(sa.select(Person))
-    assert person.consent_listed is True
-    record = db.session.scalar(sa.select(ConsentRecord))
-    assert (record.purpose, record.granted, record.person_id) == ("listed", True, person.id)
+CONSENT_HEADER = [*HEADER_EN, "Đồng ý công khai"]
+CONSENT_ROWS = [
+    ["Lê Văn C", "FR", "Paris", "Huế", "c@example.fr", "", "", "", "có"],
+    ["Lê Văn D", "FR", "Lyon", "Huế", "d@example.fr", "", "", "", "không"],
+]
+
+
+def consents_by_person(db) -> dict[str, dict[str, ConsentRecord]]:
+    out: dict = {}
+    for record in db.session.scalars(sa.select(ConsentRecord)):
+        out.setdefault(record.person_id, {})[record.purpose] = record
+    return out
+
+
+def test_the_consent_column_is_ignored_without_the_officers_attestation(db, officer, mission):
+    batch = staged(officer, mission, csv_bytes(header=CONSENT_HEADER, rows=CONSENT_ROWS))
+    assert batch.details["consent_yes_rows"] == 1
+    batch = commit(db, batch, officer)
+    assert batch.status == "done" and batch.created_count == 2  # the file is not refused
+    people = db.session.scalars(sa.select(Person)).all()
+    assert [p.consent_listed for p in people] == [False, False]
+    for records in consents_by_person(db).values():
+        assert {p: (r.granted, r.source) for p, r in records.items()} == {
+            "listed": (False, "official"),
+            "contact": (False, "official"),
+        }
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "import.commit"))
+    assert event.details["consent_ignored"] == 1
+
+
+def test_attested_consent_is_recorded_with_its_evidence_for_the_rows_that_say_yes(
+    db, officer, mission
+):
+    batch = staged(officer, mission, csv_bytes(header=CONSENT_HEADER, rows=CONSENT_ROWS))
+    services.attest_consent(
+        batch,
+        {"source": "online_form", "date": "2026-01-12", "reference": "Hội nghị Kiều bào 2026"},
+        officer,
+    )
+    db.session.commit()
+    commit(db, batch, officer)
+    people = {p.full_name: p for p in db.session.scalars(sa.select(Person))}
+    assert people["Lê Văn C"].consent_listed and not people["Lê Văn D"].consent_listed
+    records = consents_by_person(db)
+    yes = records[people["Lê Văn C"].id]
+    assert (yes["listed"].granted, yes["listed"].source) == (True, "online_form")
+    assert yes["listed"].evidence_date.isoformat() == "2026-01-12"
+    assert yes["listed"].evidence_reference == "Hội nghị Kiều bào 2026"
+    assert yes["listed"].user_id == officer.id
+    # Both purposes, as a registration records them: contact consent is never in the file.
+    assert (yes["contact"].granted, yes["contact"].source) == (False, "official")
+    no = records[people["Lê Văn D"].id]
+    assert (no["listed"].granted, no["listed"].source, no["listed"].evidence_date) == (
+        False,
+        "official",
+        None,
+    )
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "import.commit"))
+    assert event.details["consent"] == {
+        "source": "online_form",
+        "date": "2026-01-12",
+        "reference": "Hội nghị Kiều bào 2026",
+        "listed": 1,
+    }
+
+
+def test_every_imported_person_gets_both_consent_records(db, officer, mission):
+    commit(db, staged(officer, mission, csv_bytes()), officer)
+    records = consents_by_person(db)
+    assert len(records) == 2
+    for by_purpose in records.values():
+        assert set(by_purpose) == {"listed", "contact"}
+        assert not any(r.granted for r in by_purpose.values())
+
+
+def test_a_bad_attestation_is_refused(db, officer, mission):
+    batch = staged(officer, mission, csv_bytes(header=CONSENT_HEADER, rows=CONSENT_ROWS))
+    with pytest.raises(ValidationError) as info:
+        services.attest_consent(batch, {"source": "paper", "date": "2999-01-01"}, officer)
+    assert "consent_evidence.date" in info.value.fields
 
 
 def test_skipped_and_error_rows_are_not_written(db, officer, mission):
@@ -201,11 +273,11 @@ def test_a_failure_at_row_9000_leaves_nothing(db, officer, mission, monkeypatch)
     real = services._person_row
     seen = []
 
-    def failing(values, person_id, base):
+    def failing(values, person_id, base, **kwargs):
         seen.append(person_id)
         if len(seen) == 9000:
             raise RuntimeError("disk full")
-        return real(values, person_id, base)
+        return real(values, person_id, base, **kwargs)
 
     monkeypatch.setattr(services, "_person_row", failing)
     batch = commit(db, batch, officer)

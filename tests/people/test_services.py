@@ -21,6 +21,7 @@ NEW_PERSON = {
     "phone": "06 11 22 33 44",
     "email": "mai@example.fr",
     "consent_listed": True,
+    "consent_evidence": {"source": "paper", "date": "2026-01-15", "reference": "Phiếu số 12"},
 }
 
 
@@ -53,6 +54,13 @@ def test_an_embassy_officer_registers_a_person_in_the_missions_country(app, db, 
         ("contact", False),
     }
     assert person.consents[0].notice_version == app.config["PRIVACY_NOTICE_VERSION"]
+    listed = next(c for c in person.consents if c.purpose == "listed")
+    assert (listed.source, listed.evidence_date.isoformat(), listed.evidence_reference) == (
+        "paper",
+        "2026-01-15",
+        "Phiếu số 12",
+    )
+    assert listed.user_id == cast.embassy_fr.id
     [event] = events(db, "person.register")
     assert event.object_id == person.id and event.actor_id == cast.embassy_fr.id
     assert person.id in outbox_ids(db)

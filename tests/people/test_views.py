@@ -137,6 +137,8 @@ def test_an_embassy_registers_a_person_through_the_form(client, cast, login, db)
             "hometown_province": "Yên Bái",
             "phone": "06 12 12 12 12",
             "consent_listed": "y",
+            "consent_source": "in_person",
+            "consent_date": "2026-01-10",
         },
     )
     assert response.status_code == 302

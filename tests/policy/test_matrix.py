@@ -43,6 +43,20 @@ MATRIX = [
     ("person.register", None, {"embassy_fr", "embassy_de", "admin"}),
     ("person.manage_own", "owned", {"owner"}),
     ("person.manage_own", "unclaimed", set()),
+    # Consent and visibility: the member's; before a claim, officials record consent only with
+    # evidence (the service checks it), may withdraw it and narrow visibility, never go public.
+    ("person.consent_give", "owned", {"owner"}),
+    ("person.consent_give", "unclaimed", set()),
+    ("person.consent_record", "owned", set()),
+    ("person.consent_record", "unclaimed", {"embassy_fr", "admin"}),
+    ("person.consent_record", "in_germany", {"embassy_de", "admin"}),
+    ("person.consent_withdraw", "owned", {"owner"}),
+    ("person.consent_withdraw", "unclaimed", {"embassy_fr", "admin"}),
+    ("person.visibility_public", "owned", {"owner"}),
+    ("person.visibility_public", "unclaimed", set()),
+    ("person.visibility_public", "in_germany", set()),
+    ("person.visibility_limit", "owned", {"owner"}),
+    ("person.visibility_limit", "unclaimed", {"embassy_fr", "admin"}),
     ("person.export", "owned", {"owner", "admin"}),
     ("person.export", "unclaimed", {"admin"}),
     ("person.delete", "owned", {"owner", "admin"}),
@@ -55,6 +69,11 @@ MATRIX = [
     ("association.edit", "association", {"owner", "embassy_fr", "admin"}),
     ("association.verify", "association", {"embassy_fr", "admin"}),
     ("association.manage_members", "association", {"owner", "embassy_fr", "admin"}),
+    # A proposed membership: the person answers; for an unclaimed profile, the registering
+    # mission (not the admin, not another mission, not whoever proposed it).
+    ("membership.decide", "proposal_owned", {"owner"}),
+    ("membership.decide", "proposal_unclaimed", {"embassy_fr"}),
+    ("membership.decide", "proposal_in_germany", set()),  # registered by no mission
 ]
 
 
@@ -68,6 +87,15 @@ def targets(cast):
         "in_germany": cast.in_germany,
         "candidate_fr": PersonFactory.build(country="FR"),
         "association": association,
+        "proposal_owned": MembershipFactory(
+            association=association, person=cast.owned, status="proposed"
+        ),
+        "proposal_unclaimed": MembershipFactory(
+            association=association, person=cast.unclaimed, status="proposed"
+        ),
+        "proposal_in_germany": MembershipFactory(
+            association=association, person=cast.in_germany, status="proposed"
+        ),
         None: None,
     }
 
@@ -82,7 +110,7 @@ def test_role_action_matrix(cast, targets, action, target, allowed):
 
 def test_the_matrix_covers_every_people_and_association_action():
     covered = {action for action, _target, _allowed in MATRIX}
-    ours = {a for a in policy.actions() if a.startswith(("person.", "association."))}
+    ours = {a for a in policy.actions() if a.startswith(("person.", "association.", "membership."))}
     assert ours <= covered, f"add rows for {sorted(ours - covered)}"
 
 

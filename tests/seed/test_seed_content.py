@@ -189,3 +189,32 @@ def test_search_outbox_lists_every_person_and_association(seeded):
     associations = {r.entity_id for r in rows if r.entity_type == "association"}
     assert people == {p.id for p in _people()}
     assert associations == set(db.session.scalars(sa.select(Association.id)))
+
+
+def test_the_seed_follows_the_consent_rules(seeded):
+    """Only members make a profile public; officials' records of consent carry evidence."""
+    people = _people()
+    assert any(p.user is None for p in people) and any(p.user is not None for p in people)
+    for person in people:
+        by_purpose = {c.purpose: c for c in person.consents}
+        assert set(by_purpose) == {"listed", "contact"}
+        if person.user is None:
+            assert "public" not in (person.visibility_profile, person.visibility_contact)
+            for record in by_purpose.values():
+                if record.granted:
+                    assert record.source in ("paper", "online_form") and record.evidence_date
+                else:
+                    assert record.source == "official"
+        else:
+            assert {r.source for r in by_purpose.values()} == {"member"}
+
+
+def test_the_seeds_memberships_are_established_so_accepted(seeded):
+    statuses = set(db.session.scalars(sa.select(Membership.status)))
+    assert statuses == {"accepted"}
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Membership.id)).where(Membership.decided_at.is_(None))
+        )
+        == 0
+    )
