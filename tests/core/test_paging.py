@@ -40,6 +40,7 @@ LISTS = {
     "imports.preview": ("/imports/{batch_id}/preview", "embassy", "html"),
     "search.results": ("/search", "anonymous", "search"),
     "associations_api.list_associations": ("/api/v1/associations", "anonymous", "api"),
+    "associations_api.list_memberships": ("/api/v1/memberships", "embassy", "api"),
     "people_api.list_people": ("/api/v1/people", "embassy", "api"),
     "representatives_api.list_nominations": ("/api/v1/nominations", "approver", "api"),
     "representatives_api.list_representatives": ("/api/v1/representatives", "anonymous", "api"),
