@@ -23,6 +23,22 @@ Every text is indexed folded (:func:`search_index.normalize.fold`: no case, no d
 brings its labels and synonyms in both languages; the hometown brings every name the province
 itself has had (current and former, in both languages) and the wording the person gave (a
 legacy name such as "Yên Bái").
+
+What ranking needs besides the text:
+
+- ``given_first_0`` and ``western_0``: the full name with the given name first ("Dũng Nguyễn
+  Văn") and in Western order ("Văn Dũng Nguyễn"), as people write their names abroad, so that
+  "Dung Nguyen" or "Van Dung Nguyen" finds the person first;
+- ``key_<level>``: every multi-word taxonomy phrase the document holds at that level, and
+  (level 0) the multi-word province names of the hometown, each as one joined token
+  (:func:`search_index.matching.joined`: "zzbandan", "zpquangnam"). An engine that only knows
+  whether words share an attribute (Meilisearch with ``proximityPrecision: byAttribute``)
+  matches a phrase through them instead of through words scattered over a long attribute.
+  With them, every name of the fields that the person's title states, joined with another
+  prefix ("ztbandan" for "Kỹ sư thiết kế vi mạch"): a field query ranks first the people
+  whose job is that field;
+- ``quality``: verified and complete profiles first among equally relevant results
+  (:func:`person_quality`).
 """
 
 from __future__ import annotations
@@ -34,12 +50,31 @@ from functools import lru_cache
 import sqlalchemy as sa
 
 from directory.policy import LEVEL_ORDER
-from search_index.matching import folded_text
+from search_index.matching import (
+    PROVINCE_PREFIX,
+    TITLE_PREFIX,
+    folded_text,
+    joined,
+    provinces_in,
+)
 from search_index.normalize import fold, fold_words
 
 TEXT_GROUPS = ("name", "tags", "place", "text")
 LEVELS = (0, 1, 2)
 SEARCHABLE = tuple(f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in LEVELS)
+# The order in which both engines rank the groups a query matches in: the hometown before
+# the tags, so that a province name's words count where the hometown is (field words are rarely
+# place names, and a query that names a field matches through the joined keys).
+RANK_GROUPS = ("name", "place", "tags", "text")
+# The full name in other orders (level 0, like the name itself), and the joined phrases.
+NAME_ORDERS = ("given_first_0", "western_0")
+KEYS = tuple(f"key_{lvl}" for lvl in LEVELS)
+# Keys start past position 64, where Meilisearch's attribute rule gives every position the same
+# cost: their order (alphabetical) must not rank documents, quality must (a hard separator
+# after a word moves the next one 8 positions on).
+KEY_PADDING = " ".join(["zzpad."] * 9)
+# Weights of the quality score: verification outweighs completeness.
+QUALITY_VERIFIED = 5
 FILTERABLE = (
     "type",
     "listed",
@@ -53,6 +88,7 @@ FILTERABLE = (
     "representative",
 )
 SORTABLE = ("name_sort", "updated_at")
+RANKING = ("quality", "updated_at")
 # Long fields are cropped around the first match when highlighted.
 LONG_FIELDS = ("bio", "education", "description")
 
@@ -89,6 +125,10 @@ class Context:
     # First folded word -> [(" phrase ", field code)], to recognise taxonomy phrases in text.
     phrases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     field_text: dict[str, str] = field(default_factory=dict)
+    # Field code -> the joined multi-word taxonomy phrases its text holds.
+    field_keys: dict[str, set[str]] = field(default_factory=dict)
+    # Field code -> its names joined with TITLE_PREFIX (a title that states the field).
+    title_keys: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session, person_ids: Iterable[str] = ()) -> Context:
@@ -102,6 +142,7 @@ class Context:
         for code, (label_vi, label_en, synonyms) in fields.items():
             names = [code.replace("-", " "), label_vi, label_en, *synonyms]
             ctx.field_text[code] = folded_text(names)
+            ctx.title_keys[code] = {joined(fold_words(n), TITLE_PREFIX) for n in names if n}
             for name in names:
                 words = fold_words(name)
                 # Two-letter abbreviations ("AI", "IC") are ordinary Vietnamese words too.
@@ -109,26 +150,36 @@ class Context:
                     entry = (f" {' '.join(words)} ", code)
                     if entry not in ctx.phrases.setdefault(words[0], []):
                         ctx.phrases[words[0]].append(entry)
+        for code, text in ctx.field_text.items():
+            ctx.field_keys[code] = ctx.phrases_in(text)[1]
         return ctx
 
-    def implied_fields(self, folded: str) -> set[str]:
-        """Codes of the taxonomy phrases that occur in ``folded`` text ("bán dẫn" in a bio).
+    def phrases_in(self, folded: str) -> tuple[set[str], set[str]]:
+        """The codes of the taxonomy phrases that occur in ``folded`` text ("bán dẫn" in a
+        bio), and those phrases of several words, joined ("zzbandan").
 
         ``folded`` is folded words separated by single spaces, so a phrase occurs exactly when
         `` phrase `` is a substring of `` text ``.
         """
-        found: set[str] = set()
+        codes: set[str] = set()
+        keys: set[str] = set()
         if not folded:
-            return found
+            return codes, keys
         starts = self.phrases.keys() & set(folded.split())
         if not starts:
-            return found
+            return codes, keys
         padded = f" {folded} "
         for word in starts:
             for phrase, code in self.phrases[word]:
-                if code not in found and phrase in padded:
-                    found.add(code)
-        return found
+                if phrase in padded:
+                    codes.add(code)
+                    if phrase.count(" ") > 2:  # " a b " holds three spaces
+                        keys.add(joined(phrase.split()))
+        return codes, keys
+
+    def implied_fields(self, folded: str) -> set[str]:
+        """Codes of the taxonomy phrases that occur in ``folded`` text."""
+        return self.phrases_in(folded)[0]
 
 
 def active_representatives(session, person_ids: Iterable[str]) -> set[str]:
@@ -153,11 +204,12 @@ def active_representatives(session, person_ids: Iterable[str]) -> set[str]:
 class _Builder:
     """Collects text by group and level, folded for search and original for display."""
 
-    __slots__ = ("text", "show")
+    __slots__ = ("text", "show", "keys")
 
     def __init__(self) -> None:
         self.text: dict[str, list] = {name: [] for name in SEARCHABLE}
         self.show: dict[int, dict[str, str]] = {lvl: {} for lvl in LEVELS}
+        self.keys: dict[int, set[str]] = {lvl: set() for lvl in LEVELS}
 
     def add(self, group: str, level: int, *parts, show: dict[str, str] | None = None) -> None:
         self.text[f"{group}_{level}"].extend(parts)
@@ -167,24 +219,46 @@ class _Builder:
                 if value:
                     target[key] = value
 
-    def fields(self, ctx: Context | None = None, tagged: Iterable[str] = ()) -> dict:
+    def fields(self, ctx: Context | None = None, tagged: Iterable[str] = (), scan=None) -> dict:
+        """The searchable attributes, ``key_<level>`` and ``show_<level>``.
+
+        ``tagged``: the field codes whose text went into ``tags_0``; ``scan``: level ->
+        folded tags text (skills, sectors) whose taxonomy phrases also become keys.
+        """
         # Folding is idempotent, so the already folded reference names may go through it.
         out = {}
         for name, parts in self.text.items():
             folded = [_fold_part(p) for p in parts if p]
             out[name] = " ".join(f for f in folded if f)
+        keys = {lvl: set(found) for lvl, found in self.keys.items()}
         if ctx is not None:
+            # A name that holds a taxonomy phrase ("Nguyễn Văn Tài": "vận tải") carries it
+            # joined, in the name itself, so that the name typed in full still matches all in
+            # its name on an engine that receives the phrase joined.
+            for lvl in LEVELS:
+                found = ctx.phrases_in(out[f"name_{lvl}"])[1]
+                if found:
+                    out[f"name_{lvl}"] = " ".join([out[f"name_{lvl}"], *sorted(found)])
             # Free text that names a field ("linh kiện bán dẫn") brings the field's words in
             # both languages, at the same level, so "semiconductor" finds it: the engines
             # need no query-time synonyms.
             done = set(tagged)
+            for code in done:
+                keys[0] |= ctx.field_keys.get(code, set())
             for lvl in LEVELS:
-                implied = ctx.implied_fields(out[f"text_{lvl}"]) - done
+                implied, phrases = ctx.phrases_in(out[f"text_{lvl}"])
+                keys[lvl] |= phrases
+                if scan and scan.get(lvl):
+                    keys[lvl] |= ctx.phrases_in(scan[lvl])[1]
+                implied -= done
                 if implied:
                     extra = " ".join(ctx.field_text[c] for c in sorted(implied))
                     out[f"tags_{lvl}"] = f"{out[f'tags_{lvl}']} {extra}".strip()
+                    for code in implied:
+                        keys[lvl] |= ctx.field_keys.get(code, set())
                     done |= implied
         for lvl in LEVELS:
+            out[f"key_{lvl}"] = f"{KEY_PADDING} {' '.join(sorted(keys[lvl]))}" if keys[lvl] else ""
             out[f"show_{lvl}"] = self.show[lvl]
         return out
 
@@ -220,7 +294,10 @@ def _province_text(slug: str) -> str:
 
     p = province_by_slug(slug)
     # Every name the unit itself has had ("Thừa Thiên Huế" and "Huế"), not its legacy units.
-    return folded_text(*p.own_wordings) if p else ""
+    if p is None:
+        return ""
+    names = dict.fromkeys(folded_text(n) for n in p.own_wordings)
+    return " ".join(names)
 
 
 def _province_words(slug: str | None) -> list[str]:
@@ -242,6 +319,66 @@ def _timestamp(value) -> float:
     return value.timestamp() if value is not None else 0.0
 
 
+@lru_cache(maxsize=128)
+def _province_keys(slug: str) -> frozenset[str]:
+    """The current province's names of several words, joined ("zpdanang")."""
+    from directory.reference.provinces import province_by_slug
+
+    p = province_by_slug(slug)
+    if p is None:
+        return frozenset()
+    phrases = (fold_words(n) for n in (p.name_vi, p.name_en))
+    return frozenset(joined(words, PROVINCE_PREFIX) for words in phrases if len(words) > 1)
+
+
+def hometown_keys(slug: str | None, *given: str | None) -> set[str]:
+    """Joined multi-word province names for a hometown: the current province's, and those
+    that occur in the wording given ("Quảng Nam", "Hội đồng hương Quảng Nam – Đà Nẵng")."""
+    keys = set(_province_keys(slug)) if slug else set()
+    for text in given:
+        keys.update(
+            joined(p.split(), PROVINCE_PREFIX) for p in provinces_in(_fold_part(text or ""))
+        )
+    return keys
+
+
+def name_orders(full_name: str | None) -> dict[str, str]:
+    """The folded full name given name first and in Western order (family name last).
+
+    "Nguyễn Văn Dũng" -> "dung nguyen van" and "van dung nguyen"; a two-word name has one
+    other order ("Lê Hà" -> "ha le"), a one-word name none.
+    """
+    words = fold_words(full_name)
+    if len(words) < 2:
+        return dict.fromkeys(NAME_ORDERS, "")
+    family, rest = words[0], words[1:]
+    given_first = " ".join([rest[-1], family, *rest[:-1]])
+    western = " ".join([*rest, family])
+    return {NAME_ORDERS[0]: given_first, NAME_ORDERS[1]: western if western != given_first else ""}
+
+
+def person_quality(person) -> int:
+    """How verified and complete a profile is, as the public sees it (0-9).
+
+    Verified by a mission weighs ``QUALITY_VERIFIED``; then one point each for taxonomy
+    fields, a title, an organisation (or company) and a biography. Title, organisation and
+    biography count only when the profile group is public, so that the order of results
+    never reveals whether text hidden from some searchers exists.
+    """
+    score = QUALITY_VERIFIED if person.verified_at is not None else 0
+    score += 1 if person.fields else 0
+    if _level(person.visibility_profile) == 0:
+        score += bool(person.title) + bool(person.organization or person.company)
+        score += bool(person.bio)
+    return score
+
+
+def association_quality(association) -> int:
+    """The association counterpart of :func:`person_quality` (all of it is public)."""
+    score = QUALITY_VERIFIED if association.verified_at is not None else 0
+    return score + bool(association.fields) + bool(association.description)
+
+
 def person_document(person, ctx: Context) -> dict | None:
     """The search document of a person (a Person or a row with its attributes), or None when
     it must not be indexed (anonymised)."""
@@ -258,12 +395,14 @@ def person_document(person, ctx: Context) -> dict | None:
         *_field_words(person.fields, ctx),
         *_language_words(person.languages),
     )
+    # The hometown first: a province query's words then sit at the same place in everyone's
+    # attribute, whatever the country (Meilisearch ranks by that place before quality).
     b.add(
         "place",
         0,
-        *_country_words(person.country),
         *_province_words(person.hometown_province),
         person.hometown_as_given,
+        *_country_words(person.country),
         show={"hometown_as_given": person.hometown_as_given},
     )
     # The profile group, at the level the member chose.
@@ -323,8 +462,14 @@ def person_document(person, ctx: Context) -> dict | None:
         "representative": person.id in ctx.representatives,
         "name_sort": fold(person.full_name),
         "updated_at": _timestamp(person.updated_at),
+        "quality": person_quality(person),
     }
-    doc.update(b.fields(ctx, person.fields or []))
+    b.keys[0] |= hometown_keys(person.hometown_province, person.hometown_as_given)
+    for code in ctx.phrases_in(_fold_part(person.title or ""))[0]:
+        b.keys[profile] |= ctx.title_keys.get(code, set())
+    skills = folded_text(person.skills or [], person.sector, person.company_sector)
+    doc.update(b.fields(ctx, person.fields or [], scan={profile: skills}))
+    doc.update(name_orders(person.full_name))
     return doc
 
 
@@ -348,8 +493,8 @@ def association_document(association, ctx: Context) -> dict:
     b.add(
         "place",
         0,
-        *_country_words(association.country),
         *_province_words(association.province_slug),
+        *_country_words(association.country),
         association.city,
         show={"city": association.city},
     )
@@ -369,8 +514,11 @@ def association_document(association, ctx: Context) -> dict:
         "representative": False,
         "name_sort": fold(association.name),
         "updated_at": _timestamp(association.updated_at),
+        "quality": association_quality(association),
     }
+    b.keys[0] |= hometown_keys(association.province_slug, association.name)
     doc.update(b.fields(ctx, association.fields or []))
+    doc.update(dict.fromkeys(NAME_ORDERS, ""))
     return doc
 
 

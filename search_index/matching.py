@@ -1,10 +1,11 @@
 """Query analysis and highlighting shared by both backends.
 
 A query is folded (:func:`search_index.normalize.fold`) and cut into *groups*: one group per
-word, or one per taxonomy phrase ("bán dẫn", "machine learning") with every equivalent phrase
-of the taxonomy as an alternative. Each group must match (AND); its alternatives are ORed.
-The last word matches as a prefix (search as you type); words carry a typo budget
-(:func:`search_index.base.typo_budget`).
+word, one per taxonomy phrase ("bán dẫn", "machine learning") with every equivalent phrase
+of the taxonomy as an alternative, or one per multi-word province name, current or legacy
+("Quảng Nam", "Yên Bái"). Each group must match (AND); its alternatives are ORed; a phrase
+matches as such, never as words scattered over the profile. The last word matches as a prefix
+(search as you type); words carry a typo budget (:func:`search_index.base.typo_budget`).
 
 Highlighting works on the ORIGINAL text of the fields the searcher may see, with the same
 rules, so that both engines mark the same words and only our own ``<mark>`` is unescaped.
@@ -22,21 +23,69 @@ from search_index.base import typo_budget
 from search_index.normalize import fold, fold_words
 
 MAX_QUERY_WORDS = 12
-MAX_PHRASE_WORDS = 4
+# Taxonomy labels run to 9 words ("Tăng trưởng xanh và phát thải ròng bằng 0").
+MAX_PHRASE_WORDS = 10
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# Joined phrases (see joined) start with this.
+JOINED_PREFIX = "zz"
+# The same for a hometown's province names, and for the names of a field that a person's title
+# states ("Kỹ sư thiết kế vi mạch"): distinct prefixes, so that one never matches as the
+# beginning of another ("zzhaiduonghoc", oceanography, for "zphaiduong").
+PROVINCE_PREFIX = "zp"
+TITLE_PREFIX = "zt"
+KEY_PREFIXES = (JOINED_PREFIX, PROVINCE_PREFIX, TITLE_PREFIX)
+# Other multi-word names people give for a province (see directory.reference.provinces).
+PROVINCE_ALIASES = ("Sài Gòn", "Hà Tây", "Vũng Tàu", "Đắc Lắc", "Đắk Lắc")
 
 
 @dataclass
 class Group:
-    """One slot of the query: the words typed, and the phrases that satisfy it."""
+    """One slot of the query: the words typed, and the phrases that satisfy it.
+
+    ``kind``: ``word``, ``taxonomy`` (a phrase or synonym of the field taxonomy) or
+    ``province`` (a multi-word province name). ``exact``: matched as typed, without typos
+    (see :func:`typed_groups`).
+    """
 
     words: tuple[str, ...]
     alternatives: list[tuple[str, ...]] = field(default_factory=list)
     prefix: bool = False
+    kind: str = "word"
+    exact: bool = False  # no typos (phrases never have any)
 
     @property
     def is_phrase(self) -> bool:
         return len(self.words) > 1 or len(self.alternatives) > 1
+
+
+def joined(words, prefix: str = JOINED_PREFIX) -> str:
+    """A phrase as one token ("bán dẫn" -> "zzbandan"): how documents carry the taxonomy
+    phrases and province names they contain, for an engine that cannot match a phrase's
+    words side by side (Meilisearch with ``proximityPrecision: byAttribute``). The prefix
+    keeps the token apart from ordinary words: Meilisearch would otherwise also match
+    "bandan" split in two ("ban" and "dan" anywhere in one attribute)."""
+    return prefix + "".join(words)
+
+
+@lru_cache(maxsize=1)
+def province_phrases() -> frozenset[str]:
+    """Every multi-word province name, folded: current (Vietnamese and English), legacy,
+    and the usual other names ("sai gon")."""
+    from directory.reference.provinces import all_provinces
+
+    names = list(PROVINCE_ALIASES)
+    for p in all_provinces():
+        names += [p.name_vi, p.name_en, *p.legacy_names]
+    phrases = (" ".join(fold_words(n)) for n in names)
+    return frozenset(p for p in phrases if " " in p)
+
+
+def provinces_in(folded: str) -> list[str]:
+    """The province names (folded phrases) that occur in ``folded`` words."""
+    if not folded:
+        return []
+    padded = f" {folded} "
+    return [p for p in sorted(province_phrases()) if f" {p} " in padded]
 
 
 def synonym_table(fields) -> dict[str, list[str]]:
@@ -63,16 +112,22 @@ def analyze(text: str | None, synonyms: dict[str, list[str]] | None = None) -> l
     """Cut a query into groups (see the module docstring)."""
     words = fold_words(text)[:MAX_QUERY_WORDS]
     synonyms = synonyms or {}
+    provinces = province_phrases() if len(words) > 1 else frozenset()
     groups: list[Group] = []
     i = 0
     while i < len(words):
         for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
             phrase = " ".join(words[i : i + n])
+            typed = tuple(words[i : i + n])
             if phrase in synonyms and (n > 1 or len(synonyms[phrase]) > 1):
                 alts = [tuple(p.split()) for p in synonyms[phrase]]
-                if tuple(words[i : i + n]) not in alts:
-                    alts.insert(0, tuple(words[i : i + n]))
-                groups.append(Group(tuple(words[i : i + n]), alts))
+                if typed not in alts:
+                    alts.insert(0, typed)
+                groups.append(Group(typed, alts, kind="taxonomy"))
+                i += n
+                break
+            if n > 1 and phrase in provinces:
+                groups.append(Group(typed, [typed], kind="province"))
                 i += n
                 break
         else:
@@ -89,10 +144,26 @@ def typed_groups(groups: list[Group]) -> list[Group]:
     Equivalent phrases are in the documents (see documents.py), so they are not sent; a
     multi-word taxonomy phrase ("bán dẫn") must occur as such, not as two words anywhere.
     """
-    out = [Group(g.words, [g.words], g.prefix and len(g.words) == 1) for g in groups]
-    if out and len(out[-1].words) == 1:
+    out = [Group(g.words, [g.words], g.prefix and len(g.words) == 1, g.kind) for g in groups]
+    if len(out) == 1 and out[0].kind == "taxonomy":
+        # A query that is one taxonomy term ("Law", "chip", "bán dẫn") asks for that term:
+        # not for words that start with it ("lawyer"), nor for words one typo away.
+        out[0].exact = True
+    elif out and len(out[-1].words) == 1:
         out[-1].prefix = True
     return out
+
+
+def taxonomy_query(groups: list[Group]) -> bool:
+    """Is the whole query one taxonomy term ("bán dẫn", "Law")? The people whose title
+    states that field rank first."""
+    return len(groups) == 1 and groups[0].kind == "taxonomy"
+
+
+def province_query(groups: list[Group]) -> bool:
+    """Is the whole query one multi-word province name ("Quảng Nam", "yen bai")? Its people
+    (hometown given so, or in the current province so named) then rank first."""
+    return len(groups) == 1 and groups[0].kind == "province"
 
 
 def distance(a: str, b: str, limit: int = 2) -> int:
@@ -255,6 +326,14 @@ __all__ = [
     "folded_text",
     "highlight",
     "highlights_for",
+    "joined",
+    "KEY_PREFIXES",
+    "PROVINCE_PREFIX",
+    "TITLE_PREFIX",
+    "province_phrases",
+    "province_query",
+    "provinces_in",
+    "taxonomy_query",
     "synonym_table",
     "typed_groups",
     "word_matches",

@@ -8,9 +8,28 @@ empty while it runs.
 
 Queries are folded before they are sent (the documents hold folded text), so accents and
 đ/d are handled identically by both engines; typo tolerance uses Meilisearch's own
-(Damerau, ``minWordSizeForTypos`` 4/8); a multi-word taxonomy phrase of the query is sent
-quoted (a phrase search), as the embedded engine matches it. Taxonomy equivalences are written into the
+(Damerau, ``minWordSizeForTypos`` 4/8). Taxonomy equivalences are written into the
 documents (:mod:`search_index.documents`), not into Meilisearch synonyms.
+
+Phrases. With ``proximityPrecision: byAttribute`` (``byWord`` more than doubles indexing
+time) Meilisearch only knows whether words share an attribute, so a quoted phrase would match
+its words anywhere in one long attribute ("năng lượng" and "tái tạo" from two different
+fields). A multi-word taxonomy phrase of the query is therefore sent as its joined token
+("zzbandan"), which documents carry in ``key_<level>`` (typo tolerance off there): it matches
+exactly the documents that hold the phrase, as the embedded engine's phrase query does. A
+province name inside a longer query is sent quoted (its words in one attribute).
+
+Ranking. ``rankingRules``: words, proximity (all the words in one attribute), typo,
+attribute (which attribute, then the words' positions in it: the name's other orders in
+``given_first_0``/``western_0`` put "Dung Nguyen" at the start of an attribute), exactness
+(the whole name equals the query), then ``quality:desc`` (verified, complete profiles) and
+``updated_at:desc``. Proximity before typo: a name typed with one typo, all of it in the
+name, ranks above a typo-free match of the same words scattered over the profile. A query
+that is a province name and nothing else is sent as ``"quang nam" zpquangnam`` with
+``matchingStrategy: last``: the people whose hometown is that province (the joined token)
+come first, then those who merely hold the words together (a name "… Quang Nam"). A query
+that is one taxonomy term and nothing else is sent the same way with the token of a title
+that states the field (``zzbandan ztbandan``): the people whose job it is come first.
 """
 
 from __future__ import annotations
@@ -37,9 +56,34 @@ from search_index.base import (
     SearchResponse,
     SearchUnavailable,
 )
-from search_index.documents import FILTERABLE, LEVELS, SEARCHABLE, SORTABLE, TEXT_GROUPS
-from search_index.matching import analyze, highlights_for, typed_groups
+from search_index.documents import (
+    FILTERABLE,
+    KEYS,
+    LEVELS,
+    NAME_ORDERS,
+    RANK_GROUPS,
+    RANKING,
+    SEARCHABLE,
+    SORTABLE,
+)
+from search_index.matching import (
+    PROVINCE_PREFIX,
+    TITLE_PREFIX,
+    analyze,
+    highlights_for,
+    joined,
+    province_query,
+    taxonomy_query,
+    typed_groups,
+)
 from search_index.normalize import fold_words
+
+# The name with the given name first ("dung nguyen van"). Not the Western order ("van dung
+# nguyen"): the attribute rule takes each word's best position in any attribute, so a
+# Western-order attribute would put the middle name of "Nguyễn Phương Hương" first, and with
+# "nguyen" second in her given-first order she would tie with "Nguyễn Lan Phương" for
+# "Phuong Nguyen".
+GIVEN_FIRST = NAME_ORDERS[0]
 
 # Tasks of a large rebuild may queue behind each other: allow minutes, poll gently.
 TASK_TIMEOUT_MS = 600_000
@@ -70,17 +114,30 @@ class MeiliTaskFailed(RuntimeError):
 
 def settings(max_total_hits: int) -> dict:
     """The index settings (the same for the live index and a rebuild)."""
+    names = [f"name_{lvl}" for lvl in LEVELS]
+    others = [f"{g}_{lvl}" for g in RANK_GROUPS if g != "name" for lvl in LEVELS]
     return {
-        "searchableAttributes": [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in LEVELS],
+        "searchableAttributes": [*names, GIVEN_FIRST, *KEYS, *others],
         # ``id`` too: the service leaves out documents with pending changes (``exclude``).
         "filterableAttributes": [*FILTERABLE, "id"],
         "sortableAttributes": list(SORTABLE),
         "displayedAttributes": ["id", "type", "entity_id", *(f"show_{lvl}" for lvl in LEVELS)],
         # "sort" first: an explicit sort (name, recency) wins; without one it is skipped.
-        "rankingRules": ["sort", "words", "typo", "proximity", "attribute", "exactness"],
+        # The reasons for this order are in the module docstring.
+        "rankingRules": [
+            "sort",
+            "words",
+            "proximity",
+            "typo",
+            "attribute",
+            "exactness",
+            *(f"{name}:desc" for name in RANKING),
+        ],
         "typoTolerance": {
             "enabled": True,
             "minWordSizeForTypos": {"oneTypo": ONE_TYPO_MIN, "twoTypos": TWO_TYPOS_MIN},
+            # Joined phrases match exactly, as phrases do on the embedded engine.
+            "disableOnAttributes": list(KEYS),
         },
         # Taxonomy equivalences are in the documents (see documents.py): Meilisearch's
         # synonyms cost 10-20x per multi-word query with a taxonomy this size.
@@ -95,15 +152,43 @@ def settings(max_total_hits: int) -> dict:
     }
 
 
-def query_text(text: str | None, synonyms: dict[str, list[str]]) -> str:
-    """The folded ``q``: words as typed, taxonomy phrases ("ban dan") quoted."""
+def query_parts(text: str | None, synonyms: dict[str, list[str]]) -> tuple[str, str]:
+    """The folded ``q`` and its ``matchingStrategy`` (see the module docstring): words as
+    typed, taxonomy phrases joined ("zzbandan"), province names quoted."""
     if not fold_words(text):
-        return ""
+        return "", "all"
+    groups = typed_groups(analyze(text, synonyms))
     parts = []
-    for group in typed_groups(analyze(text, synonyms)):
+    for group in groups:
         phrase = " ".join(group.words)
-        parts.append(f'"{phrase}"' if len(group.words) > 1 else phrase)
-    return " ".join(parts)
+        if len(group.words) == 1:
+            # Quoted: the word itself, without typos nor prefix (a taxonomy term alone).
+            parts.append(f'"{phrase}"' if group.exact else phrase)
+        elif group.kind == "taxonomy":
+            parts.append(joined(group.words))
+        else:
+            parts.append(f'"{phrase}"')
+    # The second word is not quoted: the "last" strategy never drops a quoted one.
+    if province_query(groups):
+        return f"{parts[0]} {joined(groups[0].words, PROVINCE_PREFIX)}", "last"
+    if taxonomy_query(groups):
+        return f"{parts[0]} {joined(groups[0].words, TITLE_PREFIX)}", "last"
+    return " ".join(parts), "all"
+
+
+def query_text(text: str | None, synonyms: dict[str, list[str]]) -> str:
+    """The folded ``q`` alone (see :func:`query_parts`)."""
+    return query_parts(text, synonyms)[0]
+
+
+def searched_attributes(levels) -> list[str]:
+    """The attributes a searcher reaching these visibility levels may match."""
+    return [
+        *(f"name_{lvl}" for lvl in levels),
+        GIVEN_FIRST,
+        *(f"key_{lvl}" for lvl in levels),
+        *(f"{g}_{lvl}" for g in RANK_GROUPS if g != "name" for lvl in levels),
+    ]
 
 
 def _ndjson(docs: list[dict]) -> bytes:
@@ -276,8 +361,8 @@ class MeiliBackend:
         Meilisearch runs the queries of one body one after the other, so two bodies halve
         the latency on a server with a free core.
         """
-        text = query_text(query.text, self._synonyms_loader())
-        columns = [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in query.audience.text_levels]
+        text, strategy = query_parts(query.text, self._synonyms_loader())
+        columns = searched_attributes(query.audience.text_levels)
         plain = [f for f in query.facets if not query.filters.get(f)]
         heavy = [f for f in plain if f in HEAVY_FACETS]
         plain = [f for f in plain if f not in HEAVY_FACETS]
@@ -293,7 +378,7 @@ class MeiliBackend:
                 "entity_id",
                 *(f"show_{lvl}" for lvl in query.audience.text_levels if query.highlight),
             ],
-            "matchingStrategy": "all",
+            "matchingStrategy": strategy,
             "facets": plain,
         }
         flt = self._filter(query)
@@ -311,7 +396,7 @@ class MeiliBackend:
                 "q": text,
                 "limit": 0,
                 "attributesToSearchOn": columns,
-                "matchingStrategy": "all",
+                "matchingStrategy": strategy,
                 "facets": facets,
             }
             if flt:

@@ -19,11 +19,16 @@ is SQLite-only):
 
 A query is answered in three steps. FTS5 finds the ids of the matching documents (no ranking).
 Visibility, filters and facet counts are then computed in memory by :class:`_Columns`, a
-column store of every document's listed flag, sort keys and facet values (NumPy arrays, one
-per process, brought up to date from ``gen`` and ``search_gone`` before each query: a write
-costs the next query a few rows, not a reload). Finally only the documents that can reach the
-requested page are ranked: bm25 runs on the filtered set (the filters are facet tokens in the
-MATCH), and on the typo-free matches alone when they fill the page.
+column store of every document's listed flag, sort keys, quality and facet values (NumPy
+arrays, one per process, brought up to date from ``gen`` and ``search_gone`` before each query:
+a write costs the next query a few rows, not a reload). Finally the page is ranked by tiers,
+as Meilisearch ranks (:meth:`SqliteBackend._page`): FTS5 lists the ids of each tier, best
+first, on the filtered set (the filters are facet tokens in the MATCH), until the page is
+full; equally relevant documents are ordered by quality, then recency.
+
+The name column also holds the name's other orders (given name first, Western order), and the
+place and tags columns the joined keys of the hometown province and of a title that states a
+field (see :mod:`search_index.documents`), for the first tiers of those queries.
 
 When the application database is not SQLite (PostgreSQL) the same tables live in a separate
 SQLite file, ``<instance>/search-index.sqlite3`` (see :func:`search_index.init_app`).
@@ -49,15 +54,54 @@ from search_index.base import (
     SearchUnavailable,
     typo_budget,
 )
-from search_index.documents import LEVELS, SEARCHABLE, TEXT_GROUPS
-from search_index.matching import Group, analyze, distance, highlights_for, typed_groups
+from search_index.documents import (
+    LEVELS,
+    NAME_ORDERS,
+    RANK_GROUPS,
+    SEARCHABLE,
+    TEXT_GROUPS,
+    name_orders,
+)
+from search_index.matching import (
+    KEY_PREFIXES,
+    PROVINCE_PREFIX,
+    TITLE_PREFIX,
+    Group,
+    analyze,
+    distance,
+    highlights_for,
+    joined,
+    province_query,
+    taxonomy_query,
+    typed_groups,
+)
+from search_index.normalize import fold_words
 
 LIVE = "search_"
 NEW = "search_new_"
 OLD = "search_old_"
 FACET_COLUMNS = ("kind", "field", "country", "province", "language", "verified", "representative")
 FTS_COLUMNS = (*SEARCHABLE, "facets")
-WEIGHTS = {"name": 10.0, "tags": 5.0, "place": 3.0, "text": 1.0}
+NAME_COLUMN = SEARCHABLE.index("name_0")
+QUALITY_MAX = 15
+# Relevance keys: tier << 38 | (QUALITY_MAX - quality) << 34 | (UPDATED_MAX - updated_at).
+LAST_TIER = 1 << 12
+UPDATED_MAX = (1 << 34) - 1
+# The name tier, split (best first): the name equal to the query (in its own order or another);
+# the query as a phrase of a name column, its last word whole, then as a prefix; every word in
+# the name; the same with one typo; the rest (more typos). See _name_tier.
+NAME_TIERS = (
+    "equal",
+    "phrase",
+    "phrase_prefix",
+    "all",
+    "equal_typo",
+    "phrase_typo",
+    "all_typo",
+    "fuzzy",
+)
+# Names read and compared in Python up to this many documents (more: two id lists).
+NAME_SCAN_LIMIT = 500
 MIN_VOCAB = 3
 FACET_SEP = "\x1f"
 VALUE_SEP = "\x1e"
@@ -81,7 +125,8 @@ def _ddl(p: str, tag: str) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {p}docs (rowid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL "
         f"UNIQUE, type TEXT NOT NULL, entity_id TEXT NOT NULL, listed INTEGER NOT NULL, "
         f"owner TEXT NOT NULL, name_sort TEXT NOT NULL, updated_at REAL NOT NULL, "
-        f"facets TEXT NOT NULL DEFAULT '', gen INTEGER NOT NULL DEFAULT 0)",
+        f"facets TEXT NOT NULL DEFAULT '', gen INTEGER NOT NULL DEFAULT 0, "
+        f"quality INTEGER NOT NULL DEFAULT 0)",
         # The original text (for highlighting) apart, so that the narrow rows stay narrow:
         # only the displayed page loads it.
         f"CREATE TABLE IF NOT EXISTS {p}show (rowid INTEGER PRIMARY KEY, show TEXT)",
@@ -173,6 +218,84 @@ def _chunks(values: list, size: int = CHUNK):
         yield values[start : start + size]
 
 
+def _word_cost(token: str, word: str, prefix: bool, typos: set[str]) -> int | None:
+    """0 when ``token`` is ``word`` (or starts with it, for a prefix), 1 when it is one of
+    the word's typo expansions, else None."""
+    if token == word or (prefix and token.startswith(word)):
+        return 0
+    return 1 if token in typos else None
+
+
+def _phrase_cost(columns: list[list[str]], words, prefix: bool, typos) -> tuple[int, bool] | None:
+    """The fewest typos with which ``words`` occur side by side in one of ``columns``, and
+    whether the last word needed to be a prefix; None when they never do."""
+    best = None
+    n = len(words)
+    for tokens in columns:
+        for start in range(len(tokens) - n + 1):
+            cost, extended = 0, False
+            for k in range(n):
+                token, word = tokens[start + k], words[k]
+                step = _word_cost(token, word, prefix and k == n - 1, typos[k])
+                if step is None:
+                    break
+                cost += step
+                extended = extended or (step == 0 and token != word)
+            else:
+                if best is None or (cost, extended) < best:
+                    best = (cost, extended)
+    return best
+
+
+def _equal_cost(form: list[str], words, typos) -> int | None:
+    """The typos with which ``form`` (a name's words) equals the query's ``words``."""
+    if len(form) != len(words):
+        return None
+    total = 0
+    for token, word, allowed in zip(form, words, typos, strict=True):
+        step = _word_cost(token, word, False, allowed)
+        if step is None:
+            return None
+        total += step
+    return total
+
+
+def _name_tier(name: str, columns: list[list[str]], groups, words, typos) -> str:
+    """The :data:`NAME_TIERS` tier of a name (``name``: the folded full name; ``columns``:
+    the name columns' words) for the query ``groups`` (``words`` flattened, ``typos`` per
+    word)."""
+    full = " ".join(fold_words(name))
+    forms = [f.split() for f in (full, *name_orders(full).values()) if f]
+    equal = [c for f in forms if (c := _equal_cost(f, words, typos)) is not None]
+    if equal and min(equal) == 0:
+        return "equal"
+    phrase = _phrase_cost(columns, words, groups[-1].prefix, typos)
+    if phrase is not None and phrase[0] == 0:
+        return "phrase_prefix" if phrase[1] else "phrase"
+    cost = 0
+    position = 0
+    for g in groups:
+        n = len(g.words)
+        if n == 1:
+            steps = [
+                _word_cost(t, g.words[0], g.prefix, typos[position])
+                for tokens in columns
+                for t in tokens
+            ]
+            steps = [c for c in steps if c is not None]
+            cost += min(steps) if steps else 2
+        else:
+            cost += 0 if _phrase_cost(columns, g.words, False, [set()] * n) else 2
+        position += n
+    if cost == 0:
+        return "all"
+    if equal and min(equal) == 1:
+        return "equal_typo"
+    if phrase is not None and phrase[0] == 1:
+        return "phrase_typo"
+    return "all_typo" if cost == 1 else "fuzzy"
+
+
 class _Columns:
     """Every document's visibility, sort keys and facet values, as arrays indexed by rowid.
 
@@ -188,6 +311,7 @@ class _Columns:
         self.listed = np.zeros(0, dtype=bool)
         self.name_key = np.zeros(0, dtype=np.uint64)
         self.updated = np.zeros(0, dtype=np.float64)
+        self.quality = np.zeros(0, dtype=np.int8)
         # facet -> (rows x slots) value ids, -1 where empty; value ids per facet.
         self.values: dict[str, np.ndarray] = {
             f: np.full((0, 1), -1, dtype=np.int32) for f in FACET_COLUMNS
@@ -213,6 +337,7 @@ class _Columns:
         new.listed = copy(self.listed, False)
         new.name_key = copy(self.name_key, 0)
         new.updated = copy(self.updated, 0.0)
+        new.quality = copy(self.quality, 0)
         new.values = {f: copy(a, -1) for f, a in self.values.items()}
         new.ids = {f: dict(v) for f, v in self.ids.items()}
         new.names = {f: list(v) for f, v in self.names.items()}
@@ -231,6 +356,9 @@ class _Columns:
             (_name_key(r[2] or "") for r in rows), dtype=np.uint64, count=len(rows)
         )
         self.updated[rowids] = np.fromiter((r[3] or 0.0 for r in rows), dtype=np.float64)
+        self.quality[rowids] = np.fromiter(
+            (min(max(r[5] or 0, 0), QUALITY_MAX) for r in rows), dtype=np.int8, count=len(rows)
+        )
         # (slot, facet) -> rows and value ids, assigned column by column.
         per_facet: dict[str, list[list[int]]] = {f: [] for f in FACET_COLUMNS}
         for position, row in enumerate(rows):
@@ -311,6 +439,10 @@ class SqliteBackend:
             if "gen" not in columns:
                 conn.exec_driver_sql(
                     f"ALTER TABLE {LIVE}docs ADD COLUMN gen INTEGER NOT NULL DEFAULT 0"
+                )
+            if "quality" not in columns:
+                conn.exec_driver_sql(
+                    f"ALTER TABLE {LIVE}docs ADD COLUMN quality INTEGER NOT NULL DEFAULT 0"
                 )
             for stmt in _indexes(LIVE, "live"):
                 conn.exec_driver_sql(stmt)
@@ -449,19 +581,38 @@ class SqliteBackend:
                     float(doc.get("updated_at") or 0),
                     FACET_SEP.join(f"{f}{VALUE_SEP}{v}" for f, v in facets),
                     gen,
+                    int(doc.get("quality") or 0),
                 )
             )
             show_rows.append((next_id, json.dumps(show, ensure_ascii=False, separators=(",", ":"))))
             texts = [doc.get(col, "") for col in SEARCHABLE]
+            # The name's other orders ("dung nguyen van", "van dung nguyen") follow it, so
+            # that a name typed in Western order is a phrase of the name column.
+            orders = " ".join(doc[k] for k in NAME_ORDERS if doc.get(k))
+            if orders:
+                texts[NAME_COLUMN] = f"{texts[NAME_COLUMN]} {orders}".strip()
+            # The keys of a hometown province and of a title that states a field, for the
+            # first tier of a province or field query (see _tiers).
+            for lvl in LEVELS:
+                keys = doc.get(f"key_{lvl}", "").split()
+                for group, prefix in (("place", PROVINCE_PREFIX), ("tags", TITLE_PREFIX)):
+                    found = [k for k in keys if k.startswith(prefix)]
+                    if found:
+                        column = SEARCHABLE.index(f"{group}_{lvl}")
+                        texts[column] = " ".join([texts[column], *found]).strip()
             tokens = " ".join(facet_token(f, v) for f, v in facets)
             fts_rows.append((next_id, *texts, tokens))
             for text in texts:
                 for w in text.split():
-                    if len(w) >= MIN_VOCAB and not any(c.isdigit() for c in w):
+                    if (
+                        len(w) >= MIN_VOCAB
+                        and not any(c.isdigit() for c in w)
+                        and not w.startswith(KEY_PREFIXES)
+                    ):
                         words[w] = words.get(w, 0) + 1
         conn.exec_driver_sql(
             f"INSERT INTO {p}docs (rowid, doc_id, type, entity_id, listed, owner, name_sort, "
-            f"updated_at, facets, gen) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            f"updated_at, facets, gen, quality) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             doc_rows,
         )
         conn.exec_driver_sql(f"INSERT INTO {p}show (rowid, show) VALUES (?, ?)", show_rows)
@@ -537,7 +688,7 @@ class SqliteBackend:
             current = self._columns
             if current is not None and current.epoch == epoch and current.gen == gen:
                 return current
-            select = f"SELECT rowid, listed, name_sort, updated_at, facets FROM {LIVE}docs"
+            select = f"SELECT rowid, listed, name_sort, updated_at, facets, quality FROM {LIVE}docs"
             if current is None or current.epoch != epoch or current.gen < floor:
                 rows = _read(conn, select).fetchall()
                 fresh = _Columns(epoch, gen).updated_with(gen, rows, [], epoch)
@@ -583,17 +734,54 @@ class SqliteBackend:
         ]
         return [t for _d, t in sorted(close)[:MAX_EXPANSIONS]]
 
-    def _match_expression(self, conn, groups: list[Group], columns: list[str], typos: bool) -> str:
+    def _match_expression(
+        self, conn, groups: list[Group], columns: list[str], typos: bool, cache=None
+    ) -> str:
+        """Every group in ``columns`` (each in any of them); ``cache``: word -> expansions,
+        shared by the expressions of one search."""
+        cache = {} if cache is None else cache
         parts = []
         for group in groups:
-            alts = []
-            for alt in group.alternatives:
-                phrase = _quote(" ".join(alt))
-                alts.append(phrase + (" *" if group.prefix else ""))
-                if typos and len(alt) == 1:
-                    alts.extend(_quote(t) for t in self._expansions(conn, alt[0]))
-            parts.append("(" + " OR ".join(dict.fromkeys(alts)) + ")")
+            terms: list[str] = []
+            if typos and len(group.words) == 1 and not group.exact:
+                if group.words[0] not in cache:
+                    cache[group.words[0]] = self._expansions(conn, group.words[0])
+                terms = cache[group.words[0]]
+            parts.append(self._group_expression(group, terms))
         return "{" + " ".join(columns) + "} : (" + " AND ".join(parts) + ")"
+
+    @staticmethod
+    def _group_expression(group: Group, terms: list[str]) -> str:
+        """A group's alternatives (its last word a prefix if it is one), or ``terms``."""
+        alts = [
+            _quote(" ".join(alt)) + (" *" if group.prefix else "") for alt in group.alternatives
+        ]
+        alts += [_quote(t) for t in terms]
+        return "(" + " OR ".join(dict.fromkeys(alts)) + ")"
+
+    def _tiers(self, conn, groups: list[Group], columns: list[str], cache) -> list[tuple]:
+        """The query's tiers, best first: (kind, MATCH expression). A document ranks in the
+        first tier it matches (see :meth:`_page`); the ``name`` tier (every word in the name,
+        typos allowed) is split further by :meth:`_name_tiers`."""
+        by_group = {g: [c for c in columns if c.rsplit("_", 1)[0] == g] for g in TEXT_GROUPS}
+        tiers: list[tuple] = []
+        if province_query(groups):
+            # "Quảng Nam": the people of that hometown before the names "… Quang Nam".
+            home = _quote(joined(groups[0].words, PROVINCE_PREFIX))
+            tiers.append(("plain", "{" + " ".join(by_group["place"]) + "} : " + home))
+        if taxonomy_query(groups):
+            # "bán dẫn": the people whose title states the field first.
+            stated = _quote(joined(groups[0].words, TITLE_PREFIX))
+            tiers.append(("plain", "{" + " ".join(by_group["tags"]) + "} : " + stated))
+        tiers.append(("name", self._match_expression(conn, groups, by_group["name"], True, cache)))
+        for g in RANK_GROUPS:
+            if g != "name":
+                for typos in (False, True):
+                    expr = self._match_expression(conn, groups, by_group[g], typos, cache)
+                    tiers.append(("plain", expr))
+        tiers.append(("plain", self._match_expression(conn, groups, columns, False, cache)))
+        seen: set[str] = set()
+        return [t for t in tiers if not (t[1] in seen or seen.add(t[1]))]
 
     def _filter_expression(self, query: SearchQuery) -> str:
         """The query's filters as facet tokens (ANDed across facets, ORed within one)."""
@@ -629,18 +817,6 @@ class SqliteBackend:
     def _matches(self, conn, expr: str) -> np.ndarray:
         """Rowids matching ``expr`` (ascending), unranked."""
         return self._ids(conn, f"SELECT rowid FROM {LIVE}fts WHERE {LIVE}fts MATCH ?", (expr,))
-
-    def _scored(self, conn, expr: str, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Rowids matching ``expr`` and their bm25 (lower ranks first)."""
-        weights = [WEIGHTS[col.rsplit("_", 1)[0]] if col in columns else 0.0 for col in SEARCHABLE]
-        weights.append(0.0)  # facet tokens (a weight too many is ignored by older indexes)
-        bm25 = f"bm25({LIVE}fts, {', '.join(str(w) for w in weights)})"
-        rows = _read(
-            conn, f"SELECT rowid, {bm25} FROM {LIVE}fts WHERE {LIVE}fts MATCH ?", (expr,)
-        ).fetchall()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        scores = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
-        return ids, scores
 
     def _excluded(self, conn, query: SearchQuery) -> np.ndarray:
         """The rowids of the documents ``query.exclude`` leaves out (those indexed)."""
@@ -678,18 +854,10 @@ class SqliteBackend:
         marked = analyze(query.text, self._synonyms_loader()) if query.text else []
         groups = typed_groups(marked)
         columns = [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in query.audience.text_levels]
-        fuzzy = exact = None
-        scored = None
+        expansions: dict[str, list[str]] = {}
         if groups:
-            fuzzy = self._match_expression(conn, groups, columns, typos=True)
-            exact = self._match_expression(conn, groups, columns, typos=False)
-            ranked = query.sort == "relevance"
-            if ranked and fuzzy == exact and not query.filters:
-                # One pass gives the matches and their ranks.
-                scored = self._scored(conn, fuzzy, columns)
-                matched = scored[0]
-            else:
-                matched = self._matches(conn, fuzzy)
+            fuzzy = self._match_expression(conn, groups, columns, True, expansions)
+            matched = self._matches(conn, fuzzy)
         else:
             matched = np.flatnonzero(cols.alive).astype(np.int64)
         matched = self._visible(conn, cols, query, matched)
@@ -715,7 +883,7 @@ class SqliteBackend:
             else:
                 facets[facet] = cols.counts(facet, result)
 
-        page = self._page(conn, cols, query, result, groups, fuzzy, exact, columns, scored)
+        page = self._page(conn, cols, query, result, groups, columns, expansions)
         loaded = {}
         if page:
             marks = ",".join("?" * len(page))
@@ -743,54 +911,138 @@ class SqliteBackend:
 
     # --- ranking ------------------------------------------------------------------------
 
-    def _page(self, conn, cols, query, result, groups, fuzzy, exact, columns, scored):
+    def _page(self, conn, cols, query, result, groups, columns, expansions):
         """The rowids of the requested page, in order.
 
         Only the documents that can reach the page are ordered exactly: a numeric key
-        (rank, name prefix, update time) selects them, ties included, and the exact order
-        (rank, then folded name, then document id) is settled on that small set.
+        selects them, ties included, and the exact order (key, then folded name, then
+        document id) is settled on that small set.
+
+        Relevance follows Meilisearch's ranking rules (see :mod:`search_index.meilisearch`):
+        a document ranks in the first of the query's tiers it matches (:meth:`_tiers`): the
+        hometown, for a query that is a province name, or a title that states the field, for
+        a query that is a taxonomy term; then the name (split by :meth:`_name_tiers`: equal
+        to the query, the query as a phrase of it, all its words, then the same with typos);
+        then every word in the places, the tags, the text, without typos then with; then
+        scattered over the profile. Within a tier: quality (verified and complete
+        profiles first), then the most recently updated. Tiers are asked for one after the
+        other until they fill the page, so a broad query costs a few id lists, not a score
+        per match.
         """
         want = query.offset + query.per_page
         if not len(result) or query.offset >= len(result):
             return []
         if query.sort == "updated":
             key = -cols.updated[result]
-            return self._settle(conn, result, key, want, query, lambda r: (-r[2], r[3]))
+            return self._settle(conn, result, key, want, query, lambda r, k: (-r[2], r[3]))
         if query.sort == "name" or not groups:
             key = cols.name_key[result].astype(np.float64)
-            return self._settle(conn, result, key, want, query, lambda r: (r[1], r[3]))
+            return self._settle(conn, result, key, want, query, lambda r, k: (r[1], r[3]))
 
-        # Relevance: typo-free matches first, then bm25.
-        # An index of an earlier version has no facet tokens: rank the whole match then.
+        if len(result) > 1 and not bool(np.all(result[1:] > result[:-1])):
+            result = np.sort(result)
+        # An index of an earlier version has no facet tokens: tiers are then intersected
+        # with the filtered result only.
         filter_expr = self._filter_expression(query) if cols.fts_facets else ""
 
-        def ranked(expr: str) -> tuple[np.ndarray, np.ndarray]:
-            if scored is not None and expr == fuzzy:
-                ids, scores = scored
-            else:
-                ids, scores = self._scored(
-                    conn, f"{expr} AND {filter_expr}" if filter_expr else expr, columns
-                )
-            inside = np.isin(ids, result)
-            return ids[inside], scores[inside]
+        def matches(expr: str) -> np.ndarray:
+            return self._matches(conn, f"{expr} AND {filter_expr}" if filter_expr else expr)
 
-        exact_ids, exact_scores = ranked(exact)
-        if fuzzy != exact and len(exact_ids) < want:
-            ids, scores = ranked(fuzzy)
-            is_exact = np.isin(ids, exact_ids)
-        else:
-            ids, scores, is_exact = exact_ids, exact_scores, np.ones(len(exact_ids), bool)
-        # Ranks are negative; a typo-free match sorts before every match with typos.
-        key = np.where(is_exact, scores - 1e9, scores)
-        tier = dict(zip(ids.tolist(), key.tolist(), strict=True))
-        return self._settle(conn, ids, key, want, query, lambda r: (tier[r[0]], r[1], r[3]))
+        names = [c for c in columns if c.startswith("name_")]
+        tier = np.full(len(result), LAST_TIER, dtype=np.int64)
+        placed = 0
+        for number, (kind, expr) in enumerate(self._tiers(conn, groups, columns, expansions)):
+            if placed >= min(want, len(result)):
+                break
+            ids = matches(expr)
+            at = np.searchsorted(result, ids)
+            inside = at < len(result)
+            at = at[inside][result[at[inside]] == ids[inside]]
+            at = at[tier[at] == LAST_TIER]
+            sub = 0
+            if kind == "name" and len(at):
+                sub = self._name_tiers(conn, result[at], groups, names, expansions, matches)
+            tier[at] = number * len(NAME_TIERS) + sub
+            placed += len(at)
+        quality = QUALITY_MAX - cols.quality[result].astype(np.int64)
+        updated = np.clip(cols.updated[result], 0, UPDATED_MAX).astype(np.int64)
+        key = (tier << 38) | (quality << 34) | (UPDATED_MAX - updated)
+        return self._settle(
+            conn, result, key, want, query, lambda r, k: (k, r[1], r[3]), cols.name_key
+        )
 
-    def _settle(self, conn, rowids, key, want, query, order) -> list[int]:
-        """The page of ``rowids``: those whose ``key`` reaches the page, ordered by ``order``
-        over their (rowid, name_sort, updated_at, doc_id) rows."""
+    def _name_tiers(self, conn, rowids, groups, names, expansions, matches) -> np.ndarray:
+        """The name tier (:data:`NAME_TIERS`) of each of ``rowids``, documents that hold
+        every word of the query in their name columns ``names``, typos allowed.
+
+        Names are short: up to :data:`NAME_SCAN_LIMIT` of them are read and compared word by
+        word (:func:`_name_tier`), with the typo expansions the match used. More, for a very
+        common name ("nguyen van"), are split by id lists (every word without typos, the
+        phrase with its last word as a prefix, then whole), and only the narrowest of these
+        sets is read.
+        """
+        if len(rowids) <= NAME_SCAN_LIMIT:
+            return self._read_name_tiers(conn, rowids, groups, names, expansions)
+        sub = np.full(len(rowids), NAME_TIERS.index("fuzzy"), dtype=np.int64)
+        columns = "{" + " ".join(names) + "} : "
+        phrase = _quote(" ".join(w for g in groups for w in g.words))
+        steps = [("all", self._match_expression(conn, groups, names, False))]
+        if groups[-1].prefix:
+            steps.append(("phrase_prefix", f"{columns}({phrase} *)"))
+        steps.append(("phrase", f"{columns}({phrase})"))
+        for name, expr in steps:
+            sub[np.isin(rowids, matches(expr))] = NAME_TIERS.index(name)
+        narrow = np.flatnonzero(sub == NAME_TIERS.index("phrase"))
+        if 0 < len(narrow) <= NAME_SCAN_LIMIT:
+            sub[narrow] = self._read_name_tiers(conn, rowids[narrow], groups, names, expansions)
+        return sub
+
+    def _read_name_tiers(self, conn, rowids, groups, names, expansions) -> np.ndarray:
+        """:meth:`_name_tiers` for a few documents: their names read and compared."""
+        words = [w for g in groups for w in g.words]
+        # Per word of the query: the indexed words one typo away (none within a phrase).
+        typos: list[set[str]] = []
+        for g in groups:
+            single = len(g.words) == 1 and not g.exact
+            typos.extend([set(expansions.get(g.words[0], ())) if single else set()] * len(g.words))
+        texts: dict[int, tuple] = {}
+        picked = ", ".join(f"f.{n}" for n in names)
+        for chunk in _chunks(rowids.tolist()):
+            marks = ",".join("?" * len(chunk))
+            texts.update(
+                (r[0], r[1:])
+                for r in _read(
+                    conn,
+                    f"SELECT d.rowid, d.name_sort, {picked} FROM {LIVE}docs d "
+                    f"JOIN {LIVE}fts f ON f.rowid = d.rowid WHERE d.rowid IN ({marks})",
+                    chunk,
+                ).fetchall()
+            )
+        sub = np.full(len(rowids), NAME_TIERS.index("fuzzy"), dtype=np.int64)
+        for i, rowid in enumerate(rowids.tolist()):
+            if rowid in texts:
+                name_sort, *columns = texts[rowid]
+                tokens = [c.split() for c in columns if c]
+                sub[i] = NAME_TIERS.index(_name_tier(name_sort, tokens, groups, words, typos))
+        return sub
+
+    def _settle(self, conn, rowids, key, want, query, order, name_key=None) -> list[int]:
+        """The page of ``rowids``: those whose ``key`` reaches the page, ordered by
+        ``order(row, key)`` over their (rowid, name_sort, updated_at, doc_id) rows. With
+        ``name_key`` (the column store's name prefixes), many ties at the page's edge are cut
+        by name first."""
         if len(rowids) > want:
             kth = np.partition(key, want - 1)[want - 1]
-            rowids = rowids[key <= kth]
+            keep = key <= kth
+            if name_key is not None and keep.sum() > 4 * want:
+                tie = key == kth
+                room = want - int((key < kth).sum())
+                names = name_key[rowids[tie]]
+                edge = np.partition(names, room - 1)[room - 1]
+                keep = key < kth
+                keep[np.flatnonzero(tie)[names <= edge]] = True
+            rowids, key = rowids[keep], key[keep]
+        keys = dict(zip(rowids.tolist(), key.tolist(), strict=True))
         rows = []
         for chunk in _chunks(rowids.tolist()):
             marks = ",".join("?" * len(chunk))
@@ -802,7 +1054,7 @@ class SqliteBackend:
                     tuple(chunk),
                 ).fetchall()
             )
-        rows.sort(key=order)
+        rows.sort(key=lambda r: order(r, keys[r[0]]))
         return [r[0] for r in rows[query.offset : query.offset + query.per_page]]
 
     def suggestions(self, word: str) -> list[str]:

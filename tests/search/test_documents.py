@@ -53,3 +53,60 @@ def test_associations_are_public_documents(app):
     doc = association_document(association, ctx(app))
     assert doc["kind"] == ["association"] and doc["listed"] is True
     assert "hoi dong huong hue" in doc["name_0"]
+
+
+def test_the_name_is_also_indexed_given_name_first_and_in_western_order(app):
+    doc = person_document(PersonFactory(full_name="Nguyễn Văn Dũng"), ctx(app))
+    assert doc["given_first_0"] == "dung nguyen van"
+    assert doc["western_0"] == "van dung nguyen"
+    short = person_document(PersonFactory(full_name="Lê Hà"), ctx(app))
+    assert (short["given_first_0"], short["western_0"]) == ("ha le", "")
+
+
+def test_quality_counts_verification_first_then_what_the_public_sees(app):
+    from directory.core.models import utcnow
+
+    full = {
+        "title": "Kỹ sư",
+        "organization": "CNRS",
+        "bio": "Vi mạch.",
+        "fields": ["semiconductors"],
+    }
+    verified = person_document(PersonFactory(verified_at=utcnow(), **full), ctx(app))
+    complete = person_document(PersonFactory(**full), ctx(app))
+    hidden = person_document(PersonFactory(visibility_profile="officials", **full), ctx(app))
+    thin = person_document(
+        PersonFactory(title=None, organization=None, bio=None, fields=[]), ctx(app)
+    )
+    assert verified["quality"] > complete["quality"] > hidden["quality"] > thin["quality"] == 0
+    # The officials-only title, organisation and biography do not count.
+    assert hidden["quality"] == 1
+
+
+def test_phrases_are_carried_joined_at_the_level_that_may_see_them(app):
+    person = PersonFactory(
+        fields=["semiconductors"],
+        title="Kỹ sư năng lượng tái tạo",
+        bio="Nghiên cứu năng lượng tái tạo.",
+        visibility_profile="officials",
+        hometown_province="da-nang",
+        hometown_as_given="Tỉnh Quảng Nam",
+    )
+    doc = person_document(person, ctx(app))
+    public, officials = doc["key_0"].split(), doc["key_1"].split()
+    assert "zzbandan" in public and "zzvimach" in public  # the tagged field's names
+    assert {"zpquangnam", "zpdanang"} <= set(public)  # the hometown, as given and current
+    assert "zznangluongtaitao" in officials and "zznangluongtaitao" not in public
+    assert "ztnangluongtaitao" in officials  # the title states the field
+    assert "ztbandan" not in officials
+
+
+def test_a_name_holding_a_taxonomy_phrase_carries_it_joined(app):
+    doc = person_document(PersonFactory(full_name="Nguyễn Văn Tài", fields=[]), ctx(app))
+    assert doc["name_0"].split() == ["nguyen", "van", "tai", "zzvantai"]
+
+
+def test_an_association_carries_the_provinces_its_name_gives(app):
+    association = AssociationFactory(name="Hội đồng hương Quảng Nam – Đà Nẵng tại Pháp")
+    doc = association_document(association, ctx(app))
+    assert {"zpquangnam", "zpdanang"} <= set(doc["key_0"].split())

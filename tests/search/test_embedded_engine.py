@@ -10,6 +10,7 @@ import random
 import pytest
 import sqlalchemy as sa
 
+from search_index import sqlite_fts
 from search_index.base import Audience, SearchQuery
 from search_index.documents import LEVELS, SEARCHABLE
 from search_index.normalize import fold
@@ -272,3 +273,33 @@ def test_the_log_of_removals_is_pruned_and_stale_stores_reload(engine, backend, 
     result = backend.search(query())
     assert result.total == 1 and result.facets["country"] == {"DE": 1}
     assert backend._columns is not stale
+
+
+@pytest.mark.parametrize("limit", [500, 2])
+def test_a_common_name_split_by_id_lists_still_ranks_the_equal_name_first(
+    backend, monkeypatch, limit
+):
+    # Past NAME_SCAN_LIMIT names matched are not read one by one: id lists split them.
+    monkeypatch.setattr(sqlite_fts, "NAME_SCAN_LIMIT", limit)
+    names = ["Nguyễn Văn Anh", "Nguyễn An Văn", "Nguyễn Văn An", "Nguyễn Văn Bình An"]
+    backend.upsert(
+        [make_doc(i, name, updated_at=2_000_000_000 - i) for i, name in enumerate(names)]
+    )
+    found = hit_ids(backend.search(query("nguyen van an")))
+    assert found[:2] == ["person-0002", "person-0000"]  # equal, then the phrase as a prefix
+    assert set(found) == {f"person-{i:04d}" for i in range(4)}
+
+
+def test_quality_orders_equally_relevant_documents_before_recency(backend):
+    docs = [
+        make_doc(i, f"Trần Văn {name}", text="kỹ sư vi mạch", updated_at=2_000_000_000 + i)
+        for i, name in enumerate(["Bình", "Cường", "Dũng"])
+    ]
+    docs[0]["quality"] = 6  # the oldest, verified and complete
+    docs[1]["quality"] = docs[2]["quality"] = 1  # equals: the newest first
+    backend.upsert(docs)
+    assert hit_ids(backend.search(query("vi mach"))) == [
+        "person-0000",
+        "person-0002",
+        "person-0001",
+    ]

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from search_index.base import typo_budget
-from search_index.matching import analyze, distance, highlight, synonym_table
+from search_index.matching import (
+    analyze,
+    distance,
+    highlight,
+    province_query,
+    synonym_table,
+    typed_groups,
+)
 
 TAXONOMY = [
     {
@@ -65,3 +72,20 @@ def test_taxonomy_synonyms_are_highlighted_exactly_never_with_typos():
     groups = analyze("bán dẫn", synonym_table(TAXONOMY))
     assert highlight("Đặng Thùy Chi, Hồ Chí Minh", groups) is None
     assert str(highlight("Thiết kế chip", groups)) == "Thiết kế <mark>chip</mark>"
+
+
+def test_a_province_name_is_one_phrase_of_the_query():
+    groups = analyze("kỹ sư Quảng Nam")
+    assert [g.words for g in groups] == [("ky",), ("su",), ("quang", "nam")]
+    assert groups[-1].kind == "province" and province_query(analyze("yen bai"))
+    assert not province_query(groups)
+    # A one-word province name is also a given name ("Huế"): it stays a word.
+    assert analyze("Huế")[0].kind == "word"
+
+
+def test_a_query_that_is_one_taxonomy_term_is_matched_as_typed():
+    table = synonym_table(TAXONOMY)
+    (term,) = typed_groups(analyze("chip", table))
+    assert term.exact and not term.prefix
+    name = typed_groups(analyze("nguyen chip", table))
+    assert name[-1].prefix and not name[-1].exact
