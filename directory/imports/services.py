@@ -14,7 +14,6 @@ The pipeline, shared by the web UI and ``flask people import``:
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -25,15 +24,16 @@ from flask import current_app, g
 from flask_babel import force_locale, get_locale
 
 from directory import audit, policy
+from directory.core.bulk import bulk_insert
 from directory.core.errors import ValidationError
 from directory.core.models import new_id, utcnow
 from directory.extensions import db
 from directory.imports.models import ImportBatch, ImportRow
 from directory.imports.reader import ImportFileError, Sheet, read_file
 from directory.missions.models import Mission
-from directory.people.models import ConsentRecord, Person
+from directory.people.bulk import NewPeople
+from directory.people.models import Person
 from directory.people.services import (
-    initial_consent_records,
     normalize_consent_evidence,
     normalize_person_input,
 )
@@ -327,40 +327,6 @@ def analyse_rows(
             progress(position)
     find_duplicates(rows)
     return rows
-
-
-# --- bulk writing -------------------------------------------------------------------------
-
-
-def bulk_insert(model, rows: list[dict]) -> None:
-    """Insert many rows in the current transaction: COPY on PostgreSQL, executemany elsewhere.
-
-    Every row has the same keys. COPY is several times faster than a pipelined executemany,
-    which is what keeps a 100,000-row import within a minute.
-    """
-    if not rows:
-        return
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        db.session.execute(sa.insert(model), rows)
-        return
-    table = model.__table__
-    names = list(rows[0])
-    json_columns = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
-    driver = connection.connection.driver_connection
-    quoted = ", ".join(f'"{name}"' for name in names)
-    with (
-        driver.cursor() as cursor,
-        cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy,
-    ):
-        for row in rows:
-            copy.write_row([_json(row[n]) if n in json_columns else row[n] for n in names])
-
-
-def _json(value) -> str:
-    if not value:
-        return "[]" if isinstance(value, list) else ("{}" if isinstance(value, dict) else "null")
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- the batch lifecycle (web UI) -----------------------------------------------------------
@@ -677,59 +643,6 @@ def _consent_audit(evidence: dict | None, listed: int, ignored: int) -> dict:
 # --- commit --------------------------------------------------------------------------------
 
 
-def _person_row(values: dict, person_id: str, base: dict, *, listed: bool) -> dict:
-    """One ``people`` insert row: the template of defaults, then the normalised values.
-
-    Consent is never taken from the values: ``listed`` is what the attested file says.
-    """
-    row = dict(base)
-    for key, value in values.items():
-        if key in row and not key.startswith("consent_"):
-            row[key] = value
-    row["id"] = person_id
-    row["consent_listed"] = bool(listed)
-    row["consent_contact"] = False
-    return row
-
-
-def _base_row(batch: ImportBatch, by, now) -> dict:
-    return {
-        "id": None,
-        "full_name": "",
-        "name_key": None,
-        "other_names": [],
-        "kinds": [],
-        "fields": [],
-        "skills": [],
-        "title": None,
-        "organization": None,
-        "languages": [],
-        "country": None,
-        "city": None,
-        "hometown_province": None,
-        "hometown_as_given": None,
-        "email": None,
-        "phone": None,
-        "website": None,
-        "links": [],
-        "bio": None,
-        "birth_year": None,
-        "visibility_profile": "officials",
-        "visibility_contact": "private",
-        "consent_listed": False,
-        "consent_contact": False,
-        "consent_at": now,
-        "consent_notice_version": current_app.config["PRIVACY_NOTICE_VERSION"],
-        "provenance": "import",
-        "provenance_mission_id": batch.mission_id,
-        "provenance_source": f"import:{batch.file_name}"[:255],
-        "registered_by_id": getattr(by, "id", None),
-        "field_sources": {},
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
 def _apply_merge(batch: ImportBatch, row: dict, person: Person, by, now) -> list[str]:
     """Write the chosen imported values into ``person``; each remembers where it came from."""
     values, choices = row["values"], row["merge_choices"] or {}
@@ -789,56 +702,34 @@ def commit_rows(
     batch), else it is ignored. Adds to the current transaction and does not commit: the
     caller commits all or nothing.
     """
-    now = utcnow()
-    base = _base_row(batch, by, now)
+    new_people = NewPeople(
+        by,
+        provenance="import",
+        mission_id=batch.mission_id,
+        source=f"import:{batch.file_name}",
+        evidence=evidence,
+        chunk=CHUNK,
+    )
+    now = new_people.now
     counts = {"created": 0, "merged": 0, "listed": 0, "consent_ignored": 0}
-    people, outbox, consents = [], [], []
-
-    def flush():
-        bulk_insert(Person, people)
-        bulk_insert(ConsentRecord, consents)
-        bulk_insert(SearchOutbox, outbox)
-        people.clear(), consents.clear(), outbox.clear()
 
     for done, row in enumerate(rows, start=1):
         if row["decision"] == "create":
             says_yes = bool(row["values"].get("consent_listed"))
-            listed = says_yes and evidence is not None
-            person = _person_row(row["values"], row["person_id"], base, listed=listed)
-            people.append(person)
-            outbox.append(
-                {
-                    "entity_type": "person",
-                    "entity_id": person["id"],
-                    "created_at": now,
-                    "attempts": 0,
-                }
-            )
-            consents.extend(
-                initial_consent_records(
-                    person["id"],
-                    {"listed": listed, "contact": False},
-                    by,
-                    decisions={"listed": "evidence" if listed else "official"},
-                    evidence=evidence,
-                    at=now,
-                )
-            )
+            listed = new_people.add(row["values"], row["person_id"], listed=says_yes)
             counts["created"] += 1
             counts["listed"] += listed
             counts["consent_ignored"] += says_yes and not listed
         elif row["decision"] == "merge":
-            flush()
+            new_people.flush()
             target = db.session.get(Person, row["merge_target_id"])
             if target is None or not policy.can(by, "person.edit", target):
                 raise MergeTargetGone(row["row_number"])
             _apply_merge(batch, row, target, by, now)
             counts["merged"] += 1
-        if len(people) >= CHUNK:
-            flush()
         if progress and done % CHUNK == 0:
             progress(done)
-    flush()
+    new_people.flush()
     return counts
 
 

@@ -9,6 +9,7 @@ from directory.audit import AuditEvent
 from directory.core.errors import ValidationError
 from directory.imports import services
 from directory.imports.models import ImportBatch, ImportRow
+from directory.people import bulk as people_bulk
 from directory.people.models import ConsentRecord, Person
 from search_index.outbox import SearchOutbox
 from tests.factories import PersonFactory
@@ -270,7 +271,7 @@ def test_a_failure_at_row_9000_leaves_nothing(db, officer, mission, monkeypatch)
     ]
     batch = staged(officer, mission, csv_bytes(rows=rows))
     assert batch.status == "ready" and batch.total_rows == 9100
-    real = services._person_row
+    real = people_bulk.person_row
     seen = []
 
     def failing(values, person_id, base, **kwargs):
@@ -279,7 +280,7 @@ def test_a_failure_at_row_9000_leaves_nothing(db, officer, mission, monkeypatch)
             raise RuntimeError("disk full")
         return real(values, person_id, base, **kwargs)
 
-    monkeypatch.setattr(services, "_person_row", failing)
+    monkeypatch.setattr(people_bulk, "person_row", failing)
     batch = commit(db, batch, officer)
     assert len(seen) == 9000  # chunks of earlier rows were already sent to the database
     assert batch.status == "ready" and batch.error_code == "commit_failed"
@@ -294,6 +295,6 @@ def test_a_failure_at_row_9000_leaves_nothing(db, officer, mission, monkeypatch)
         == 0
     )
     # Fixed, the same batch can be committed again.
-    monkeypatch.setattr(services, "_person_row", real)
+    monkeypatch.setattr(people_bulk, "person_row", real)
     batch = commit(db, batch, officer)
     assert batch.status == "done" and count(db, Person) == 9100
