@@ -918,7 +918,7 @@ def send_invitations(batch: ImportBatch, by, *, limit: int | None = None) -> dic
 
     Returns and stores the report: sent, failed (with the reason per row), remaining.
     """
-    from directory.accounts.services import send_claim_invitation
+    from directory.people.claims import send_claim_invitation
 
     policy.require(by, "import.invite", batch)
     size = limit or current_app.config.get("IMPORT_INVITATION_BATCH", 200)
