@@ -218,7 +218,7 @@ def main(argv=None) -> int:
     )
     with app.app_context(), app.test_request_context():
         from directory.accounts.models import User
-        from directory.imports import services
+        from directory.imports import batches, commit
         from directory.imports.models import ImportBatch, ImportRow
         from directory.missions.models import Mission, MissionCountry
         from directory.people.models import Person
@@ -253,8 +253,8 @@ def main(argv=None) -> int:
         )
 
         t0 = time.perf_counter()
-        batch = services.start_batch(data, f"bench.{args.format}", mission, officer)
-        batch = services.read_batch(batch.id)
+        batch = batches.start_batch(data, f"bench.{args.format}", mission, officer)
+        batch = batches.read_batch(batch.id)
         t1 = time.perf_counter()
         if batch.status != "ready":
             print(f"refused: {batch.error_code} {batch.error_params}")
@@ -264,8 +264,8 @@ def main(argv=None) -> int:
             f"({args.rows / (t1 - t0):,.0f} rows/s); errors: {batch.error_rows}, "
             f"duplicates: {batch.duplicate_rows + batch.probable_rows}"
         )
-        services.claim_commit(batch, officer)
-        batch = services.commit_batch(batch.id, officer.id)
+        commit.claim_commit(batch, officer)
+        batch = commit.commit_batch(batch.id, officer.id)
         t2 = time.perf_counter()
         if batch.status != "done":
             print(f"commit failed: {batch.error_code}")

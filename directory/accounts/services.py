@@ -467,127 +467,27 @@ def reset_password(raw_token: str, password: str) -> User:
     return user
 
 
-# --- claim invitations -------------------------------------------------------------------
+# --- claimed profiles ----------------------------------------------------------------------
 
 
-def invitation_locale(person) -> str:
-    """Vietnamese unless the person's languages are known and do not include it."""
-    languages = list(person.languages or [])
-    return "en" if languages and "vi" not in languages else "vi"
+def create_claimed_account(email: str, password: str, person, *, locale: str, at) -> User:
+    """The member account of a person claiming their profile (the link proved the address).
 
-
-def send_claim_invitation(person, by_user) -> EmailToken:
-    """Email ``person`` a single-use, expiring link to claim their profile; commits; audited.
-
-    Raises ValidationError when the person has no usable email, already has an account, or
-    their email belongs to another account.
+    The claim itself (consent, the link used up) is ``directory.people.claims``; flushes only.
     """
-    if person.user is not None:
-        raise ValidationError({"person": _("This profile has already been claimed.")})
-    if person.anonymised_at is not None:
-        raise ValidationError({"person": _("This profile was deleted.")})
-    if not person.email:
-        raise ValidationError({"email": _("This profile has no email address to invite.")})
-    email = clean_email(person.email)
-    if user_by_email(email) is not None:
-        raise ValidationError({"email": _("An account with this email already exists.")})
-    ttl = current_app.config["INVITATION_TTL"]
-    token, raw = issue_email_token("claim", email, ttl, person=person, created_by=by_user)
-    mission = getattr(by_user, "mission", None)
-    send_mail(
-        email,
-        "accounts/email/claim_invitation",
-        invitation_locale(person),
-        name=person.full_name,
-        link=link(f"/claim/{raw}"),
-        days=ttl.days,
-        mission_name=mission.name if mission is not None else None,
-    )
-    audit.record(
-        "person.invite", person, actor=by_user, details={"token_id": token.id, "days": ttl.days}
-    )
-    db.session.commit()
-    return token
-
-
-def claim_target(raw_token: str):
-    """(token, person) for a claim link that can still be used, or :class:`TokenInvalid`."""
-    from directory.people.models import Person
-
-    token = find_email_token(raw_token, "claim")
-    person = db.session.get(Person, token.person_id) if token.person_id else None
-    if person is None or person.anonymised_at is not None:
-        raise TokenInvalid("unknown")
-    if person.user is not None:
-        raise TokenInvalid("used")
-    return token, person
-
-
-def claim_email_taken(token: EmailToken) -> bool:
-    """True when the invited address already has an account (the claim is then refused)."""
-    return user_by_email(token.email) is not None
-
-
-def accept_claim(
-    raw_token: str, password: str, consent_listed: bool, consent_contact: bool
-) -> User:
-    """Create the member account for an invited person, record consent, use up the link."""
-    from directory.people.models import ConsentRecord
-    from directory.people.services import initial_consent_records
-    from search_index.outbox import enqueue
-
-    token, person = claim_target(raw_token)
-    if claim_email_taken(token):
-        raise ValidationError(
-            {
-                "email": _(
-                    "An account with this email already exists. Sign in with it instead, "
-                    "or ask the mission to invite you at another address."
-                )
-            }
-        )
     if problem := password_problem(password):
         raise ValidationError({"password": problem})
-    now = utcnow()
-    version = current_app.config["PRIVACY_NOTICE_VERSION"]
     user = User(
-        email=token.email,
+        email=email,
         password_hash=hash_password(password),
         role="member",
         person_id=person.id,
-        locale=invitation_locale(person),
-        email_verified_at=now,
+        locale=locale,
+        email_verified_at=at,
         is_active_flag=True,
     )
     db.session.add(user)
     db.session.flush()
-    # The member's own answer, recorded by the one writer of consent records.
-    for values in initial_consent_records(
-        person.id,
-        {"listed": bool(consent_listed), "contact": bool(consent_contact)},
-        user,
-        decisions={"listed": "member", "contact": "member"},
-        at=now,
-    ):
-        db.session.add(ConsentRecord(**values))
-    person.consent_listed = bool(consent_listed)
-    person.consent_contact = bool(consent_contact)
-    person.consent_at = now
-    person.consent_notice_version = version
-    token.used_at = now
-    enqueue("person", person.id)
-    audit.record(
-        "person.claim",
-        person,
-        actor=user,
-        details={
-            "user_id": user.id,
-            "listed": bool(consent_listed),
-            "contact": bool(consent_contact),
-        },
-    )
-    db.session.commit()
-    db.session.refresh(person)
     return user
 
 

@@ -39,6 +39,7 @@ from directory.accounts.models import ApiToken
 from directory.core.errors import ValidationError
 from directory.core.views import safe_next
 from directory.extensions import db, limiter
+from directory.people import claims
 
 bp = Blueprint("accounts", __name__)
 
@@ -244,15 +245,15 @@ def reset(token: str):
 def claim(token: str):
     """Claim the profile a mission registered: set a password and give consent."""
     try:
-        invitation, person = services.claim_target(token)
+        invitation, person = claims.claim_target(token)
     except services.TokenInvalid as exc:
         return link_invalid(exc.reason)
-    if services.claim_email_taken(invitation):
+    if claims.claim_email_taken(invitation):
         return render_template("accounts/claim_refused.html", person=person), 409
     form = ClaimForm()
     if form.validate_on_submit():
         try:
-            user = services.accept_claim(
+            user = claims.accept_claim(
                 token, form.password.data, form.consent_listed.data, form.consent_contact.data
             )
         except services.TokenInvalid as exc:

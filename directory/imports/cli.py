@@ -87,9 +87,9 @@ def import_command(
     from flask_babel import force_locale
 
     from directory.core.errors import ValidationError
+    from directory.imports.jobs import import_file_now
     from directory.imports.messages import file_error_message
     from directory.imports.reader import ImportFileError
-    from directory.imports.services import import_file_now
     from directory.missions.models import Mission
 
     mission = db.session.scalar(sa.select(Mission).where(Mission.code == mission_code))
@@ -158,8 +158,8 @@ def import_command(
 @click.option("--batch", "batch_id", default=None, help="One batch id (default: all waiting).")
 def run_command(batch_id):
     """Read queued uploads (when the server stopped before reading them)."""
+    from directory.imports.batches import read_batch
     from directory.imports.models import ImportBatch
-    from directory.imports.services import read_batch
 
     query = sa.select(ImportBatch.id).where(ImportBatch.status == "queued")
     if batch_id:

@@ -94,7 +94,7 @@ def issue_message(issue: dict) -> str:
         )
     messages = issue.get("messages") or {}
     if messages:
-        from directory.imports.services import current_language
+        from directory.imports.analysis import current_language
 
         return messages.get(current_language()) or issue.get("message") or ""
     return issue.get("message") or code or ""

@@ -23,7 +23,11 @@ from directory import policy
 from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
-from directory.imports import exports, services
+from directory.imports import batches as batch_service
+from directory.imports import commit as commit_service
+from directory.imports import consent, exports, jobs
+from directory.imports import invitations as invitation_service
+from directory.imports import merge as merge_service
 from directory.imports.columns import HEADERS_EN, HEADERS_VI
 from directory.imports.forms import CommitForm, UploadForm
 from directory.imports.messages import file_error_message, issue_message, match_reason
@@ -93,14 +97,14 @@ def index():
         upload = form.file.data
         data = upload.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
         try:
-            batch = services.start_batch(
+            batch = batch_service.start_batch(
                 data, upload.filename or "import", mission, user, sheet_name=form.sheet.data
             )
         except ImportFileError as exc:
             file_error, status = file_error_message(exc.code, exc.params), 422
         else:
             if _inline(size=len(data)):
-                services.run_job(services.read_batch, batch.id)
+                jobs.run_job(batch_service.read_batch, batch.id)
                 batch = db.session.get(ImportBatch, batch.id)
                 if batch.status == "failed":
                     file_error = file_error_message(batch.error_code, batch.error_params)
@@ -108,7 +112,7 @@ def index():
                 else:
                     return redirect(url_for(".preview", batch_id=batch.id))
             else:
-                services.run_job(services.read_batch, batch.id)
+                jobs.run_job(batch_service.read_batch, batch.id)
                 return redirect(url_for(".status", batch_id=batch.id))
     elif request.method == "POST":
         status = 422
@@ -141,8 +145,8 @@ def status(batch_id: str):
     return render_template(
         "imports/status.html",
         batch=batch,
-        progress=services.batch_progress(batch),
-        counts=services.decision_counts(batch) if batch.status == "ready" else None,
+        progress=batch_service.batch_progress(batch),
+        counts=batch_service.decision_counts(batch) if batch.status == "ready" else None,
     )
 
 
@@ -151,7 +155,7 @@ def status(batch_id: str):
 def status_json(batch_id: str):
     """Progress as JSON for the status page's script."""
     batch = _batch_or_404(batch_id)
-    data = services.batch_progress(batch)
+    data = batch_service.batch_progress(batch)
     data["url"] = url_for(".status", batch_id=batch.id)
     return jsonify(data)
 
@@ -191,7 +195,7 @@ def preview(batch_id: str):
             if choice == row.decision or choice == "merge":
                 continue
             try:
-                services.set_decision(row, choice, user)
+                merge_service.set_decision(row, choice, user)
             except ValidationError:
                 problems += 1
         db.session.commit()
@@ -219,9 +223,9 @@ def preview(batch_id: str):
         page=page,
         pages=pages,
         total=total,
-        counts=services.decision_counts(batch),
+        counts=batch_service.decision_counts(batch),
         commit_form=CommitForm(),
-        consent_column=services.has_consent_column(batch),
+        consent_column=consent.has_consent_column(batch),
         consent_yes=(batch.details or {}).get("consent_yes_rows", 0),
     )
 
@@ -236,7 +240,7 @@ def merge(batch_id: str, row_id: str):
     row = db.session.get(ImportRow, row_id)
     if row is None or row.batch_id != batch.id or row.has_errors:
         abort(404)
-    person = services.merge_target(row, request.values.get("person"), by=user)
+    person = merge_service.merge_target(row, request.values.get("person"), by=user)
     if person is None:
         abort(404)
     if request.method == "POST":
@@ -245,7 +249,7 @@ def merge(batch_id: str, row_id: str):
             for key, value in request.form.items()
             if key.startswith("choice-")
         }
-        services.set_merge_choices(row, person, choices, user)
+        merge_service.set_merge_choices(row, person, choices, user)
         db.session.commit()
         flash(
             _("Row %(row)s will be merged into the existing profile.", row=row.row_number),
@@ -258,7 +262,7 @@ def merge(batch_id: str, row_id: str):
         batch=batch,
         row=row,
         person=person,
-        items=services.merge_fields(row, person),
+        items=merge_service.merge_fields(row, person),
         groups=groups,
         contact_fields=("email", "phone", "website"),
         profile_fields=(
@@ -283,7 +287,7 @@ def commit(batch_id: str):
     form = CommitForm()
     if not form.validate_on_submit():
         abort(400)
-    counts = services.decision_counts(batch)
+    counts = batch_service.decision_counts(batch)
     if batch.status != "ready":
         return redirect(url_for(".status", batch_id=batch.id))
     if counts["errors"] and not form.skip_errors.data:
@@ -300,7 +304,7 @@ def commit(batch_id: str):
         return redirect(url_for(".preview", batch_id=batch.id))
     try:
         # The attestation of consent for the whole batch (None: the consent column is ignored).
-        services.attest_consent(batch, form.evidence(), user)
+        consent.attest_consent(batch, form.evidence(), user)
     except ValidationError as exc:
         db.session.rollback()
         flash(_("Say how and when the people gave consent, or leave those inputs empty."), "error")
@@ -308,12 +312,12 @@ def commit(batch_id: str):
             flash(f"{label}: {message}", "error")
         return redirect(url_for(".preview", batch_id=batch.id) + "#confirm-title")
     db.session.commit()
-    if services.claim_commit(batch, user):
+    if commit_service.claim_commit(batch, user):
         size = counts["create"] + counts["merge"]
         if _inline(rows=size):
-            services.commit_batch(batch.id, user.id)
+            commit_service.commit_batch(batch.id, user.id)
         else:
-            services.run_job(services.commit_batch, batch.id, user.id)
+            jobs.run_job(commit_service.commit_batch, batch.id, user.id)
     return redirect(url_for(".status", batch_id=batch.id))
 
 
@@ -347,7 +351,7 @@ def invitations(batch_id: str):
     user = _user()
     policy.require(user, "import.invite", batch)
     if request.method == "POST":
-        report = services.send_invitations(batch, user)
+        report = invitation_service.send_invitations(batch, user)
         flash(
             _(
                 "%(sent)s invitation(s) sent in total; %(failed)s could not be sent.",
@@ -357,7 +361,7 @@ def invitations(batch_id: str):
             "success",
         )
         return redirect(url_for(".invitations", batch_id=batch.id))
-    people = services.invitable_people(batch)
+    people = invitation_service.invitable_people(batch)
     report = batch.invitation_report or {}
     failed_ids = [f["person_id"] for f in report.get("failures", [])]
     failed_people = {

@@ -533,6 +533,35 @@ def initial_consent_records(
     ]
 
 
+def add_consent_records(
+    person: Person,
+    wanted: dict[str, bool],
+    by,
+    *,
+    decisions: dict[str, str],
+    evidence: dict | None = None,
+    at: datetime | None = None,
+    notice_version: str | None = None,
+) -> None:
+    """Give a profile its first answer for every purpose: records and the person's flags.
+
+    The one writer of a new profile's consent (registration, a claim, the demo seed);
+    ``notice_version`` lets the seed date the records to the notice of its story.
+    """
+    now = at or utcnow()
+    wanted = {purpose: bool(wanted.get(purpose)) for purpose in CONSENT_PURPOSES}
+    for values in initial_consent_records(
+        person.id, wanted, by, decisions=decisions, evidence=evidence, at=now
+    ):
+        if notice_version is not None:
+            values["notice_version"] = notice_version
+        person.consents.append(ConsentRecord(**values))
+    person.consent_listed = wanted["listed"]
+    person.consent_contact = wanted["contact"]
+    person.consent_at = now
+    person.consent_notice_version = notice_version or _notice_version()
+
+
 def _record_consents(
     person: Person,
     wanted: dict[str, bool],
@@ -666,6 +695,14 @@ def _take_evidence(data):
 # --- writing --------------------------------------------------------------------------------
 
 
+def build_person(**columns) -> Person:
+    """An unsaved profile from column values, for a writer that tells a story (the demo seed).
+
+    It sets provenance and dates itself and gives consent with :func:`add_consent_records`.
+    """
+    return Person(**columns)
+
+
 def register_person(
     data: dict,
     by,
@@ -701,16 +738,7 @@ def register_person(
     person.provenance_mission_id = getattr(by, "mission_id", None)
     person.provenance_source = source
     person.registered_by_id = by.id
-    wanted = {"listed": False, "contact": False, **consent}
-    now = utcnow()
-    for record in initial_consent_records(
-        person.id, wanted, by, decisions=decisions, evidence=evidence, at=now
-    ):
-        person.consents.append(ConsentRecord(**record))
-    person.consent_listed = bool(wanted["listed"])
-    person.consent_contact = bool(wanted["contact"])
-    person.consent_at = now
-    person.consent_notice_version = _notice_version()
+    add_consent_records(person, consent, by, decisions=decisions, evidence=evidence)
     db.session.add(person)
     details: dict = {"provenance": provenance}
     if evidence is not None:

@@ -158,7 +158,7 @@ def verify(person_id: str):
 @login_required
 def invite(person_id: str):
     """Email the person a link to claim their profile."""
-    from directory.accounts.services import send_claim_invitation
+    from directory.people.claims import send_claim_invitation
 
     person = visible_person_or_404(person_id)
     policy.require(current_user, "person.invite", person)

@@ -130,7 +130,7 @@ def _invite_to_claim(nomination: Nomination, actor) -> None:
     if person.user is not None or not person.email:
         return
     try:
-        from directory.accounts.services import send_claim_invitation
+        from directory.people.claims import send_claim_invitation
 
         send_claim_invitation(person, actor)
         nomination.invitation_sent_at = utcnow()

@@ -21,7 +21,8 @@ from directory.associations.models import Association, Membership
 from directory.core.models import new_id, utcnow
 from directory.extensions import db
 from directory.missions.models import Mission, MissionCountry
-from directory.people.models import ConsentRecord, Person
+from directory.people.models import Person
+from directory.people.services import add_consent_records, build_person
 from directory.reference.contact import InvalidValue, normalize_email, normalize_phone
 from directory.reference.countries import country_name
 from directory.reference.fields import shipped_fields
@@ -327,7 +328,7 @@ class _Generator:
 
     def new_person(self, country: str, full_name: str, created: datetime) -> Person:
         mission = self.mission_by_country.get(country)
-        person = Person(
+        person = build_person(
             full_name=full_name,
             name_key=name_key(full_name),
             country=country,
@@ -353,11 +354,6 @@ class _Generator:
         online form of the imported list), dated the day the profile was created. The records
         come from the people service's one writer.
         """
-        from directory.people.services import initial_consent_records
-
-        person.consent_listed, person.consent_contact = listed, contact
-        person.consent_at = at
-        person.consent_notice_version = self.notice
         if person.user is not None:
             by, given = person.user, "member"
             evidence = None
@@ -376,11 +372,15 @@ class _Generator:
             purpose: (given if granted or given == "member" else "official")
             for purpose, granted in wanted.items()
         }
-        for values in initial_consent_records(
-            person.id, wanted, by, decisions=decisions, evidence=evidence, at=at
-        ):
-            values["notice_version"] = self.notice
-            person.consents.append(ConsentRecord(**values))
+        add_consent_records(
+            person,
+            wanted,
+            by,
+            decisions=decisions,
+            evidence=evidence,
+            at=at,
+            notice_version=self.notice,
+        )
 
     def restrict_unclaimed(self, person: Person) -> None:
         """Only the member makes a profile public: an unclaimed one stays for officials."""

@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from directory.accounts.models import EmailToken, User
-from directory.accounts.services import send_claim_invitation
 from directory.audit import AuditEvent
 from directory.core.errors import ValidationError
 from directory.core.models import utcnow
+from directory.people.claims import send_claim_invitation
 from directory.people.models import ConsentRecord
 from search_index.outbox import SearchOutbox
 from tests.accounts.conftest import PASSWORD, link_in, mail_text, make_user

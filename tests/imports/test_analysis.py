@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from directory.imports import services
+from directory.imports import batches
 from directory.imports.models import ImportBatch, ImportRow
 from directory.people.models import Person
 from tests.factories import PersonFactory
@@ -12,8 +12,8 @@ from tests.imports.conftest import HEADER_EN, HEADER_VI, csv_bytes, xlsx_bytes
 
 
 def staged(db, officer, mission, data: bytes, name: str = "people.csv") -> ImportBatch:
-    batch = services.start_batch(data, name, mission, officer)
-    return services.read_batch(batch.id)
+    batch = batches.start_batch(data, name, mission, officer)
+    return batches.read_batch(batch.id)
 
 
 def rows_of(db, batch) -> list[ImportRow]:

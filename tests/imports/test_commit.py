@@ -7,8 +7,10 @@ import sqlalchemy as sa
 
 from directory.audit import AuditEvent
 from directory.core.errors import ValidationError
-from directory.imports import services
+from directory.imports import batches, consent, merge
+from directory.imports import commit as commit_service
 from directory.imports.models import ImportBatch, ImportRow
+from directory.people import bulk as people_bulk
 from directory.people.models import ConsentRecord, Person
 from search_index.outbox import SearchOutbox
 from tests.factories import PersonFactory
@@ -16,13 +18,13 @@ from tests.imports.conftest import HEADER_EN, csv_bytes
 
 
 def staged(officer, mission, data: bytes, name: str = "people.csv") -> ImportBatch:
-    batch = services.start_batch(data, name, mission, officer)
-    return services.read_batch(batch.id)
+    batch = batches.start_batch(data, name, mission, officer)
+    return batches.read_batch(batch.id)
 
 
 def commit(db, batch, officer) -> ImportBatch:
-    assert services.claim_commit(batch, officer)
-    return services.commit_batch(batch.id, officer.id)
+    assert commit_service.claim_commit(batch, officer)
+    return commit_service.commit_batch(batch.id, officer.id)
 
 
 def count(db, model) -> int:
@@ -88,7 +90,7 @@ def test_attested_consent_is_recorded_with_its_evidence_for_the_rows_that_say_ye
     db, officer, mission
 ):
     batch = staged(officer, mission, csv_bytes(header=CONSENT_HEADER, rows=CONSENT_ROWS))
-    services.attest_consent(
+    consent.attest_consent(
         batch,
         {"source": "online_form", "date": "2026-01-12", "reference": "Hội nghị Kiều bào 2026"},
         officer,
@@ -132,7 +134,7 @@ def test_every_imported_person_gets_both_consent_records(db, officer, mission):
 def test_a_bad_attestation_is_refused(db, officer, mission):
     batch = staged(officer, mission, csv_bytes(header=CONSENT_HEADER, rows=CONSENT_ROWS))
     with pytest.raises(ValidationError) as info:
-        services.attest_consent(batch, {"source": "paper", "date": "2999-01-01"}, officer)
+        consent.attest_consent(batch, {"source": "paper", "date": "2999-01-01"}, officer)
     assert "consent_evidence.date" in info.value.fields
 
 
@@ -143,7 +145,7 @@ def test_skipped_and_error_rows_are_not_written(db, officer, mission):
         ["Lê Văn E", "FR", "Paris", "Huế", "e@example.fr", "", "", ""],
     ]
     batch = staged(officer, mission, csv_bytes(rows=rows))
-    services.set_decision(row(db, batch, 4), "skip", officer)
+    merge.set_decision(row(db, batch, 4), "skip", officer)
     db.session.commit()
     batch = commit(db, batch, officer)
     assert [p.full_name for p in db.session.scalars(sa.select(Person))] == ["Lê Văn C"]
@@ -154,7 +156,7 @@ def test_a_row_with_errors_cannot_be_set_to_create(db, officer, mission):
     rows = [["Lê Văn D", "DE", "Berlin", "Huế", "d@example.fr", "", "", ""]]
     batch = staged(officer, mission, csv_bytes(rows=rows))
     with pytest.raises(ValidationError):
-        services.set_decision(row(db, batch, 2), "create", officer)
+        merge.set_decision(row(db, batch, 2), "create", officer)
 
 
 def test_create_anyway_writes_a_probable_duplicate(db, officer, mission):
@@ -162,7 +164,7 @@ def test_create_anyway_writes_a_probable_duplicate(db, officer, mission):
     batch = staged(officer, mission, csv_bytes())
     dup = row(db, batch, 2)
     assert dup.match_kind == "probable" and dup.decision == "skip"
-    services.set_decision(dup, "create", officer)
+    merge.set_decision(dup, "create", officer)
     db.session.commit()
     commit(db, batch, officer)
     assert count(db, Person) == 3
@@ -170,9 +172,9 @@ def test_create_anyway_writes_a_probable_duplicate(db, officer, mission):
 
 def test_a_batch_is_committed_only_once(db, officer, mission):
     batch = staged(officer, mission, csv_bytes())
-    assert services.claim_commit(batch, officer)
-    assert not services.claim_commit(batch, officer)
-    services.commit_batch(batch.id, officer.id)
+    assert commit_service.claim_commit(batch, officer)
+    assert not commit_service.claim_commit(batch, officer)
+    commit_service.commit_batch(batch.id, officer.id)
     assert count(db, Person) == 2
 
 
@@ -208,12 +210,12 @@ def test_merge_takes_the_chosen_fields_and_remembers_their_source(db, officer, m
     batch = staged(officer, mission, csv_bytes(header=header, rows=rows), "danh-sach.csv")
     dup = row(db, batch, 2)
     assert dup.matches == [{"kind": "duplicate", "reason": "email", "person_id": existing.id}]
-    target = services.merge_target(dup, None, by=officer)
-    items = {i["name"]: i for i in services.merge_fields(dup, target)}
+    target = merge.merge_target(dup, None, by=officer)
+    items = {i["name"]: i for i in merge.merge_fields(dup, target)}
     assert items["city"]["existing"] == "Lyon" and items["city"]["imported"] == "Paris"
     assert items["phone"]["choice"] == "import"  # the profile has no phone: the file fills it
     assert items["city"]["choice"] == "existing"  # by default an existing value is kept
-    services.set_merge_choices(
+    merge.set_merge_choices(
         dup, target, {"city": "import", "organization": "existing", "fields": "both"}, officer
     )
     db.session.commit()
@@ -242,15 +244,15 @@ def test_a_claimed_profile_cannot_be_merged_into(db, officer, mission):
     existing = PersonFactory(email="an@example.fr")
     UserFactory(person=existing, email="an@example.fr")
     batch = staged(officer, mission, csv_bytes())
-    assert services.merge_target(row(db, batch, 2), None, by=officer) is None
+    assert merge.merge_target(row(db, batch, 2), None, by=officer) is None
 
 
 def test_a_merge_target_that_became_out_of_reach_fails_the_whole_commit(db, officer, mission):
     existing = PersonFactory(email="an@example.fr", phone=None)
     batch = staged(officer, mission, csv_bytes())
     dup = row(db, batch, 2)
-    target = services.merge_target(dup, None, by=officer)
-    services.set_merge_choices(dup, target, {"city": "import"}, officer)
+    target = merge.merge_target(dup, None, by=officer)
+    merge.set_merge_choices(dup, target, {"city": "import"}, officer)
     db.session.commit()
     existing.country = "DE"  # moved away from the mission's countries meanwhile
     db.session.commit()
@@ -270,7 +272,7 @@ def test_a_failure_at_row_9000_leaves_nothing(db, officer, mission, monkeypatch)
     ]
     batch = staged(officer, mission, csv_bytes(rows=rows))
     assert batch.status == "ready" and batch.total_rows == 9100
-    real = services._person_row
+    real = people_bulk.person_row
     seen = []
 
     def failing(values, person_id, base, **kwargs):
@@ -279,7 +281,7 @@ def test_a_failure_at_row_9000_leaves_nothing(db, officer, mission, monkeypatch)
             raise RuntimeError("disk full")
         return real(values, person_id, base, **kwargs)
 
-    monkeypatch.setattr(services, "_person_row", failing)
+    monkeypatch.setattr(people_bulk, "person_row", failing)
     batch = commit(db, batch, officer)
     assert len(seen) == 9000  # chunks of earlier rows were already sent to the database
     assert batch.status == "ready" and batch.error_code == "commit_failed"
@@ -294,6 +296,6 @@ def test_a_failure_at_row_9000_leaves_nothing(db, officer, mission, monkeypatch)
         == 0
     )
     # Fixed, the same batch can be committed again.
-    monkeypatch.setattr(services, "_person_row", real)
+    monkeypatch.setattr(people_bulk, "person_row", real)
     batch = commit(db, batch, officer)
     assert batch.status == "done" and count(db, Person) == 9100

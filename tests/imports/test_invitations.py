@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from directory.imports import services
+from directory.imports import batches, commit, invitations
 from directory.imports.models import ImportBatch, ImportRow
 from directory.people.models import Person
 from tests.imports.conftest import HEADER_EN, csv_bytes
 
 
 def imported(officer, mission, rows) -> ImportBatch:
-    batch = services.start_batch(csv_bytes(header=HEADER_EN, rows=rows), "p.csv", mission, officer)
-    batch = services.read_batch(batch.id)
-    services.claim_commit(batch, officer)
-    return services.commit_batch(batch.id, officer.id)
+    batch = batches.start_batch(csv_bytes(header=HEADER_EN, rows=rows), "p.csv", mission, officer)
+    batch = batches.read_batch(batch.id)
+    commit.claim_commit(batch, officer)
+    return commit.commit_batch(batch.id, officer.id)
 
 
 ROWS = [
@@ -50,9 +50,9 @@ def test_preview_in_both_languages_then_send_with_a_report(
 def test_invitations_go_out_in_batches(client, login, db, app, officer, mission, mail_outbox):
     app.config["IMPORT_INVITATION_BATCH"] = 1
     batch = imported(officer, mission, ROWS)
-    report = services.send_invitations(batch, officer)
+    report = invitations.send_invitations(batch, officer)
     assert (report["sent"], report["remaining"]) == (1, 1)
-    report = services.send_invitations(db.session.get(ImportBatch, batch.id), officer)
+    report = invitations.send_invitations(db.session.get(ImportBatch, batch.id), officer)
     assert (report["sent"], report["remaining"]) == (2, 0)
     assert len(mail_outbox()) == 2
 
@@ -62,7 +62,7 @@ def test_failures_are_reported(client, login, db, officer, mission, mail_outbox)
 
     batch = imported(officer, mission, ROWS[:1])
     UserFactory(email="an@example.fr")  # the address already has an account
-    report = services.send_invitations(batch, officer)
+    report = invitations.send_invitations(batch, officer)
     assert report["sent"] == 0 and len(report["failures"]) == 1
     person = db.session.scalar(sa.select(Person))
     assert report["failures"][0]["person_id"] == person.id
@@ -75,6 +75,6 @@ def test_invitations_only_after_the_import_and_for_the_mission(
     batch = imported(officer, mission, ROWS)
     login(other_officer)
     assert client.get(f"/imports/{batch.id}/invitations").status_code == 404
-    staged = services.start_batch(csv_bytes(), "q.csv", mission, officer)
+    staged = batches.start_batch(csv_bytes(), "q.csv", mission, officer)
     login(officer)
     assert client.get(f"/imports/{staged.id}/invitations").status_code == 403

@@ -26,7 +26,7 @@ def pg_app(make_app, pg_url):
 
 
 def test_bulk_import_on_postgres_is_complete_and_searchable_data_is_queued(pg_app):
-    from directory.imports import services
+    from directory.imports import batches, commit
     from directory.people.models import Person
     from search_index.outbox import SearchOutbox
     from tests.factories import MissionFactory, UserFactory
@@ -48,13 +48,11 @@ def test_bulk_import_on_postgres_is_complete_and_searchable_data_is_queued(pg_ap
         for i in range(3000)
     ]
     rows.append(["Nguyễn Văn 0", "Pháp", "Paris", "Yên Bái", "p0@example.fr", "", "", ""])
-    batch = services.start_batch(
-        csv_bytes(header=HEADER_VI, rows=rows), "big.csv", mission, officer
-    )
-    batch = services.read_batch(batch.id)
+    batch = batches.start_batch(csv_bytes(header=HEADER_VI, rows=rows), "big.csv", mission, officer)
+    batch = batches.read_batch(batch.id)
     assert batch.status == "ready" and batch.total_rows == 3001 and batch.duplicate_rows == 1
-    assert services.claim_commit(batch, officer)
-    batch = services.commit_batch(batch.id, officer.id)
+    assert commit.claim_commit(batch, officer)
+    batch = commit.commit_batch(batch.id, officer.id)
     assert batch.status == "done" and batch.created_count == 3000
     person = _db.session.scalar(sa.select(Person).where(Person.email == "p7@example.fr"))
     assert person.fields == ["semiconductors", "logistics"]

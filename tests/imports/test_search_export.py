@@ -8,16 +8,16 @@ import io
 import sqlalchemy as sa
 
 from directory.audit import AuditEvent
-from directory.imports import services
+from directory.imports import batches, commit
 from tests.factories import PersonFactory
 from tests.imports.conftest import csv_bytes
 
 
 def test_imported_people_are_searchable_at_once_and_exported(client, login, db, officer, mission):
-    batch = services.start_batch(csv_bytes(), "p.csv", mission, officer)
-    services.read_batch(batch.id)
-    services.claim_commit(batch, officer)
-    services.commit_batch(batch.id, officer.id)
+    batch = batches.start_batch(csv_bytes(), "p.csv", mission, officer)
+    batches.read_batch(batch.id)
+    commit.claim_commit(batch, officer)
+    commit.commit_batch(batch.id, officer.id)
     PersonFactory(full_name="Phạm Thu Hà", fields=["tourism"])
     login(officer)
     client.post("/lang/en")

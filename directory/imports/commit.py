@@ -1,0 +1,189 @@
+"""The atomic commit: every accepted row of a batch in one transaction, or none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import sqlalchemy as sa
+from flask import current_app
+
+from directory import audit, policy
+from directory.core.models import utcnow
+from directory.extensions import db
+from directory.imports.analysis import CHUNK
+from directory.imports.batches import PROGRESS, decision_counts, set_progress
+from directory.imports.consent import batch_evidence, consent_audit
+from directory.imports.merge import MergeTargetGone, apply_merge
+from directory.imports.models import ImportBatch, ImportRow
+from directory.people.bulk import NewPeople
+from directory.people.models import Person
+
+# --- commit --------------------------------------------------------------------------------
+
+
+def commit_rows(
+    batch: ImportBatch,
+    rows: Iterable[dict],
+    by,
+    *,
+    evidence: dict | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Write accepted rows (dicts with values, decision, person_id, merge fields) in bulk.
+
+    Each new person gets the consent records of a new profile from the people service; the
+    file's consent column counts only with ``evidence`` (the officer's attestation for the
+    batch), else it is ignored. Adds to the current transaction and does not commit: the
+    caller commits all or nothing.
+    """
+    new_people = NewPeople(
+        by,
+        provenance="import",
+        mission_id=batch.mission_id,
+        source=f"import:{batch.file_name}",
+        evidence=evidence,
+        chunk=CHUNK,
+    )
+    now = new_people.now
+    counts = {"created": 0, "merged": 0, "listed": 0, "consent_ignored": 0}
+
+    for done, row in enumerate(rows, start=1):
+        if row["decision"] == "create":
+            says_yes = bool(row["values"].get("consent_listed"))
+            listed = new_people.add(row["values"], row["person_id"], listed=says_yes)
+            counts["created"] += 1
+            counts["listed"] += listed
+            counts["consent_ignored"] += says_yes and not listed
+        elif row["decision"] == "merge":
+            new_people.flush()
+            target = db.session.get(Person, row["merge_target_id"])
+            if target is None or not policy.can(by, "person.edit", target):
+                raise MergeTargetGone(row["row_number"])
+            apply_merge(batch, row, target, by, now)
+            counts["merged"] += 1
+        if progress and done % CHUNK == 0:
+            progress(done)
+    new_people.flush()
+    return counts
+
+
+def _accepted_rows(batch_id: str) -> Iterable[dict]:
+    """The staged rows to write, in file order, read in chunks (keyset pagination)."""
+    columns = (
+        ImportRow.row_number,
+        ImportRow.values,
+        ImportRow.decision,
+        ImportRow.person_id,
+        ImportRow.merge_target_id,
+        ImportRow.merge_choices,
+    )
+    last = 0
+    while True:
+        query = (
+            sa.select(*columns)
+            .where(
+                ImportRow.batch_id == batch_id,
+                ImportRow.row_number > last,
+                ImportRow.has_errors.is_(False),
+                ImportRow.decision.in_(("create", "merge")),
+            )
+            .order_by(ImportRow.row_number)
+            .limit(CHUNK)
+        )
+        chunk = db.session.execute(query).all()
+        if not chunk:
+            return
+        for r in chunk:
+            yield {
+                "row_number": r[0],
+                "values": r[1],
+                "decision": r[2],
+                "person_id": r[3],
+                "merge_target_id": r[4],
+                "merge_choices": r[5],
+            }
+        last = chunk[-1][0]
+
+
+def claim_commit(batch: ImportBatch, by) -> bool:
+    """Move a ready batch to ``committing`` (only once, even with two clicks); commits."""
+    policy.require(by, "import.commit", batch)
+    result = db.session.execute(
+        sa.update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == "ready")
+        .values(status="committing", error_code=None, error_params={}, processed_rows=0)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def commit_batch(batch_id: str, by_id: str) -> ImportBatch:
+    """Write a batch's accepted rows in one transaction: all of them, or none (status -> done)."""
+    from directory.accounts.models import User
+
+    batch = db.session.get(ImportBatch, batch_id)
+    by = db.session.get(User, by_id)
+    if batch is None or batch.status != "committing":
+        return batch
+    counts_before = decision_counts(batch)
+    total = counts_before["create"] + counts_before["merge"]
+    try:
+        evidence = batch_evidence(batch)
+        counts = commit_rows(
+            batch,
+            _accepted_rows(batch.id),
+            by,
+            evidence=evidence,
+            progress=lambda n: set_progress(batch_id, n, total),
+        )
+        batch.status = "done"
+        batch.created_count = counts["created"]
+        batch.merged_count = counts["merged"]
+        batch.skipped_count = batch.total_rows - counts["created"] - counts["merged"]
+        batch.committed_at = utcnow()
+        batch.committed_by_id = by.id
+        batch.processed_rows = batch.total_rows
+        audit.record(
+            "import.commit",
+            batch,
+            actor=by,
+            details={
+                "created": counts["created"],
+                "merged": counts["merged"],
+                "skipped": batch.skipped_count,
+                "mission": batch.mission_id,
+                **consent_audit(evidence, counts["listed"], counts["consent_ignored"]),
+            },
+        )
+        db.session.commit()
+        apply_search_outbox()
+    except MergeTargetGone as exc:
+        db.session.rollback()
+        _back_to_ready(batch_id, "merge_target_gone", {"row": exc.row_number})
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("import %s could not be committed", batch_id)
+        _back_to_ready(batch_id, "commit_failed", {})
+    finally:
+        PROGRESS.pop(batch_id, None)
+    return db.session.get(ImportBatch, batch_id)
+
+
+def _back_to_ready(batch_id: str, code: str, params: dict) -> None:
+    batch = db.session.get(ImportBatch, batch_id)
+    batch.status = "ready"
+    batch.error_code, batch.error_params = code, params
+    db.session.commit()
+
+
+def apply_search_outbox() -> None:
+    """Make the new people searchable at once with the embedded engine.
+
+    Bulk inserts bypass the session's after-commit hook, so the pending outbox rows are applied
+    here; with Meilisearch the ``search worker`` applies them. A failure never undoes the import.
+    """
+    from search_index import sync
+
+    app = current_app._get_current_object()
+    if sync.inline_enabled(app):
+        sync.drain(app, limit=1000)
