@@ -49,10 +49,6 @@ def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def has_endpoint(name: str) -> bool:
-    return name in current_app.view_functions
-
-
 def apply_errors(form, exc: ValidationError) -> None:
     """Show a service's per-field messages on the form (unknown fields at the top)."""
     for name, message in exc.fields.items():
@@ -72,10 +68,9 @@ def link_invalid(reason: str):
 def home_for(user) -> str:
     """Where a user lands after signing in without a ``next``."""
     if user.role == "member":
-        if user.person_id and has_endpoint("people.mine"):
+        if user.person_id:
             return url_for("people.mine")
-        if user.person_id is None and has_endpoint("people.create_own"):
-            return url_for("people.create_own")
+        return url_for("people.create_own")
     return url_for("core.index")
 
 
@@ -190,7 +185,7 @@ def verify(token: str):
     except services.TokenInvalid as exc:
         return link_invalid(exc.reason)
     flash(_("Your email address is confirmed."), "success")
-    if has_endpoint("people.create_own") and user.role == "member" and user.person_id is None:
+    if user.role == "member" and user.person_id is None:
         target = url_for("people.create_own")
     else:
         target = url_for("accounts.settings")
@@ -265,9 +260,7 @@ def claim(token: str):
             services.record_login(user)
             session["lang"] = user.locale or "vi"
             flash(_("Welcome! Your profile is now yours to keep up to date."), "success")
-            if has_endpoint("people.mine"):
-                return redirect(url_for("people.mine"))
-            return redirect(url_for("accounts.settings"))
+            return redirect(url_for("people.mine"))
     return render_template(
         "accounts/claim.html",
         form=form,

@@ -85,7 +85,6 @@ def register_templating(app) -> None:
             "lang": _lang(),
             "nav_counts": counts,
             "url_with": url_with,
-            "has_endpoint": lambda name: name in app.view_functions,
         }
 
     app.jinja_env.globals.update(

@@ -410,7 +410,6 @@ def exports_page():
         "imports/exports.html",
         missions=missions,
         associations=associations,
-        search_available=exports.search_available(),
     )
 
 
@@ -450,6 +449,4 @@ def export_search(fmt: str):
     """The people of a search, with the same query parameters as the search page."""
     user = _user()
     policy.require(user, "import.export_search")
-    if not exports.search_available():
-        abort(404)
     return _send(exports.export_search(request.args, user, _format(fmt), g.get("locale", "vi")))
