@@ -5,8 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 
-from flask import Flask, g, request
-from flask_babel import get_locale
+from flask import Flask, request
 
 from directory import config as settings
 from directory.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -62,7 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
         search,
         seed,
     )
-    from directory.i18n import select_locale, translation_directories
+    from directory.i18n import current_locale, select_locale, translation_directories
 
     import_models()
     db.init_app(app)
@@ -116,11 +115,7 @@ def create_app(config: dict | None = None) -> Flask:
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         if request.endpoint and not request.path.startswith("/static/"):
-            response.headers.setdefault("Content-Language", str(get_locale() or "vi"))
+            response.headers.setdefault("Content-Language", current_locale())
         return response
-
-    @app.before_request
-    def _request_start():
-        g.locale = str(get_locale() or "vi")
 
     return app

@@ -39,6 +39,7 @@ from directory.accounts.models import ApiToken
 from directory.core.errors import ValidationError
 from directory.core.views import safe_next
 from directory.extensions import db, limiter
+from directory.i18n import current_locale
 
 bp = Blueprint("accounts", __name__)
 
@@ -159,7 +160,7 @@ def signup():
         return redirect(home_for(current_user))
     form = SignupForm()
     if request.method == "GET":
-        form.locale.data = _current_lang()
+        form.locale.data = current_locale()
     if form.validate_on_submit():
         try:
             services.register_member(form.email.data, form.password.data, form.locale.data)
@@ -169,12 +170,6 @@ def signup():
             session["lang"] = form.locale.data
             return render_template("accounts/check_email.html", kind="verify")
     return render_template("accounts/signup.html", form=form)
-
-
-def _current_lang() -> str:
-    from flask import g
-
-    return getattr(g, "locale", "vi")
 
 
 @bp.get("/verify/<token>")

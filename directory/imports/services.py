@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app, g
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 
 from directory import audit, policy
 from directory.core.errors import ValidationError
 from directory.core.models import new_id, utcnow
 from directory.extensions import db
+from directory.i18n import current_locale
 from directory.imports.models import ImportBatch, ImportRow
 from directory.imports.reader import ImportFileError, Sheet, read_file
 from directory.missions.models import Mission
@@ -161,11 +162,6 @@ class RowNormaliser:
                     )
                 )
         return values, errors
-
-
-def current_language() -> str:
-    locale = get_locale()
-    return "en" if locale is not None and str(locale).startswith("en") else "vi"
 
 
 def normalise_row(
@@ -303,7 +299,7 @@ def analyse_rows(
 ) -> list[AnalysedRow]:
     """Normalise every row of ``sheet`` and find its duplicates; writes nothing."""
     index = load_field_index()
-    language = current_language()
+    language = current_locale()
     normaliser = RowNormaliser(index, language)
     others: list[RowNormaliser] = []
 
@@ -394,7 +390,7 @@ def start_batch(
         sheet_name=(sheet_name or None),
         mission_id=mission.id,
         uploaded_by_id=by.id,
-        locale=str(getattr(g, "locale", None) or "vi"),
+        locale=current_locale(),
         status="queued",
     )
     with open(_upload_path(batch), "wb") as fh:

@@ -9,7 +9,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -23,6 +22,7 @@ from directory import policy
 from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
+from directory.i18n import current_locale
 from directory.imports import exports, services
 from directory.imports.columns import HEADERS_EN, HEADERS_VI
 from directory.imports.forms import CommitForm, UploadForm
@@ -426,7 +426,7 @@ def export_mission(fmt: str):
     if mission is None:
         abort(404)
     policy.require(user, "import.export_mission", mission)
-    return _send(exports.export_mission(mission, user, _format(fmt), g.get("locale", "vi")))
+    return _send(exports.export_mission(mission, user, _format(fmt), current_locale()))
 
 
 @bp.get("/exports/associations/<association_id>.<fmt>")
@@ -440,7 +440,7 @@ def export_association(association_id: str, fmt: str):
     if association is None:
         abort(404)
     policy.require(user, "import.export_association", association)
-    return _send(exports.export_association(association, user, _format(fmt), g.get("locale", "vi")))
+    return _send(exports.export_association(association, user, _format(fmt), current_locale()))
 
 
 @bp.get("/exports/search.<fmt>")
@@ -449,4 +449,4 @@ def export_search(fmt: str):
     """The people of a search, with the same query parameters as the search page."""
     user = _user()
     policy.require(user, "import.export_search")
-    return _send(exports.export_search(request.args, user, _format(fmt), g.get("locale", "vi")))
+    return _send(exports.export_search(request.args, user, _format(fmt), current_locale()))
