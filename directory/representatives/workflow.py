@@ -1,4 +1,4 @@
-"""The nomination workflow: creation and every transition of PRODUCT.md "Representative workflow".
+"""The nomination workflow: creation and every transition of docs/product.md "Representative workflow".
 
 ```
 draft --submit--> embassy_review --endorse--> awaiting_consent --accept--> awaiting_approval --approve--> active
