@@ -118,4 +118,10 @@ def create_app(config: dict | None = None) -> Flask:
             response.headers.setdefault("Content-Language", current_locale())
         return response
 
+    @app.before_request
+    def _pin_locale():
+        # Flask-Babel caches the first answer for the request: asking now keeps a page in the
+        # language it was requested in, even when the view changes session["lang"] (sign-up).
+        current_locale()
+
     return app
