@@ -5,26 +5,11 @@ from __future__ import annotations
 import importlib
 import os
 
-from flask import Flask, g, request
-from flask_babel import get_locale
+from flask import Flask, request
 
 from directory import config as settings
 from directory.extensions import babel, csrf, db, limiter, login_manager, migrate
 
-# Domain packages, each with a ``views.bp`` blueprint and optionally ``cli.register_cli(app)``.
-DOMAINS = (
-    "core",
-    "accounts",
-    "missions",
-    "people",
-    "associations",
-    "search",
-    "representatives",
-    "imports",
-    "admin",
-    "api",
-    "seed",
-)
 # Modules whose models must be imported so that metadata (and Alembic) sees every table.
 MODEL_MODULES = (
     "directory.reference.models",
@@ -45,18 +30,8 @@ def import_models() -> None:
         importlib.import_module(name)
 
 
-def _optional_module(name: str):
-    """Import ``name`` if the file exists (a missing dependency inside it still raises)."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
-
-
 def create_app(config: dict | None = None) -> Flask:
-    """config -> extensions -> blueprints -> errors -> cli."""
+    """config -> extensions -> each domain's blueprints and cli -> errors."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(
         __name__,
@@ -72,7 +47,21 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from directory.i18n import select_locale, translation_directories
+    from directory import (
+        accounts,
+        admin,
+        api,
+        associations,
+        core,
+        imports,
+        missions,
+        people,
+        reference,
+        representatives,
+        search,
+        seed,
+    )
+    from directory.i18n import current_locale, select_locale, translation_directories
 
     import_models()
     db.init_app(app)
@@ -87,15 +76,19 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None
 
-    for domain in DOMAINS:
-        views = importlib.import_module(f"directory.{domain}.views")
-        app.register_blueprint(views.bp)
-        api = _optional_module(f"directory.{domain}.api")
-        if api is not None:
-            app.register_blueprint(api.bp)
-        cli = _optional_module(f"directory.{domain}.cli")
-        if cli is not None:
-            cli.register_cli(app)
+    # Every domain, explicitly: its pages, API routes and CLI commands.
+    core.init_app(app)
+    accounts.init_app(app)
+    missions.init_app(app)
+    people.init_app(app)
+    associations.init_app(app)
+    search.init_app(app)
+    representatives.init_app(app)
+    imports.init_app(app)
+    admin.init_app(app)
+    reference.init_app(app)
+    api.init_app(app)
+    seed.init_app(app)
 
     from search_index import init_app as init_search
 
@@ -122,11 +115,13 @@ def create_app(config: dict | None = None) -> Flask:
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         if request.endpoint and not request.path.startswith("/static/"):
-            response.headers.setdefault("Content-Language", str(get_locale() or "vi"))
+            response.headers.setdefault("Content-Language", current_locale())
         return response
 
     @app.before_request
-    def _request_start():
-        g.locale = str(get_locale() or "vi")
+    def _pin_locale():
+        # Flask-Babel caches the first answer for the request: asking now keeps a page in the
+        # language it was requested in, even when the view changes session["lang"] (sign-up).
+        current_locale()
 
     return app

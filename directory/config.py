@@ -17,7 +17,7 @@ def _bool(name: str, default: bool = False) -> bool:
 
 
 def from_environment(instance_path: str) -> dict:
-    """Build the configuration dict from environment variables (CONTRACT.md)."""
+    """Build the configuration dict from environment variables (docs/contract.md)."""
     env = os.environ
     production = env.get("FLASK_ENV") == "production" or _bool("PRODUCTION")
     secret = env.get("SECRET_KEY")

@@ -12,6 +12,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -48,6 +49,14 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+def current_locale() -> str:
+    """The language to answer in now, ``"vi"`` or ``"en"``: the request's, or a forced one."""
+    # Flask-Babel's get_locale honours force_locale (emails, background jobs); it is None
+    # outside an application context, where the directory speaks Vietnamese.
+    locale = get_locale()
+    return "en" if locale is not None and str(locale).startswith("en") else "vi"
 
 
 ROOT = PACKAGE_DIR.parent

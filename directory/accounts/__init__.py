@@ -1,0 +1,13 @@
+"""Accounts: users, roles, sign-in, two-factor, API tokens."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Register the sign-in pages and the ``flask users`` commands."""
+    # Imported here: the package is imported by its models, long before any view can be.
+    from directory.accounts.cli import register_cli
+    from directory.accounts.views import bp as views_bp
+
+    app.register_blueprint(views_bp)
+    register_cli(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -10,6 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.core.models import TimestampMixin, UTCDateTime, new_id, utcnow
 from directory.extensions import db
+
+if TYPE_CHECKING:  # annotations only: importing these at run time would make import cycles
+    from directory.missions.models import Mission
+    from directory.people.models import Person
+    from directory.reference.models import Province
+
 
 ROLES = ("member", "embassy", "province", "admin")
 OFFICIAL_ROLES = ("embassy", "province", "admin")
@@ -41,9 +48,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_epoch: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    mission = relationship("Mission", lazy="joined")
-    province = relationship("Province", lazy="joined")
-    person = relationship("Person", foreign_keys=[person_id], back_populates="user")
+    mission: Mapped[Mission | None] = relationship("Mission", lazy="joined")
+    province: Mapped[Province | None] = relationship("Province", lazy="joined")
+    person: Mapped[Person | None] = relationship(
+        "Person", foreign_keys=[person_id], back_populates="user"
+    )
 
     __table_args__ = (
         sa.CheckConstraint("role in ('member','embassy','province','admin')", name="role"),
@@ -85,7 +94,7 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    user = relationship("User")
+    user: Mapped[User] = relationship("User")
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}…>"

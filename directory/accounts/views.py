@@ -39,6 +39,7 @@ from directory.accounts.models import ApiToken
 from directory.core.errors import ValidationError
 from directory.core.views import safe_next
 from directory.extensions import db, limiter
+from directory.i18n import current_locale
 from directory.people import claims
 
 bp = Blueprint("accounts", __name__)
@@ -48,10 +49,6 @@ TOTP_PENDING_SECONDS = 300
 
 def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def has_endpoint(name: str) -> bool:
-    return name in current_app.view_functions
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -73,10 +70,9 @@ def link_invalid(reason: str):
 def home_for(user) -> str:
     """Where a user lands after signing in without a ``next``."""
     if user.role == "member":
-        if user.person_id and has_endpoint("people.mine"):
+        if user.person_id:
             return url_for("people.mine")
-        if user.person_id is None and has_endpoint("people.create_own"):
-            return url_for("people.create_own")
+        return url_for("people.create_own")
     return url_for("core.index")
 
 
@@ -165,7 +161,7 @@ def signup():
         return redirect(home_for(current_user))
     form = SignupForm()
     if request.method == "GET":
-        form.locale.data = _current_lang()
+        form.locale.data = current_locale()
     if form.validate_on_submit():
         try:
             services.register_member(form.email.data, form.password.data, form.locale.data)
@@ -177,12 +173,6 @@ def signup():
     return render_template("accounts/signup.html", form=form)
 
 
-def _current_lang() -> str:
-    from flask import g
-
-    return getattr(g, "locale", "vi")
-
-
 @bp.get("/verify/<token>")
 def verify(token: str):
     """Confirm an email address from the link sent at sign-up."""
@@ -191,7 +181,7 @@ def verify(token: str):
     except services.TokenInvalid as exc:
         return link_invalid(exc.reason)
     flash(_("Your email address is confirmed."), "success")
-    if has_endpoint("people.create_own") and user.role == "member" and user.person_id is None:
+    if user.role == "member" and user.person_id is None:
         target = url_for("people.create_own")
     else:
         target = url_for("accounts.settings")
@@ -266,9 +256,7 @@ def claim(token: str):
             services.record_login(user)
             session["lang"] = user.locale or "vi"
             flash(_("Welcome! Your profile is now yours to keep up to date."), "success")
-            if has_endpoint("people.mine"):
-                return redirect(url_for("people.mine"))
-            return redirect(url_for("accounts.settings"))
+            return redirect(url_for("people.mine"))
     return render_template(
         "accounts/claim.html",
         form=form,

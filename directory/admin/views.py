@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -23,6 +23,7 @@ from directory.admin.forms import (
 from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
+from directory.i18n import current_locale
 from directory.missions import services as missions
 from directory.missions.models import Mission
 from directory.reference.provinces import all_provinces
@@ -48,7 +49,7 @@ def _scope_choices(form) -> None:
     form.mission.choices = [SelectChoice("", "—")] + [
         SelectChoice(m.code, f"{m.code} · {m.name}") for m in missions.all_missions()
     ]
-    english = getattr(g, "locale", "vi") == "en"
+    english = current_locale() == "en"
     form.province.choices = [SelectChoice("", "—")] + [
         SelectChoice(p.slug, p.name_en if english else p.name_vi) for p in all_provinces()
     ]

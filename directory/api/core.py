@@ -1,7 +1,7 @@
 """What every /api/v1 view shares: blueprints, auth, JSON input, pagination, OpenAPI metadata.
 
 A domain exposes its API in ``directory/<domain>/api.py`` with ``bp = api_blueprint("<domain>_api")``
-(the factory registers it) and describes each view with :func:`operation`, from which
+(its package's ``init_app`` registers it) and describes each view with :func:`operation`, from which
 ``/api/v1/openapi.json`` is generated.
 """
 

@@ -1,0 +1,13 @@
+"""Associations: diaspora organisations and their members."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Register the association pages and the ``/api/v1/associations`` routes."""
+    # Imported here: the package is imported by its models, long before any view can be.
+    from directory.associations.api import bp as api_bp
+    from directory.associations.views import bp as views_bp
+
+    app.register_blueprint(views_bp)
+    app.register_blueprint(api_bp)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.associations.models import MEMBERSHIP_ROLES
+from directory.i18n import current_locale
 from directory.people.forms import field_choices
 from directory.reference.countries import country_choices
 from directory.reference.provinces import all_provinces
@@ -82,7 +82,7 @@ class AssociationForm(FlaskForm):
 
     def __init__(self, *args, countries: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        locale = str(get_locale() or "vi")
+        locale = current_locale()
         self.kind.choices = kind_choices()
         self.province.choices = [("", _l("— none —")), *province_choices(locale)]
         choices = country_choices(locale)

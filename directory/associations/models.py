@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.core.models import TimestampMixin, UTCDateTime, new_id
 from directory.extensions import db
+
+if TYPE_CHECKING:  # annotations only: importing these at run time would make import cycles
+    from directory.people.models import Person
+    from directory.reference.models import Province
+
 
 ASSOCIATION_KINDS = ("hometown", "professional", "business")
 MEMBERSHIP_ROLES = ("president", "vice_president", "secretary", "treasurer", "board", "member")
@@ -43,7 +49,7 @@ class Association(TimestampMixin, db.Model):
     verified_by_mission_id: Mapped[str | None] = mapped_column(sa.ForeignKey("missions.id"))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    province = relationship("Province")
+    province: Mapped[Province | None] = relationship("Province")
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="association",
         cascade="all, delete-orphan",
@@ -86,7 +92,7 @@ class Membership(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     association: Mapped[Association] = relationship(back_populates="memberships")
-    person = relationship("Person")
+    person: Mapped[Person] = relationship("Person")
 
     __table_args__ = (
         sa.CheckConstraint("status in ('proposed','accepted','declined')", name="status"),

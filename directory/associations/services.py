@@ -21,12 +21,13 @@ from directory.core.errors import ValidationError
 from directory.core.models import isoformat, new_id, utcnow
 from directory.core.templating import nav_counter
 from directory.extensions import db
-from directory.people.services import clean_long_text, clean_text, normalize_url, split_multi
+from directory.people.services import normalize_url
 from directory.reference.contact import InvalidValue, normalize_email, normalize_phone
 from directory.reference.countries import resolve_country
 from directory.reference.fields import field_index as load_field_index
 from directory.reference.fields import resolve_field
 from directory.reference.provinces import resolve_province
+from directory.text import clean_long_text, clean_text, split_multi
 from search_index import outbox
 
 log = logging.getLogger(__name__)

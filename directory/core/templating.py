@@ -8,6 +8,7 @@ from flask import g, request, url_for
 from flask_login import current_user
 
 from directory import policy
+from directory.i18n import current_locale
 from directory.reference.countries import country_name, language_name
 from directory.reference.provinces import province_by_slug
 
@@ -25,15 +26,11 @@ def nav_counter(name: str):
     return decorator
 
 
-def _lang() -> str:
-    return getattr(g, "locale", "vi")
-
-
 def province_name(slug: str | None) -> str:
     p = province_by_slug(slug)
     if p is None:
         return slug or ""
-    return p.name_en if _lang() == "en" else p.name_vi
+    return p.name_en if current_locale() == "en" else p.name_vi
 
 
 def field_label(code: str | None) -> str:
@@ -52,7 +49,7 @@ def field_label(code: str | None) -> str:
     pair = labels.get(code)
     if pair is None:
         return code
-    return pair[1] if _lang() == "en" else pair[0]
+    return pair[1] if current_locale() == "en" else pair[0]
 
 
 def url_with(**changes) -> str:
@@ -82,15 +79,14 @@ def register_templating(app) -> None:
                     counts[name] = 0
         return {
             "can": lambda action, obj=None: policy.can(current_user, action, obj),
-            "lang": _lang(),
+            "lang": current_locale(),
             "nav_counts": counts,
             "url_with": url_with,
-            "has_endpoint": lambda name: name in app.view_functions,
         }
 
     app.jinja_env.globals.update(
-        country_name=lambda code: country_name(code, _lang()),
-        language_name=lambda code: language_name(code, _lang()),
+        country_name=lambda code: country_name(code, current_locale()),
+        language_name=lambda code: language_name(code, current_locale()),
         province_name=province_name,
         field_label=field_label,
     )

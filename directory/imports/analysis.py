@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 
 from directory.core.errors import ValidationError
 from directory.core.models import new_id
 from directory.extensions import db
+from directory.i18n import current_locale
 from directory.imports.reader import Sheet
 from directory.missions.models import Mission
 from directory.people.models import Person
@@ -122,8 +123,8 @@ class RowNormaliser:
 
 
 def current_language() -> str:
-    locale = get_locale()
-    return "en" if locale is not None and str(locale).startswith("en") else "vi"
+    """The request's language, "vi" or "en" (kept for callers of the import analysis)."""
+    return current_locale()
 
 
 def normalise_row(

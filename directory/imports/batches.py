@@ -17,12 +17,13 @@ from __future__ import annotations
 import os
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app
 
 from directory import audit, policy
 from directory.core.bulk import bulk_insert
 from directory.core.models import new_id
 from directory.extensions import db
+from directory.i18n import current_locale
 from directory.imports.analysis import CHUNK, AnalysedRow, analyse_rows
 from directory.imports.consent import consent_yes_rows
 from directory.imports.models import ImportBatch, ImportRow
@@ -63,7 +64,7 @@ def start_batch(
         sheet_name=(sheet_name or None),
         mission_id=mission.id,
         uploaded_by_id=by.id,
-        locale=str(getattr(g, "locale", None) or "vi"),
+        locale=current_locale(),
         status="queued",
     )
     with open(_upload_path(batch), "wb") as fh:

@@ -1,4 +1,4 @@
-"""The import file's columns (CONTRACT.md "Import file columns"), in English or Vietnamese."""
+"""The import file's columns (docs/contract.md "Import file columns"), in English or Vietnamese."""
 
 from __future__ import annotations
 

@@ -256,15 +256,6 @@ def search_people(args, viewer, limit: int = 10_000) -> list[Person]:
     return [people[i] for i in ids if i in people]
 
 
-def search_available() -> bool:
-    """True when the search domain offers ``run_search``."""
-    try:
-        from directory.search import services as search_services
-    except ImportError:
-        return False
-    return hasattr(search_services, "run_search")
-
-
 def export_search(params, viewer, fmt: str, locale: str) -> Export:
     """The people of a search (what the viewer sees of them)."""
     policy.require(viewer, "import.export_search")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from directory.i18n import current_locale
+
 
 def file_error_message(code: str | None, params: dict | None = None) -> str:
     """The message, in the current language, for a refused file or a failed commit."""
@@ -94,9 +96,7 @@ def issue_message(issue: dict) -> str:
         )
     messages = issue.get("messages") or {}
     if messages:
-        from directory.imports.analysis import current_language
-
-        return messages.get(current_language()) or issue.get("message") or ""
+        return messages.get(current_locale()) or issue.get("message") or ""
     return issue.get("message") or code or ""
 
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.core.models import TimestampMixin, UTCDateTime, new_id
 from directory.extensions import db
+
+if TYPE_CHECKING:  # annotations only: importing these at run time would make import cycles
+    from directory.accounts.models import User
+    from directory.missions.models import Mission
+
 
 # queued -> reading -> ready (preview) -> committing -> done; failed when the file is refused
 # (nothing staged) ; a failed commit goes back to ready with ``error_code`` set.
@@ -52,8 +58,8 @@ class ImportBatch(TimestampMixin, db.Model):
     )
     invitation_report: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
-    mission = relationship("Mission")
-    uploaded_by = relationship("User", foreign_keys=[uploaded_by_id])
+    mission: Mapped[Mission] = relationship("Mission")
+    uploaded_by: Mapped[User | None] = relationship("User", foreign_keys=[uploaded_by_id])
 
     @property
     def progress(self) -> int:

@@ -9,7 +9,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -23,6 +22,7 @@ from directory import policy
 from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
+from directory.i18n import current_locale
 from directory.imports import batches as batch_service
 from directory.imports import commit as commit_service
 from directory.imports import consent, exports, jobs
@@ -414,7 +414,6 @@ def exports_page():
         "imports/exports.html",
         missions=missions,
         associations=associations,
-        search_available=exports.search_available(),
     )
 
 
@@ -431,7 +430,7 @@ def export_mission(fmt: str):
     if mission is None:
         abort(404)
     policy.require(user, "import.export_mission", mission)
-    return _send(exports.export_mission(mission, user, _format(fmt), g.get("locale", "vi")))
+    return _send(exports.export_mission(mission, user, _format(fmt), current_locale()))
 
 
 @bp.get("/exports/associations/<association_id>.<fmt>")
@@ -445,7 +444,7 @@ def export_association(association_id: str, fmt: str):
     if association is None:
         abort(404)
     policy.require(user, "import.export_association", association)
-    return _send(exports.export_association(association, user, _format(fmt), g.get("locale", "vi")))
+    return _send(exports.export_association(association, user, _format(fmt), current_locale()))
 
 
 @bp.get("/exports/search.<fmt>")
@@ -454,6 +453,4 @@ def export_search(fmt: str):
     """The people of a search, with the same query parameters as the search page."""
     user = _user()
     policy.require(user, "import.export_search")
-    if not exports.search_available():
-        abort(404)
-    return _send(exports.export_search(request.args, user, _format(fmt), g.get("locale", "vi")))
+    return _send(exports.export_search(request.args, user, _format(fmt), current_locale()))

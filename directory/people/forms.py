@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from directory.extensions import db
+from directory.i18n import current_locale
 from directory.people.models import EVIDENCE_SOURCES, KINDS
 from directory.reference.countries import country_choices, language_choices
 
@@ -30,7 +30,7 @@ class CheckboxesField(SelectMultipleField):
 
 
 def _locale() -> str:
-    return str(get_locale() or "vi")
+    return current_locale()
 
 
 def field_choices() -> list[tuple[str, str]]:

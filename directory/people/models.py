@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.core.models import TimestampMixin, UTCDateTime, new_id, utcnow
 from directory.extensions import db
+
+if TYPE_CHECKING:  # annotations only: importing these at run time would make import cycles
+    from directory.accounts.models import User
+    from directory.missions.models import Mission
+    from directory.reference.models import Province
+
 
 KINDS = ("expert", "entrepreneur")
 VISIBILITY_LEVELS = ("public", "officials", "private")
@@ -93,12 +100,16 @@ class Person(TimestampMixin, db.Model):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    user = relationship(
+    user: Mapped[User | None] = relationship(
         "User", foreign_keys="User.person_id", back_populates="person", uselist=False
     )
-    provenance_mission = relationship("Mission", foreign_keys=[provenance_mission_id])
-    verified_by_mission = relationship("Mission", foreign_keys=[verified_by_mission_id])
-    hometown = relationship("Province")
+    provenance_mission: Mapped[Mission | None] = relationship(
+        "Mission", foreign_keys=[provenance_mission_id]
+    )
+    verified_by_mission: Mapped[Mission | None] = relationship(
+        "Mission", foreign_keys=[verified_by_mission_id]
+    )
+    hometown: Mapped[Province | None] = relationship("Province")
     consents: Mapped[list[ConsentRecord]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="ConsentRecord.created_at"
     )

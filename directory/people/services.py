@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import unicodedata
 from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
@@ -36,6 +35,7 @@ from directory.reference.countries import resolve_country, resolve_language
 from directory.reference.fields import field_index as load_field_index
 from directory.reference.fields import resolve_field
 from directory.reference.provinces import resolve_province
+from directory.text import clean_long_text, clean_text, parse_bool, split_multi
 from search_index import outbox
 from search_index.normalize import fold, name_key
 
@@ -107,54 +107,9 @@ KIND_ALIASES = {
     "both": KINDS,
     "ca hai": KINDS,
 }
-TRUE_WORDS = {"1", "true", "yes", "y", "x", "on", "co", "dong y"}
-FALSE_WORDS = {"0", "false", "no", "n", "off", "khong", "", "none"}
-_SPACES = re.compile(r"\s+")
 
 
 # --- normalisation --------------------------------------------------------------------------
-
-
-def clean_text(value) -> str:
-    """NFC, trimmed, inner white space collapsed: the form names and short texts are kept in."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
-
-
-def clean_long_text(value) -> str:
-    """NFC and trimmed, keeping the line breaks of a bio or a description."""
-    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").strip()
-    return re.sub(r"\n{3,}", "\n\n", text)
-
-
-def split_multi(value) -> list[str]:
-    """A list, or a ``;``-separated string (new lines too), as cleaned non-empty items."""
-    if value is None:
-        return []
-    items = value if isinstance(value, list | tuple | set) else re.split(r"[;\n]", str(value))
-    out: list[str] = []
-    for item in items:
-        if item is None:
-            continue
-        text = clean_text(item)
-        if text and text not in out:
-            out.append(text)
-    return out
-
-
-def parse_bool(value) -> bool:
-    """A boolean from a bool or a yes/no word in English or Vietnamese; ValueError otherwise."""
-    if isinstance(value, bool):
-        return value
-    if value is None:
-        return False
-    if isinstance(value, int):
-        return value != 0
-    word = fold(str(value))
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ValueError(word)
 
 
 def normalize_url(value) -> str | None:

@@ -10,12 +10,19 @@ and stores a new nomination with the spelling its seat already has.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.core.models import TimestampMixin, UTCDateTime, new_id, utcnow
 from directory.extensions import db
+
+if TYPE_CHECKING:  # annotations only: importing these at run time would make import cycles
+    from directory.accounts.models import User
+    from directory.people.models import Person
+    from directory.reference.models import Province
+
 
 STATES = (
     "draft",
@@ -72,10 +79,10 @@ class Nomination(TimestampMixin, db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    person = relationship("Person", lazy="joined")
-    province = relationship("Province")
-    created_by = relationship("User", foreign_keys=[created_by_id])
-    previous = relationship("Nomination", remote_side=[id])
+    person: Mapped[Person] = relationship("Person", lazy="joined")
+    province: Mapped[Province] = relationship("Province")
+    created_by: Mapped[User | None] = relationship("User", foreign_keys=[created_by_id])
+    previous: Mapped[Nomination | None] = relationship("Nomination", remote_side=[id])
     events: Mapped[list[NominationEvent]] = relationship(
         back_populates="nomination",
         cascade="all, delete-orphan",
@@ -126,7 +133,7 @@ class NominationEvent(db.Model):
     residence_exception: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
     nomination: Mapped[Nomination] = relationship(back_populates="events")
-    actor = relationship("User")
+    actor: Mapped[User | None] = relationship("User")
 
     def __repr__(self) -> str:
         return f"<NominationEvent {self.action} {self.from_state}->{self.to_state}>"

@@ -10,6 +10,7 @@ from directory import policy
 from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
+from directory.i18n import current_locale
 from directory.people.models import Person
 from directory.reference.countries import country_name, resolve_country
 from directory.reference.provinces import all_provinces, resolve_province
@@ -34,9 +35,7 @@ def _nomination_state(state: str) -> str:
 
 
 def _locale() -> str:
-    from flask import g
-
-    return getattr(g, "locale", "vi")
+    return current_locale()
 
 
 def _nomination_or_404(nomination_id: str):

@@ -1,4 +1,4 @@
-"""The nomination workflow: creation and every transition of PRODUCT.md "Representative workflow".
+"""The nomination workflow: creation and every transition of docs/product.md "Representative workflow".
 
 ```
 draft --submit--> embassy_review --endorse--> awaiting_consent --accept--> awaiting_approval --approve--> active
@@ -35,7 +35,7 @@ import logging
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import lazyload
@@ -44,6 +44,7 @@ from directory import audit, policy
 from directory.core.errors import ApiError, ValidationError
 from directory.core.models import utcnow
 from directory.extensions import db
+from directory.i18n import current_locale
 from directory.people.models import Person
 from directory.reference.countries import country_name, resolve_country
 from directory.reference.provinces import province_by_slug, resolve_province
@@ -155,8 +156,7 @@ def state_label(state: str) -> str:
 
 
 def _locale() -> str:
-    locale = str(get_locale() or "vi")
-    return locale if locale in ("vi", "en") else "vi"
+    return current_locale()
 
 
 def _province_label(slug: str) -> str:

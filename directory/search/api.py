@@ -1,4 +1,4 @@
-"""``GET /api/v1/search``: the same search as the results page, as JSON (CONTRACT.md)."""
+"""``GET /api/v1/search``: the same search as the results page, as JSON (docs/contract.md)."""
 
 from __future__ import annotations
 

@@ -35,6 +35,7 @@ from directory.core.errors import ValidationError
 from directory.extensions import db
 from directory.search import stale as stale_index
 from directory.search.stale import StaleSet
+from directory.text import yes_no
 from search_index import get_backend
 from search_index.base import FACETS, SORTS, Audience, Hit, SearchQuery, SearchUnavailable
 from search_index.matching import analyze, distance, highlights_for, typed_groups
@@ -45,8 +46,6 @@ KINDS = ("expert", "entrepreneur", "association")
 BOOLEAN_FACETS = ("verified", "representative")
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 1000
-TRUE_WORDS = {"true", "1", "yes", "on", "co", "có"}
-FALSE_WORDS = {"false", "0", "no", "off", "khong", "không"}
 # Pending changes evaluated per search, at most (beyond: see _answer).
 STALE_LIMIT = 500
 # app.extensions key: the current documents of the pending entities, kept between searches.
@@ -134,8 +133,8 @@ def _resolver(name: str):
         return resolve_language
 
     def boolean(v: str):
-        low = v.lower()
-        return "true" if low in TRUE_WORDS else "false" if low in FALSE_WORDS else None
+        answer = yes_no(v)
+        return None if answer is None else "true" if answer else "false"
 
     return boolean
 

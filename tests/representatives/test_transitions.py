@@ -1,4 +1,4 @@
-"""Every step of the workflow, for every role, from every state: allowed exactly as PRODUCT.md.
+"""Every step of the workflow, for every role, from every state: allowed exactly as docs/product.md says.
 
 A refused step is a 403 (not this actor) or a 409 (not in this state) and changes nothing: no
 state change, no history entry, no audit event.
@@ -12,7 +12,7 @@ from directory.representatives import workflow
 from directory.representatives.models import STATES
 from tests.representatives.conftest import ROLES
 
-# Who takes each step (PRODUCT.md "Representative workflow"), written out independently of the
+# Who takes each step (docs/product.md "Representative workflow"), written out independently of the
 # code under test. Province approvers are province officers with the approver flag.
 ACTORS = {
     "submit": {"officer", "approver"},

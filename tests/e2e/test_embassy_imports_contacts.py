@@ -1,4 +1,4 @@
-"""Issue 5, "Done when", in a real browser.
+"""An embassy imports a contact list and sends claim invitations, in a real browser.
 
 On the demo data, the Paris embassy officer uploads an XLSX of 50 people living in France with
 Vietnamese headers, sees the 3 probable duplicates of the demo's French residents in the
@@ -90,7 +90,7 @@ CITIES = ["Rennes", "Nantes", "Strasbourg", "Montpellier", "Bordeaux", "Lille", 
 PROVINCES = ["Hà Nội", "Hải Phòng", "Đà Nẵng", "Nghệ An", "Thanh Hóa", "Cần Thơ", "Huế"]
 FIELDS = ["Bán dẫn", "Trí tuệ nhân tạo", "Năng lượng tái tạo", "Du lịch", "Chuyển đổi số"]
 COUNTRIES = ["Pháp", "FR", "France"]
-DOMAIN = "issue5-import.example.org"
+DOMAIN = "embassy-import.example.org"
 # The demo's French residents, as an association's sheet would spell them: same folded name
 # and the same city as the seeded profile, but a new email and phone (so: probable duplicates).
 DUPLICATES = {

@@ -1,4 +1,4 @@
-"""Issue 2, "Done when", in a real browser.
+"""A member claims the profile an embassy registered and controls it, in a real browser.
 
 The demo embassy officer registers a person living in France and sends the invitation; the
 person claims the profile from the link in the ``.eml`` file, edits it, hides the phone number

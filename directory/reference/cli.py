@@ -1,4 +1,4 @@
-"""Core commands: reference data."""
+"""Reference data commands: `flask reference sync`."""
 
 from __future__ import annotations
 
@@ -21,4 +21,5 @@ def sync_command():
 
 
 def register_cli(app) -> None:
+    """Add the ``flask reference`` commands to ``app``."""
     app.cli.add_command(reference_cli)

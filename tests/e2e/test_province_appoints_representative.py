@@ -1,4 +1,4 @@
-"""Issue 4, "Done when", in a real browser.
+"""A province appoints its representative in a host country, in a real browser.
 
 On the demo data, the Đà Nẵng province officer finds Lê Thị Thu Hà (a verified expert living in
 Paris, who agreed to be contacted) through search and nominates her as Đà Nẵng's representative

@@ -1,4 +1,4 @@
-"""Issue 3, "Done when", in a real browser.
+"""A province officer searches for experts with the facets, in a real browser.
 
 On the demo data, the Đà Nẵng province officer types ``ban dan`` (no accents) and narrows the
 results with the facet sidebar, by country and then by hometown; every facet count they click

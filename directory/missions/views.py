@@ -1,5 +1,0 @@
-"""Missions views."""
-
-from flask import Blueprint
-
-bp = Blueprint("missions", __name__)
