@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from directory import policy
+from directory.core import paging
 from directory.core.templating import nav_counter
 from directory.extensions import db
 from directory.missions.models import MissionCountry
@@ -61,13 +62,10 @@ def list_nominations(
         query = query.where(Nomination.province_slug == province)
     if country:
         query = query.where(Nomination.country == country)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(
-        query.order_by(Nomination.updated_at.desc(), Nomination.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return list(items), total
+    listing = paging.page_of(
+        query.order_by(Nomination.updated_at.desc(), Nomination.id), page, per_page
+    )
+    return list(listing.items), listing.total
 
 
 @nav_counter("inbox")
@@ -96,15 +94,14 @@ def register(
         query = query.where(Nomination.province_slug == province)
     if country:
         query = query.where(Nomination.country == country)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(
+    listing = paging.page_of(
         query.order_by(
             Nomination.province_slug, Nomination.country, Nomination.region, Nomination.id
-        )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return list(items), total
+        ),
+        page,
+        per_page,
+    )
+    return list(listing.items), listing.total
 
 
 def appointments_for(person, *, include_ended: bool = False) -> list[Nomination]:
