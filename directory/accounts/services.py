@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from directory import audit
+from directory import audit, policy
 from directory.accounts.models import OFFICIAL_ROLES, ROLES, ApiToken, EmailToken, User
 from directory.accounts.passwords import hash_password, needs_rehash, verify_password
 from directory.core.errors import ValidationError
@@ -592,7 +592,7 @@ def use_totp_code(user: User, code: str | None, secret: str | None = None) -> No
 
 def enable_totp(user: User, secret: str, code: str) -> None:
     """Turn on two-factor sign-in once the user proves their app has ``secret``; audited."""
-    if not user.is_official:
+    if not policy.can(user, "account.two_factor"):
         raise ValidationError({"code": _("Two-factor sign-in is for officials.")})
     use_totp_code(user, code, secret=secret)
     user.totp_secret = secret

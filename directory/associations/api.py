@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import jsonify, url_for
 
 from directory.api.core import (
@@ -29,8 +28,7 @@ from directory.associations.models import (
     Association,
     Membership,
 )
-from directory.extensions import db
-from directory.policy.associations import membership_decider_clause
+from directory.core import paging
 
 bp = api_blueprint("associations_api")
 
@@ -61,24 +59,13 @@ def list_associations():
     """A page of associations, optionally filtered by country, kind and province."""
     user = api_user()
     page, per_page = page_args()
-    query = sa.select(Association)
     country = country_arg()
-    if country:
-        query = query.where(Association.country == country)
     kind = choice_arg("kind", ASSOCIATION_KINDS)
-    if kind:
-        query = query.where(Association.kind == kind)
     province = province_arg()
-    if province:
-        query = query.where(Association.province_slug == province)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.order_by(Association.name, Association.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    items = [services.association_to_dict(a, user) for a in rows]
-    return jsonify(collection(items, total, page, per_page))
+    query = services.list_associations(kind=kind, country=country, province=province)
+    listing = paging.page_of(query, page, per_page)
+    items = [services.association_to_dict(a, user) for a in listing.items]
+    return jsonify(collection(items, listing.total, page, per_page))
 
 
 @bp.post("/associations")
@@ -170,17 +157,9 @@ def list_memberships():
     user = require_api_user()
     page, per_page = page_args()
     status = choice_arg("status", MEMBERSHIP_STATUSES) or "proposed"
-    query = sa.select(Membership).where(
-        Membership.status == status, membership_decider_clause(user)
-    )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.order_by(Membership.proposed_at.desc(), Membership.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    items = [services.membership_to_dict(m) for m in rows]
-    return jsonify(collection(items, total, page, per_page))
+    listing = paging.page_of(services.decider_memberships(user, status), page, per_page)
+    items = [services.membership_to_dict(m) for m in listing.items]
+    return jsonify(collection(items, listing.total, page, per_page))
 
 
 def _decide(id: str, accept: bool):

@@ -373,19 +373,53 @@ def decline_membership(membership: Membership, by) -> Membership:
     return _decide(membership, "declined", by)
 
 
+def list_associations(
+    *, kind: str | None = None, country: str | None = None, province: str | None = None
+) -> sa.Select:
+    """Associations by name, filtered by kind, country and hometown province (parsed values)."""
+    query = sa.select(Association)
+    if kind:
+        query = query.where(Association.kind == kind)
+    if country:
+        query = query.where(Association.country == country)
+    if province:
+        query = query.where(Association.province_slug == province)
+    return query.order_by(Association.name, Association.id)
+
+
+def memberships_of(person, status: str | None = None) -> list[Membership]:
+    """The person's memberships shown on profiles (accepted), or those in ``status``.
+
+    Ended ones come after current ones, then by start date.
+    """
+    from directory.policy.associations import membership_shown_clause
+
+    which = membership_shown_clause() if status is None else Membership.status == status
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .where(Membership.person_id == person.id, which)
+            .order_by(Membership.end_date.is_not(None), Membership.start_date, Membership.id)
+        )
+    )
+
+
+def decider_memberships(user, status: str = "proposed") -> sa.Select:
+    """The memberships in ``status`` that ``user`` decides upon, newest proposal first."""
+    from directory.policy.associations import membership_decider_clause
+
+    return (
+        sa.select(Membership)
+        .where(Membership.status == status, membership_decider_clause(user))
+        .order_by(Membership.proposed_at.desc(), Membership.id)
+    )
+
+
 def pending_proposals(user, *, status: str = "proposed") -> list[Membership]:
     """The memberships waiting for ``user``'s decision (their own, or their mission's people)."""
     if status not in MEMBERSHIP_STATUSES:
         return []
-    from directory.policy.associations import membership_decider_clause
-
-    return list(
-        db.session.scalars(
-            sa.select(Membership)
-            .where(Membership.status == status, membership_decider_clause(user))
-            .order_by(Membership.proposed_at.desc(), Membership.id)
-        )
-    )
+    return list(db.session.scalars(decider_memberships(user, status)))
 
 
 @nav_counter("memberships")

@@ -53,17 +53,14 @@ def _flash_leftover(errors: dict[str, str]) -> None:
 @bp.get("/associations")
 def index():
     """Associations, filtered by kind, country and province, paginated."""
-    query = sa.select(Association)
+    # Pages forgive: an unknown kind, country or province is no filter (the API says 400).
     kind = request.args.get("kind") or None
-    if kind in ASSOCIATION_KINDS:
-        query = query.where(Association.kind == kind)
     country = resolve_country(request.args.get("country") or "")
-    if country:
-        query = query.where(Association.country == country)
     province = resolve_province(request.args.get("province") or "")
-    if province:
-        query = query.where(Association.province_slug == province)
-    listing = paging.paginate(query.order_by(Association.name, Association.id), PER_PAGE)
+    query = services.list_associations(
+        kind=kind if kind in ASSOCIATION_KINDS else None, country=country, province=province
+    )
+    listing = paging.paginate(query, PER_PAGE)
     countries = db.session.scalars(sa.select(Association.country).distinct()).all()
     return render_template(
         "associations/index.html",

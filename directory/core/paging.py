@@ -117,12 +117,26 @@ def api_args(
     return values["page"], values["per_page"]
 
 
+def _count(stmt: sa.Select) -> int:
+    return (
+        db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+        or 0
+    )
+
+
+def page_of(stmt: sa.Select, page: int, per_page: int) -> Page:
+    """Exactly page ``page`` of the rows of ``stmt`` (past the end: no items, the total kept).
+
+    For the JSON API and for services, whose callers have already checked ``page``.
+    """
+    total = _count(stmt)
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
 def paginate(stmt: sa.Select, per_page: int, args: Mapping | None = None) -> Page:
     """One page of the rows of ``stmt`` for an HTML list (past the end: the last page)."""
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    )
-    total = total or 0
+    total = _count(stmt)
     page = min(requested_page(args), max(1, math.ceil(total / per_page)))
     items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=items, total=total, page=page, per_page=per_page)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import jsonify, url_for
 
 from directory import policy
@@ -21,11 +20,11 @@ from directory.api.core import (
     require_api_user,
     require_can,
 )
+from directory.core import paging
 from directory.extensions import db
-from directory.people import services
+from directory.people import queries, services
 from directory.people.models import Person
 from directory.people.serializers import person_to_dict, record_contact_view
-from directory.policy.people import person_view_clause
 
 bp = api_blueprint("people_api")
 
@@ -51,22 +50,13 @@ def list_people():
     """A page of the people the caller may see, each with the fields the caller may see."""
     user = api_user()
     page, per_page = page_args()
-    query = sa.select(Person).where(person_view_clause(user))
-    country = country_arg()
-    if country:
-        query = query.where(Person.country == country)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    people = db.session.scalars(
-        query.order_by(Person.created_at.desc(), Person.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    listing = paging.page_of(queries.visible_people(user, country=country_arg()), page, per_page)
     items = []
-    for person in people:
+    for person in listing.items:
         items.append(person_to_dict(person, user))
         record_contact_view(person, user, commit=False)
     db.session.commit()
-    return jsonify(collection(items, total, page, per_page))
+    return jsonify(collection(items, listing.total, page, per_page))
 
 
 @bp.post("/people")

@@ -34,11 +34,6 @@ PROFILE_GROUP = (
 CONTACT_GROUP = ("email", "phone", "website", "links")
 
 
-def sees_privacy_settings(viewer, person) -> bool:
-    """The member and the admin see consent and visibility settings."""
-    return policy.owns_person(viewer, person) or policy.is_admin(viewer)
-
-
 def person_to_dict(person, viewer) -> dict:
     """The Person JSON with only the groups ``viewer`` may see ({} when the profile is hidden)."""
     groups = policy.visible_groups(viewer, person)
@@ -52,7 +47,7 @@ def person_to_dict(person, viewer) -> dict:
         data.update({key: _copy(getattr(person, key)) for key in PROFILE_GROUP})
     if "contact" in groups:
         data.update({key: _copy(getattr(person, key)) for key in CONTACT_GROUP})
-    if sees_privacy_settings(viewer, person):
+    if policy.can(viewer, "person.privacy_settings_view", person):
         data["consent_listed"] = bool(person.consent_listed)
         data["consent_contact"] = bool(person.consent_contact)
         data["visibility"] = {

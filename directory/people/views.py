@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -19,10 +18,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from directory import policy
+from directory.associations.services import memberships_of
 from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
-from directory.people import services
+from directory.people import queries, services
 from directory.people.forms import (
     ActionForm,
     DeleteAccountForm,
@@ -60,13 +60,13 @@ def detail(person_id: str):
     groups = policy.visible_groups(current_user, person)
     if "contact" in groups:
         record_contact_view(person, current_user)
-    memberships = [m for m in _memberships(person) if m.association is not None]
+    memberships = [m for m in memberships_of(person) if m.association is not None]
     # The registering mission answers the proposals of a profile nobody has claimed yet (the
     # member answers theirs from their own page).
     owner = policy.owns_person(current_user, person)
     proposals = [
         m
-        for m in ([] if owner else _memberships(person, "proposed"))
+        for m in ([] if owner else memberships_of(person, "proposed"))
         if policy.can(current_user, "membership.decide", m)
     ]
     return render_template(
@@ -78,19 +78,6 @@ def detail(person_id: str):
         action_form=ActionForm(),
         owner=owner,
     )
-
-
-def _memberships(person: Person, status: str | None = None):
-    """The person's memberships shown on profiles (accepted), or those in ``status``."""
-    from directory.associations.models import Membership
-    from directory.policy.associations import membership_shown_clause
-
-    which = membership_shown_clause() if status is None else Membership.status == status
-    return db.session.scalars(
-        sa.select(Membership)
-        .where(Membership.person_id == person.id, which)
-        .order_by(Membership.end_date.is_not(None), Membership.start_date, Membership.id)
-    ).all()
 
 
 @bp.route("/people/register", methods=["GET", "POST"])
@@ -194,8 +181,8 @@ def mine():
     return render_template(
         "people/mine.html",
         person=person,
-        memberships=_memberships(person),
-        proposals=_memberships(person, "proposed"),
+        memberships=memberships_of(person),
+        proposals=memberships_of(person, "proposed"),
         action_form=ActionForm(),
         notice_version=services._notice_version(),
     )
@@ -299,38 +286,32 @@ def delete_account():
 # --- the mission's people -------------------------------------------------------------------
 
 
+def _yes_no(raw: str | None) -> bool | None:
+    """Read a "yes" or "no" filter of a list; anything else is no filter."""
+    return {"yes": True, "no": False}.get(raw or "")
+
+
 @bp.get("/mission/people")
 @login_required
 def mission_list():
     """People living in the mission's countries, with claimed/verified filters."""
     policy.require(current_user, "person.mission_list")
-    from directory.accounts.models import User
-
-    countries = current_user.mission.countries if current_user.mission is not None else []
-    query = sa.select(Person).where(Person.anonymised_at.is_(None))
-    if policy.role(current_user) == "embassy":
-        query = query.where(Person.country.in_(countries))
-    claimed_sq = sa.exists().where(User.person_id == Person.id)
     claimed = request.args.get("claimed")
-    if claimed == "yes":
-        query = query.where(claimed_sq)
-    elif claimed == "no":
-        query = query.where(~claimed_sq)
     verified = request.args.get("verified")
-    if verified == "yes":
-        query = query.where(Person.verified_at.is_not(None))
-    elif verified == "no":
-        query = query.where(Person.verified_at.is_(None))
     country = request.args.get("country")
-    if country:
-        query = query.where(Person.country == country)
-    listing = paging.paginate(query.order_by(Person.name_key, Person.id), PER_PAGE)
+    query = queries.mission_people(
+        current_user,
+        claimed=_yes_no(claimed),
+        verified=_yes_no(verified),
+        country=country or None,
+    )
+    listing = paging.paginate(query, PER_PAGE)
     return render_template(
         "people/mission_list.html",
         people=listing.items,
         total=listing.total,
         page=listing.page,
         pages=listing.pages,
-        countries=countries,
+        countries=queries.mission_countries(current_user),
         filters={"claimed": claimed, "verified": verified, "country": country},
     )

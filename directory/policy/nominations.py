@@ -6,7 +6,7 @@ nomination's *state* allows the step is the workflow's business (a 409, not a 40
 
 from __future__ import annotations
 
-from directory.policy import is_admin, mission_covers, role, rule
+from directory.policy import is_admin, is_official, mission_covers, role, rule
 
 
 def province_officer_of(user, province_slug: str | None) -> bool:
@@ -41,6 +41,48 @@ def _nomination_view(user, nomination) -> bool:
     if mission_covers(user, nomination.country) and nomination.submitted_at is not None:
         return True
     return is_nominee(user, nomination) and nomination.consent_requested_at is not None
+
+
+def nomination_view_clause(user):
+    """The SQL twin of "nomination.view", for listing what ``user`` may see (kept in step by tests)."""
+    import sqlalchemy as sa
+
+    from directory.missions.models import MissionCountry
+    from directory.representatives.models import Nomination
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return sa.false()
+    if is_admin(user):
+        return sa.true()
+    parts = []
+    if role(user) == "province" and user.province_slug:
+        parts.append(Nomination.province_slug == user.province_slug)
+    if role(user) == "embassy" and user.mission_id:
+        countries = sa.select(MissionCountry.country).where(
+            MissionCountry.mission_id == user.mission_id
+        )
+        parts.append(
+            sa.and_(Nomination.country.in_(countries), Nomination.submitted_at.is_not(None))
+        )
+    if user.person_id:
+        parts.append(
+            sa.and_(
+                Nomination.person_id == user.person_id,
+                Nomination.consent_requested_at.is_not(None),
+            )
+        )
+    return sa.or_(*parts) if parts else sa.false()
+
+
+@rule("nomination.comment_view")
+def _comment_view(user, event) -> bool:
+    """The mission's vetting notes are for officials (and their author); other comments are
+    shown to whoever sees the nomination."""
+    if event is None:
+        return False
+    if event.action not in ("endorse", "object"):
+        return True
+    return is_official(user) or (user is not None and event.actor_id == user.id)
 
 
 @rule("nomination.list")

@@ -177,6 +177,42 @@ def person_view_clause(user):
     return visible & Person.consent_listed.is_(True)
 
 
+@rule("person.privacy_settings_view")
+def _person_privacy_settings_view(user, person) -> bool:
+    """Consent and visibility settings are shown to the member and the admin."""
+    return owns_person(user, person) or is_admin(user)
+
+
+@rule("person.claim_status_view")
+def _person_claim_status_view(user, _person) -> bool:
+    """Whether a profile is claimed yet is officials' working information."""
+    return is_official(user)
+
+
+@rule("person.appointments_history")
+def _person_appointments_history(user, person) -> bool:
+    """Ended appointments are listed for officials and the member; others see active ones."""
+    return is_official(user) or owns_person(user, person)
+
+
+def search_reach(user) -> tuple[int, bool, str | None]:
+    """How ``user`` searches everyone at once: (visibility level, listed only, own profile id).
+
+    The level is :func:`viewer_level` for a profile that is neither theirs nor registered by
+    their mission (the index holds no such relation); "listed only" mirrors
+    :func:`person_view_clause`. The own profile id lets a member find their unlisted profile.
+    """
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    if user is None or not user.is_active:
+        return 0, True, None
+    if is_admin(user):
+        return 2, False, None
+    if is_official(user):
+        return 1, False, user.person_id
+    return 0, True, user.person_id
+
+
 @rule("person.mission_list")
 def _person_mission_list(user, _obj) -> bool:
     """The list of people in a mission's countries: its officers (and the admin, for all)."""

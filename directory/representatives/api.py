@@ -215,7 +215,7 @@ def nomination_to_dict(nomination: Nomination, viewer) -> dict:
                 "actor_id": event.actor_id,
                 "at": isoformat(event.at),
                 "comment": event.comment
-                if services.comment_visible(event, nomination, viewer)
+                if policy.can(viewer, "nomination.comment_view", event)
                 else None,
                 "from_state": event.from_state,
                 "to_state": event.to_state,

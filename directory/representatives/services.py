@@ -5,41 +5,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from directory import policy
+from directory.core import paging
 from directory.core.templating import nav_counter
 from directory.extensions import db
 from directory.missions.models import MissionCountry
 from directory.people.models import Person
+from directory.policy.nominations import nomination_view_clause
 from directory.representatives.models import Nomination
 
 
 def _false():
     return sa.false()
-
-
-def visible_condition(user):
-    """A SQL condition selecting the nominations ``user`` may see (mirrors nomination.view)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return _false()
-    if policy.is_admin(user):
-        return sa.true()
-    parts = []
-    if user.role == "province" and user.province_slug:
-        parts.append(Nomination.province_slug == user.province_slug)
-    if user.role == "embassy" and user.mission_id:
-        countries = sa.select(MissionCountry.country).where(
-            MissionCountry.mission_id == user.mission_id
-        )
-        parts.append(
-            sa.and_(Nomination.country.in_(countries), Nomination.submitted_at.is_not(None))
-        )
-    if user.person_id:
-        parts.append(
-            sa.and_(
-                Nomination.person_id == user.person_id,
-                Nomination.consent_requested_at.is_not(None),
-            )
-        )
-    return sa.or_(*parts) if parts else _false()
 
 
 def waiting_condition(user):
@@ -78,7 +54,7 @@ def list_nominations(
 ) -> tuple[list[Nomination], int]:
     """One page of the nominations ``user`` may see (or that wait for them), newest first."""
     query = sa.select(Nomination).where(
-        waiting_condition(user) if waiting else visible_condition(user)
+        waiting_condition(user) if waiting else nomination_view_clause(user)
     )
     if state:
         query = query.where(Nomination.state == state)
@@ -86,13 +62,10 @@ def list_nominations(
         query = query.where(Nomination.province_slug == province)
     if country:
         query = query.where(Nomination.country == country)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(
-        query.order_by(Nomination.updated_at.desc(), Nomination.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return list(items), total
+    listing = paging.page_of(
+        query.order_by(Nomination.updated_at.desc(), Nomination.id), page, per_page
+    )
+    return list(listing.items), listing.total
 
 
 @nav_counter("inbox")
@@ -121,15 +94,14 @@ def register(
         query = query.where(Nomination.province_slug == province)
     if country:
         query = query.where(Nomination.country == country)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(
+    listing = paging.page_of(
         query.order_by(
             Nomination.province_slug, Nomination.country, Nomination.region, Nomination.id
-        )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return list(items), total
+        ),
+        page,
+        per_page,
+    )
+    return list(listing.items), listing.total
 
 
 def appointments_for(person, *, include_ended: bool = False) -> list[Nomination]:
@@ -152,10 +124,3 @@ def get_visible(nomination_id: str, user) -> Nomination | None:
     if nomination is None or not policy.can(user, "nomination.view", nomination):
         return None
     return nomination
-
-
-def comment_visible(event, nomination, user) -> bool:
-    """The mission's vetting notes are for officials; everything else is shown to viewers."""
-    if event.action not in ("endorse", "object"):
-        return True
-    return policy.is_official(user) or (user is not None and event.actor_id == user.id)

@@ -257,7 +257,6 @@ def _render_detail(nomination, failed: tuple | None = None, status: int = 200):
         action_label=action_label,
         event_label=event_label,
         event_note=event_note,
-        comment_visible=lambda event: services.comment_visible(event, nomination, current_user),
         reason_required=workflow.REASON_REQUIRED,
         show_audit=policy.can(current_user, "audit.read"),
         can_renew=nomination.state in workflow.RENEWABLE_STATES

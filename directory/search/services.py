@@ -189,13 +189,10 @@ def parse_search_args(args, max_per_page: int | None = None) -> SearchParams:
 
 def audience_for(user) -> Audience:
     """The index-level view of a searcher: visibility level, listed-only, own profile."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Audience(level=0, listed_only=True)
-    if policy.is_admin(user):
-        return Audience(level=2, listed_only=False)
-    if policy.is_official(user):
-        return Audience(level=1, listed_only=False, own_person_id=user.person_id)
-    return Audience(level=0, listed_only=True, own_person_id=user.person_id)
+    from directory.policy.people import search_reach
+
+    level, listed_only, own_person_id = search_reach(user)
+    return Audience(level=level, listed_only=listed_only, own_person_id=own_person_id)
 
 
 # --- searching ------------------------------------------------------------------------------

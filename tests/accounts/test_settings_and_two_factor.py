@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyotp
+import pytest
 import sqlalchemy as sa
 
 from directory.accounts.passwords import verify_password
@@ -42,6 +43,20 @@ def test_members_are_not_offered_two_factor(client, login, member):
     login(member)
     assert "/settings/2fa/start" not in client.get("/settings").get_data(as_text=True)
     assert client.post("/settings/2fa/start").status_code == 403
+
+
+def test_the_service_refuses_two_factor_to_those_the_policy_does_not_offer_it(db, member):
+    from directory import policy
+    from directory.accounts.services import enable_totp
+    from directory.core.errors import ValidationError
+
+    secret = pyotp.random_base32()
+    assert not policy.can(member, "account.two_factor")
+    with pytest.raises(ValidationError) as refused:
+        enable_totp(member, secret, pyotp.TOTP(secret).now())
+    assert "code" in refused.value.fields
+    db.session.refresh(member)
+    assert member.totp_secret is None
 
 
 def test_official_enrols_in_two_factor_and_then_login_asks_for_the_code(

@@ -42,6 +42,7 @@ LISTS = {
     "associations_api.list_associations": ("/api/v1/associations", "anonymous", "api"),
     "associations_api.list_memberships": ("/api/v1/memberships", "embassy", "api"),
     "people_api.list_people": ("/api/v1/people", "embassy", "api"),
+    "associations_api.list_memberships": ("/api/v1/memberships", "embassy", "api"),
     "representatives_api.list_nominations": ("/api/v1/nominations", "approver", "api"),
     "representatives_api.list_representatives": ("/api/v1/representatives", "anonymous", "api"),
     "search_api.search": ("/api/v1/search", "anonymous", "api"),
@@ -261,3 +262,15 @@ def test_fetch_loads_the_last_page_when_asked_past_the_end(app):
 def test_an_empty_list_is_page_one_of_one(app, db):
     page = paging.paginate(sa.select(Association), 20, {"page": HUGE})
     assert (page.page, page.pages, page.total, list(page.items), page.offset) == (1, 1, 0, [], 0)
+
+
+def test_page_of_gives_exactly_the_page_asked_and_the_total(db):
+    for name in ("Hội Alpha", "Hội Beta", "Hội Gamma"):
+        AssociationFactory(name=name)
+    stmt = sa.select(Association).order_by(Association.name)
+
+    second = paging.page_of(stmt, 2, 2)
+    beyond = paging.page_of(stmt, 5, 2)
+
+    assert ([a.name for a in second.items], second.total, second.page) == (["Hội Gamma"], 3, 2)
+    assert (list(beyond.items), beyond.total, beyond.page) == ([], 3, 5)

@@ -63,6 +63,12 @@ MATRIX = [
     ("person.delete", "unclaimed", {"admin"}),
     ("person.create_own", None, set()),  # every member of the cast already has a profile
     ("person.mission_list", None, {"embassy_fr", "embassy_de", "admin"}),
+    ("person.privacy_settings_view", "owned", {"owner", "admin"}),
+    ("person.privacy_settings_view", "unclaimed", {"admin"}),
+    ("person.claim_status_view", "owned", OFFICIALS),
+    ("person.claim_status_view", "unclaimed", OFFICIALS),
+    ("person.appointments_history", "owned", OFFICIALS | {"owner"}),
+    ("person.appointments_history", "unclaimed", OFFICIALS),
     ("association.view", "association", EVERYONE),
     ("association.create", None, {"owner", "other_member", "embassy_fr", "embassy_de", "admin"}),
     ("association.create", "association", {"owner", "other_member", "embassy_fr", "admin"}),
@@ -191,3 +197,25 @@ def test_person_to_dict_agrees_with_the_policy(cast):
             assert bool(data) is bool(groups), (actor, target)
             assert ("phone" in data) is ("contact" in groups), (actor, target)
             assert ("bio" in data) is ("profile" in groups), (actor, target)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_the_search_audience_comes_from_the_policy(cast, actor):
+    """Searching everyone: the level reached on an unrelated profile, listed-only unless the
+    searcher may see unlisted profiles, and the searcher's own profile."""
+    from directory.search.services import audience_for
+
+    user = getattr(cast, actor)
+    audience = audience_for(user)
+    assert audience.level == policy.viewer_level(user, cast.in_germany)
+    assert audience.listed_only is not policy.can(user, "person.view", cast.unclaimed)
+    own = None if user is None or actor == "admin" else user.person_id
+    assert audience.own_person_id == own
+
+
+def test_an_inactive_account_searches_as_anonymous(cast):
+    from directory.search.services import audience_for
+
+    cast.province.is_active_flag = False
+    audience = audience_for(cast.province)
+    assert (audience.level, audience.listed_only, audience.own_person_id) == (0, True, None)
