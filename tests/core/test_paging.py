@@ -42,7 +42,6 @@ LISTS = {
     "associations_api.list_associations": ("/api/v1/associations", "anonymous", "api"),
     "associations_api.list_memberships": ("/api/v1/memberships", "embassy", "api"),
     "people_api.list_people": ("/api/v1/people", "embassy", "api"),
-    "associations_api.list_memberships": ("/api/v1/memberships", "embassy", "api"),
     "representatives_api.list_nominations": ("/api/v1/nominations", "approver", "api"),
     "representatives_api.list_representatives": ("/api/v1/representatives", "anonymous", "api"),
     "search_api.search": ("/api/v1/search", "anonymous", "api"),
