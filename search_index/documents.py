@@ -71,10 +71,17 @@ RANK_GROUPS = ("name", "place", "tags", "text")
 # The full name in other orders (level 0, like the name itself), and the keys.
 NAME_ORDERS = ("given_first_0", "western_0")
 KEYS = tuple(f"key_{lvl}" for lvl in LEVELS)
-# Keys start past position 64, where Meilisearch's attribute rule gives every position the same
-# cost: their order (alphabetical) must not rank documents, quality must (a hard separator
-# after a word moves the next one 8 positions on).
-KEY_PADDING = " ".join(["zzpad."] * 9)
+
+
+def key_tokens(value) -> list[str]:
+    """The keys of a ``key_<level>`` value (see KEY_OFFSET)."""
+    return " ".join(value or []).split()
+
+
+# Keys are a list: empty strings, then the keys. Meilisearch moves each value of a list several
+# positions on, empty or not, so the keys start past position 64, where its attribute rule gives
+# every position the same cost: their order (alphabetical) must not rank documents, quality must.
+KEY_OFFSET = ("",) * 9
 # Weights of the quality score: verification outweighs completeness.
 QUALITY_VERIFIED = 5
 FILTERABLE = (
@@ -238,7 +245,7 @@ class _Builder:
                     keys[lvl] |= ctx.field_keys(implied)
                     done |= implied
         for lvl in LEVELS:
-            out[f"key_{lvl}"] = f"{KEY_PADDING} {' '.join(sorted(keys[lvl]))}" if keys[lvl] else ""
+            out[f"key_{lvl}"] = [*KEY_OFFSET, " ".join(sorted(keys[lvl]))] if keys[lvl] else []
             out[f"show_{lvl}"] = self.show[lvl]
         return out
 

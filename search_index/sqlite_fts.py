@@ -61,6 +61,7 @@ from search_index.documents import (
     RANK_GROUPS,
     SEARCHABLE,
     TEXT_GROUPS,
+    key_tokens,
     name_orders,
 )
 from search_index.matching import (
@@ -590,7 +591,7 @@ class SqliteBackend:
             # The keys of the fields and of the hometown, for a query that is a taxonomy term
             # or a province name alone (see _tiers).
             for lvl in LEVELS:
-                keys = doc.get(f"key_{lvl}", "").split()
+                keys = key_tokens(doc.get(f"key_{lvl}"))
                 for group, prefixes in (
                     ("tags", (FIELD_PREFIX, TITLE_PREFIX)),
                     ("place", (PROVINCE_PREFIX,)),
