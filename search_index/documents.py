@@ -29,14 +29,16 @@ What ranking needs besides the text:
 - ``given_first_0`` and ``western_0``: the full name with the given name first ("Dũng Nguyễn
   Văn") and in Western order ("Văn Dũng Nguyễn"), as people write their names abroad, so that
   "Dung Nguyen" or "Van Dung Nguyen" finds the person first;
-- ``key_<level>``: every multi-word taxonomy phrase the document holds at that level, and
-  (level 0) the multi-word province names of the hometown, each as one joined token
-  (:func:`search_index.matching.joined`: "zzbandan", "zpquangnam"). An engine that only knows
-  whether words share an attribute (Meilisearch with ``proximityPrecision: byAttribute``)
-  matches a phrase through them instead of through words scattered over a long attribute.
-  With them, every name of the fields that the person's title states, joined with another
-  prefix ("ztbandan" for "Kỹ sư thiết kế vi mạch"): a field query ranks first the people
-  whose job is that field;
+- ``key_<level>``: one token per taxonomy field the document holds at that level (tagged, or
+  named in the text or the skills, in any of its names: "zfsemiconductors"), per field its
+  title states ("ztsemiconductors" for "Kỹ sư thiết kế vi mạch") and (level 0) per
+  multi-word province name of the hometown, current or as given ("zpquangnam",
+  :func:`search_index.matching.joined`). A query that is a taxonomy term alone matches the
+  field's token, the people whose title states it first; a query that is a province name
+  alone ranks first the people whose hometown it is. The tokens stand for phrases that an
+  engine knowing only whether words share an attribute (Meilisearch with
+  ``proximityPrecision: byAttribute``) would otherwise match scattered over a long attribute
+  ("năng lượng" from one field, "tái tạo" from another);
 - ``quality``: verified and complete profiles first among equally relevant results
   (:func:`person_quality`).
 """
@@ -53,6 +55,7 @@ from directory.policy import LEVEL_ORDER
 from search_index.matching import (
     PROVINCE_PREFIX,
     TITLE_PREFIX,
+    field_key,
     folded_text,
     joined,
     provinces_in,
@@ -66,13 +69,20 @@ SEARCHABLE = tuple(f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in LEVELS)
 # the tags, so that a province name's words count where the hometown is (field words are rarely
 # place names, and a query that names a field matches through the joined keys).
 RANK_GROUPS = ("name", "place", "tags", "text")
-# The full name in other orders (level 0, like the name itself), and the joined phrases.
+# The full name in other orders (level 0, like the name itself), and the keys.
 NAME_ORDERS = ("given_first_0", "western_0")
 KEYS = tuple(f"key_{lvl}" for lvl in LEVELS)
-# Keys start past position 64, where Meilisearch's attribute rule gives every position the same
-# cost: their order (alphabetical) must not rank documents, quality must (a hard separator
-# after a word moves the next one 8 positions on).
-KEY_PADDING = " ".join(["zzpad."] * 9)
+
+
+def key_tokens(value) -> list[str]:
+    """The keys of a ``key_<level>`` value (see KEY_OFFSET)."""
+    return " ".join(value or []).split()
+
+
+# Keys are a list: empty strings, then the keys. Meilisearch moves each value of a list several
+# positions on, empty or not, so the keys start past position 64, where its attribute rule gives
+# every position the same cost: their order (alphabetical) must not rank documents, quality must.
+KEY_OFFSET = ("",) * 9
 # Weights of the quality score: verification outweighs completeness.
 QUALITY_VERIFIED = 5
 FILTERABLE = (
@@ -125,10 +135,6 @@ class Context:
     # First folded word -> [(" phrase ", field code)], to recognise taxonomy phrases in text.
     phrases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     field_text: dict[str, str] = field(default_factory=dict)
-    # Field code -> the joined multi-word taxonomy phrases its text holds.
-    field_keys: dict[str, set[str]] = field(default_factory=dict)
-    # Field code -> its names joined with TITLE_PREFIX (a title that states the field).
-    title_keys: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session, person_ids: Iterable[str] = ()) -> Context:
@@ -142,7 +148,6 @@ class Context:
         for code, (label_vi, label_en, synonyms) in fields.items():
             names = [code.replace("-", " "), label_vi, label_en, *synonyms]
             ctx.field_text[code] = folded_text(names)
-            ctx.title_keys[code] = {joined(fold_words(n), TITLE_PREFIX) for n in names if n}
             for name in names:
                 words = fold_words(name)
                 # Two-letter abbreviations ("AI", "IC") are ordinary Vietnamese words too.
@@ -150,36 +155,30 @@ class Context:
                     entry = (f" {' '.join(words)} ", code)
                     if entry not in ctx.phrases.setdefault(words[0], []):
                         ctx.phrases[words[0]].append(entry)
-        for code, text in ctx.field_text.items():
-            ctx.field_keys[code] = ctx.phrases_in(text)[1]
         return ctx
 
-    def phrases_in(self, folded: str) -> tuple[set[str], set[str]]:
-        """The codes of the taxonomy phrases that occur in ``folded`` text ("bán dẫn" in a
-        bio), and those phrases of several words, joined ("zzbandan").
+    def implied_fields(self, folded: str) -> set[str]:
+        """Codes of the taxonomy phrases that occur in ``folded`` text ("bán dẫn" in a bio).
 
         ``folded`` is folded words separated by single spaces, so a phrase occurs exactly when
         `` phrase `` is a substring of `` text ``.
         """
-        codes: set[str] = set()
-        keys: set[str] = set()
+        found: set[str] = set()
         if not folded:
-            return codes, keys
-        starts = self.phrases.keys() & set(folded.split())
-        if not starts:
-            return codes, keys
+            return found
+        # Membership per word: intersecting with the keys view would copy every key.
+        starts = [w for w in set(folded.split()) if w in self.phrases]
         padded = f" {folded} "
         for word in starts:
             for phrase, code in self.phrases[word]:
-                if phrase in padded:
-                    codes.add(code)
-                    if phrase.count(" ") > 2:  # " a b " holds three spaces
-                        keys.add(joined(phrase.split()))
-        return codes, keys
+                if code not in found and phrase in padded:
+                    found.add(code)
+        return found
 
-    def implied_fields(self, folded: str) -> set[str]:
-        """Codes of the taxonomy phrases that occur in ``folded`` text."""
-        return self.phrases_in(folded)[0]
+    @staticmethod
+    def field_keys(codes: Iterable[str]) -> set[str]:
+        """The keys of these fields."""
+        return {field_key(code) for code in codes}
 
 
 def active_representatives(session, person_ids: Iterable[str]) -> set[str]:
@@ -223,7 +222,7 @@ class _Builder:
         """The searchable attributes, ``key_<level>`` and ``show_<level>``.
 
         ``tagged``: the field codes whose text went into ``tags_0``; ``scan``: level ->
-        folded tags text (skills, sectors) whose taxonomy phrases also become keys.
+        folded text (skills, sectors) whose taxonomy phrases also give their field's key.
         """
         # Folding is idempotent, so the already folded reference names may go through it.
         out = {}
@@ -232,33 +231,22 @@ class _Builder:
             out[name] = " ".join(f for f in folded if f)
         keys = {lvl: set(found) for lvl, found in self.keys.items()}
         if ctx is not None:
-            # A name that holds a taxonomy phrase ("Nguyễn Văn Tài": "vận tải") carries it
-            # joined, in the name itself, so that the name typed in full still matches all in
-            # its name on an engine that receives the phrase joined.
-            for lvl in LEVELS:
-                found = ctx.phrases_in(out[f"name_{lvl}"])[1]
-                if found:
-                    out[f"name_{lvl}"] = " ".join([out[f"name_{lvl}"], *sorted(found)])
             # Free text that names a field ("linh kiện bán dẫn") brings the field's words in
             # both languages, at the same level, so "semiconductor" finds it: the engines
             # need no query-time synonyms.
             done = set(tagged)
-            for code in done:
-                keys[0] |= ctx.field_keys.get(code, set())
+            keys[0] |= ctx.field_keys(done)
             for lvl in LEVELS:
-                implied, phrases = ctx.phrases_in(out[f"text_{lvl}"])
-                keys[lvl] |= phrases
+                implied = ctx.implied_fields(out[f"text_{lvl}"]) - done
                 if scan and scan.get(lvl):
-                    keys[lvl] |= ctx.phrases_in(scan[lvl])[1]
-                implied -= done
+                    keys[lvl] |= ctx.field_keys(ctx.implied_fields(scan[lvl]) - done)
                 if implied:
                     extra = " ".join(ctx.field_text[c] for c in sorted(implied))
                     out[f"tags_{lvl}"] = f"{out[f'tags_{lvl}']} {extra}".strip()
-                    for code in implied:
-                        keys[lvl] |= ctx.field_keys.get(code, set())
+                    keys[lvl] |= ctx.field_keys(implied)
                     done |= implied
         for lvl in LEVELS:
-            out[f"key_{lvl}"] = f"{KEY_PADDING} {' '.join(sorted(keys[lvl]))}" if keys[lvl] else ""
+            out[f"key_{lvl}"] = [*KEY_OFFSET, " ".join(sorted(keys[lvl]))] if keys[lvl] else []
             out[f"show_{lvl}"] = self.show[lvl]
         return out
 
@@ -465,8 +453,8 @@ def person_document(person, ctx: Context) -> dict | None:
         "quality": person_quality(person),
     }
     b.keys[0] |= hometown_keys(person.hometown_province, person.hometown_as_given)
-    for code in ctx.phrases_in(_fold_part(person.title or ""))[0]:
-        b.keys[profile] |= ctx.title_keys.get(code, set())
+    for code in ctx.implied_fields(_fold_part(person.title or "")):
+        b.keys[profile].add(field_key(code, TITLE_PREFIX))
     skills = folded_text(person.skills or [], person.sector, person.company_sector)
     doc.update(b.fields(ctx, person.fields or [], scan={profile: skills}))
     doc.update(name_orders(person.full_name))

@@ -26,14 +26,12 @@ MAX_QUERY_WORDS = 12
 # Taxonomy labels run to 9 words ("Tăng trưởng xanh và phát thải ròng bằng 0").
 MAX_PHRASE_WORDS = 10
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-# Joined phrases (see joined) start with this.
-JOINED_PREFIX = "zz"
-# The same for a hometown's province names, and for the names of a field that a person's title
-# states ("Kỹ sư thiết kế vi mạch"): distinct prefixes, so that one never matches as the
-# beginning of another ("zzhaiduonghoc", oceanography, for "zphaiduong").
-PROVINCE_PREFIX = "zp"
+# Keys (see search_index.documents): a field the profile holds, a field its title states, a
+# province of its hometown. Distinct prefixes: no key is the beginning of a key of another kind.
+FIELD_PREFIX = "zf"
 TITLE_PREFIX = "zt"
-KEY_PREFIXES = (JOINED_PREFIX, PROVINCE_PREFIX, TITLE_PREFIX)
+PROVINCE_PREFIX = "zp"
+KEY_PREFIXES = (FIELD_PREFIX, TITLE_PREFIX, PROVINCE_PREFIX)
 # Other multi-word names people give for a province (see directory.reference.provinces).
 PROVINCE_ALIASES = ("Sài Gòn", "Hà Tây", "Vũng Tàu", "Đắc Lắc", "Đắk Lắc")
 
@@ -43,28 +41,35 @@ class Group:
     """One slot of the query: the words typed, and the phrases that satisfy it.
 
     ``kind``: ``word``, ``taxonomy`` (a phrase or synonym of the field taxonomy) or
-    ``province`` (a multi-word province name). ``exact``: matched as typed, without typos
-    (see :func:`typed_groups`).
+    ``province`` (a multi-word province name).
     """
 
     words: tuple[str, ...]
     alternatives: list[tuple[str, ...]] = field(default_factory=list)
     prefix: bool = False
     kind: str = "word"
-    exact: bool = False  # no typos (phrases never have any)
 
     @property
     def is_phrase(self) -> bool:
         return len(self.words) > 1 or len(self.alternatives) > 1
 
 
-def joined(words, prefix: str = JOINED_PREFIX) -> str:
-    """A phrase as one token ("bán dẫn" -> "zzbandan"): how documents carry the taxonomy
-    phrases and province names they contain, for an engine that cannot match a phrase's
-    words side by side (Meilisearch with ``proximityPrecision: byAttribute``). The prefix
-    keeps the token apart from ordinary words: Meilisearch would otherwise also match
-    "bandan" split in two ("ban" and "dan" anywhere in one attribute)."""
+def joined(words, prefix: str) -> str:
+    """Words as one key token ("quảng nam" -> "zpquangnam"). The prefix keeps it apart from
+    ordinary words: Meilisearch would otherwise also match "quangnam" split in two ("quang"
+    and "nam" anywhere in one attribute)."""
     return prefix + "".join(words)
+
+
+def field_key(code: str, prefix: str = FIELD_PREFIX) -> str:
+    """The key of a taxonomy field ("renewable-energy" -> "zfrenewableenergy")."""
+    return joined(code.split("-"), prefix)
+
+
+def term_key(group: Group, synonyms: dict[str, list[str]], prefix: str = FIELD_PREFIX) -> str:
+    """The key of the field that a taxonomy term names. The first equivalent of a phrase in
+    :func:`synonym_table` is its field's code (no name belongs to two fields)."""
+    return joined(synonyms[" ".join(group.words)][0].split(), prefix)
 
 
 @lru_cache(maxsize=1)
@@ -80,12 +85,22 @@ def province_phrases() -> frozenset[str]:
     return frozenset(p for p in phrases if " " in p)
 
 
+@lru_cache(maxsize=1)
+def _provinces_by_first_word() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for phrase in sorted(province_phrases()):
+        index.setdefault(phrase.split()[0], []).append(f" {phrase} ")
+    return {word: tuple(phrases) for word, phrases in index.items()}
+
+
 def provinces_in(folded: str) -> list[str]:
     """The province names (folded phrases) that occur in ``folded`` words."""
-    if not folded:
+    index = _provinces_by_first_word()
+    starts = [w for w in dict.fromkeys(folded.split()) if w in index]
+    if not starts:
         return []
     padded = f" {folded} "
-    return [p for p in sorted(province_phrases()) if f" {p} " in padded]
+    return sorted(p.strip() for w in starts for p in index[w] if p in padded)
 
 
 def synonym_table(fields) -> dict[str, list[str]]:
@@ -145,18 +160,15 @@ def typed_groups(groups: list[Group]) -> list[Group]:
     multi-word taxonomy phrase ("bán dẫn") must occur as such, not as two words anywhere.
     """
     out = [Group(g.words, [g.words], g.prefix and len(g.words) == 1, g.kind) for g in groups]
-    if len(out) == 1 and out[0].kind == "taxonomy":
-        # A query that is one taxonomy term ("Law", "chip", "bán dẫn") asks for that term:
-        # not for words that start with it ("lawyer"), nor for words one typo away.
-        out[0].exact = True
-    elif out and len(out[-1].words) == 1:
+    if out and len(out[-1].words) == 1:
         out[-1].prefix = True
     return out
 
 
 def taxonomy_query(groups: list[Group]) -> bool:
-    """Is the whole query one taxonomy term ("bán dẫn", "Law")? The people whose title
-    states that field rank first."""
+    """Is the whole query one taxonomy term ("bán dẫn", "Law")? It then finds the profiles
+    that hold that field (tagged, or named in their text or skills, in any of its names),
+    and those whose title states it first."""
     return len(groups) == 1 and groups[0].kind == "taxonomy"
 
 
@@ -327,6 +339,9 @@ __all__ = [
     "highlight",
     "highlights_for",
     "joined",
+    "field_key",
+    "term_key",
+    "FIELD_PREFIX",
     "KEY_PREFIXES",
     "PROVINCE_PREFIX",
     "TITLE_PREFIX",

@@ -12,24 +12,23 @@ Queries are folded before they are sent (the documents hold folded text), so acc
 documents (:mod:`search_index.documents`), not into Meilisearch synonyms.
 
 Phrases. With ``proximityPrecision: byAttribute`` (``byWord`` more than doubles indexing
-time) Meilisearch only knows whether words share an attribute, so a quoted phrase would match
-its words anywhere in one long attribute ("năng lượng" and "tái tạo" from two different
-fields). A multi-word taxonomy phrase of the query is therefore sent as its joined token
-("zzbandan"), which documents carry in ``key_<level>`` (typo tolerance off there): it matches
-exactly the documents that hold the phrase, as the embedded engine's phrase query does. A
-province name inside a longer query is sent quoted (its words in one attribute).
+time) Meilisearch only knows whether words share an attribute: a quoted phrase matches its
+words anywhere in one attribute. A query that is a taxonomy term alone ("bán dẫn", "Law") is
+therefore sent as the key of its field ("zfsemiconductors"), which documents carry per
+visibility level when they hold the field, in any of its names (typo tolerance off there): it
+matches exactly what the embedded engine matches, not "năng lượng" from one field with "tái
+tạo" from another. A taxonomy phrase or a province name inside a longer query is sent quoted.
 
 Ranking. ``rankingRules``: words, proximity (all the words in one attribute), typo,
-attribute (which attribute, then the words' positions in it: the name's other orders in
-``given_first_0``/``western_0`` put "Dung Nguyen" at the start of an attribute), exactness
-(the whole name equals the query), then ``quality:desc`` (verified, complete profiles) and
-``updated_at:desc``. Proximity before typo: a name typed with one typo, all of it in the
-name, ranks above a typo-free match of the same words scattered over the profile. A query
-that is a province name and nothing else is sent as ``"quang nam" zpquangnam`` with
-``matchingStrategy: last``: the people whose hometown is that province (the joined token)
-come first, then those who merely hold the words together (a name "… Quang Nam"). A query
-that is one taxonomy term and nothing else is sent the same way with the token of a title
-that states the field (``zzbandan ztbandan``): the people whose job it is come first.
+attribute (which attribute, then the words' positions in it: the name given name first in
+``given_first_0`` puts "Dung Nguyen" at the start of an attribute), exactness (the whole name
+equals the query), then ``quality:desc`` (verified, complete profiles) and
+``updated_at:desc``. Proximity before typo: a name typed with one typo, all of it in the name,
+ranks above a typo-free match of the same words scattered over the profile. Two queries are
+sent with a second word that ``matchingStrategy: last`` may drop, so that the documents with
+it come first: a province name alone (``"quang nam" zpquangnam``: the people whose hometown it
+is, then those who merely hold the words, a name "… Quang Nam"), and a taxonomy term alone
+(``zfsemiconductors ztsemiconductors``: the people whose title states the field first).
 """
 
 from __future__ import annotations
@@ -74,6 +73,7 @@ from search_index.matching import (
     joined,
     province_query,
     taxonomy_query,
+    term_key,
     typed_groups,
 )
 from search_index.normalize import fold_words
@@ -154,25 +154,20 @@ def settings(max_total_hits: int) -> dict:
 
 def query_parts(text: str | None, synonyms: dict[str, list[str]]) -> tuple[str, str]:
     """The folded ``q`` and its ``matchingStrategy`` (see the module docstring): words as
-    typed, taxonomy phrases joined ("zzbandan"), province names quoted."""
+    typed, phrases quoted; a taxonomy term or a province name alone as keys."""
     if not fold_words(text):
         return "", "all"
     groups = typed_groups(analyze(text, synonyms))
+    if taxonomy_query(groups):
+        held = term_key(groups[0], synonyms)
+        return f"{held} {term_key(groups[0], synonyms, TITLE_PREFIX)}", "last"
     parts = []
     for group in groups:
         phrase = " ".join(group.words)
-        if len(group.words) == 1:
-            # Quoted: the word itself, without typos nor prefix (a taxonomy term alone).
-            parts.append(f'"{phrase}"' if group.exact else phrase)
-        elif group.kind == "taxonomy":
-            parts.append(joined(group.words))
-        else:
-            parts.append(f'"{phrase}"')
-    # The second word is not quoted: the "last" strategy never drops a quoted one.
+        parts.append(f'"{phrase}"' if len(group.words) > 1 else phrase)
     if province_query(groups):
+        # The second word is not quoted: the "last" strategy never drops a quoted one.
         return f"{parts[0]} {joined(groups[0].words, PROVINCE_PREFIX)}", "last"
-    if taxonomy_query(groups):
-        return f"{parts[0]} {joined(groups[0].words, TITLE_PREFIX)}", "last"
     return " ".join(parts), "all"
 
 

@@ -26,9 +26,10 @@ as Meilisearch ranks (:meth:`SqliteBackend._page`): FTS5 lists the ids of each t
 first, on the filtered set (the filters are facet tokens in the MATCH), until the page is
 full; equally relevant documents are ordered by quality, then recency.
 
-The name column also holds the name's other orders (given name first, Western order), and the
-place and tags columns the joined keys of the hometown province and of a title that states a
-field (see :mod:`search_index.documents`), for the first tiers of those queries.
+The name column also holds the name's other orders (given name first, Western order), the tags
+column the keys of the fields the profile holds and its title states, the place column those
+of the hometown's provinces (see :mod:`search_index.documents`): a query that is a taxonomy
+term or a province name alone is matched and ranked through them.
 
 When the application database is not SQLite (PostgreSQL) the same tables live in a separate
 SQLite file, ``<instance>/search-index.sqlite3`` (see :func:`search_index.init_app`).
@@ -60,9 +61,11 @@ from search_index.documents import (
     RANK_GROUPS,
     SEARCHABLE,
     TEXT_GROUPS,
+    key_tokens,
     name_orders,
 )
 from search_index.matching import (
+    FIELD_PREFIX,
     KEY_PREFIXES,
     PROVINCE_PREFIX,
     TITLE_PREFIX,
@@ -73,6 +76,7 @@ from search_index.matching import (
     joined,
     province_query,
     taxonomy_query,
+    term_key,
     typed_groups,
 )
 from search_index.normalize import fold_words
@@ -591,12 +595,15 @@ class SqliteBackend:
             orders = " ".join(doc[k] for k in NAME_ORDERS if doc.get(k))
             if orders:
                 texts[NAME_COLUMN] = f"{texts[NAME_COLUMN]} {orders}".strip()
-            # The keys of a hometown province and of a title that states a field, for the
-            # first tier of a province or field query (see _tiers).
+            # The keys of the fields and of the hometown, for a query that is a taxonomy term
+            # or a province name alone (see _tiers).
             for lvl in LEVELS:
-                keys = doc.get(f"key_{lvl}", "").split()
-                for group, prefix in (("place", PROVINCE_PREFIX), ("tags", TITLE_PREFIX)):
-                    found = [k for k in keys if k.startswith(prefix)]
+                keys = key_tokens(doc.get(f"key_{lvl}"))
+                for group, prefixes in (
+                    ("tags", (FIELD_PREFIX, TITLE_PREFIX)),
+                    ("place", (PROVINCE_PREFIX,)),
+                ):
+                    found = [k for k in keys if k.startswith(prefixes)]
                     if found:
                         column = SEARCHABLE.index(f"{group}_{lvl}")
                         texts[column] = " ".join([texts[column], *found]).strip()
@@ -743,7 +750,7 @@ class SqliteBackend:
         parts = []
         for group in groups:
             terms: list[str] = []
-            if typos and len(group.words) == 1 and not group.exact:
+            if typos and len(group.words) == 1:
                 if group.words[0] not in cache:
                     cache[group.words[0]] = self._expansions(conn, group.words[0])
                 terms = cache[group.words[0]]
@@ -759,20 +766,22 @@ class SqliteBackend:
         alts += [_quote(t) for t in terms]
         return "(" + " OR ".join(dict.fromkeys(alts)) + ")"
 
-    def _tiers(self, conn, groups: list[Group], columns: list[str], cache) -> list[tuple]:
+    def _tiers(self, conn, groups, columns, cache, synonyms) -> list[tuple]:
         """The query's tiers, best first: (kind, MATCH expression). A document ranks in the
         first tier it matches (see :meth:`_page`); the ``name`` tier (every word in the name,
         typos allowed) is split further by :meth:`_name_tiers`."""
         by_group = {g: [c for c in columns if c.rsplit("_", 1)[0] == g] for g in TEXT_GROUPS}
         tiers: list[tuple] = []
+        if taxonomy_query(groups):
+            # "bán dẫn": the people whose title states the field, then those who hold it.
+            tags = "{" + " ".join(by_group["tags"]) + "} : "
+            for prefix in (TITLE_PREFIX, FIELD_PREFIX):
+                tiers.append(("plain", tags + _quote(term_key(groups[0], synonyms, prefix))))
+            return tiers
         if province_query(groups):
             # "Quảng Nam": the people of that hometown before the names "… Quang Nam".
             home = _quote(joined(groups[0].words, PROVINCE_PREFIX))
             tiers.append(("plain", "{" + " ".join(by_group["place"]) + "} : " + home))
-        if taxonomy_query(groups):
-            # "bán dẫn": the people whose title states the field first.
-            stated = _quote(joined(groups[0].words, TITLE_PREFIX))
-            tiers.append(("plain", "{" + " ".join(by_group["tags"]) + "} : " + stated))
         tiers.append(("name", self._match_expression(conn, groups, by_group["name"], True, cache)))
         for g in RANK_GROUPS:
             if g != "name":
@@ -851,11 +860,17 @@ class SqliteBackend:
         # Matching is word by word, as in Meilisearch (taxonomy equivalences are in the
         # documents); highlighting also marks the equivalent phrases.
         cols = self._snapshot(conn)
-        marked = analyze(query.text, self._synonyms_loader()) if query.text else []
+        synonyms = self._synonyms_loader() if query.text else {}
+        marked = analyze(query.text, synonyms) if query.text else []
         groups = typed_groups(marked)
         columns = [f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in query.audience.text_levels]
         expansions: dict[str, list[str]] = {}
-        if groups:
+        if groups and taxonomy_query(groups):
+            # A taxonomy term alone: the profiles that hold its field (see documents.py).
+            tags = [c for c in columns if c.startswith("tags_")]
+            key = _quote(term_key(groups[0], synonyms))
+            matched = self._matches(conn, "{" + " ".join(tags) + "} : " + key)
+        elif groups:
             fuzzy = self._match_expression(conn, groups, columns, True, expansions)
             matched = self._matches(conn, fuzzy)
         else:
@@ -883,7 +898,7 @@ class SqliteBackend:
             else:
                 facets[facet] = cols.counts(facet, result)
 
-        page = self._page(conn, cols, query, result, groups, columns, expansions)
+        page = self._page(conn, cols, query, result, groups, columns, expansions, synonyms)
         loaded = {}
         if page:
             marks = ",".join("?" * len(page))
@@ -911,7 +926,7 @@ class SqliteBackend:
 
     # --- ranking ------------------------------------------------------------------------
 
-    def _page(self, conn, cols, query, result, groups, columns, expansions):
+    def _page(self, conn, cols, query, result, groups, columns, expansions, synonyms):
         """The rowids of the requested page, in order.
 
         Only the documents that can reach the page are ordered exactly: a numeric key
@@ -951,7 +966,8 @@ class SqliteBackend:
         names = [c for c in columns if c.startswith("name_")]
         tier = np.full(len(result), LAST_TIER, dtype=np.int64)
         placed = 0
-        for number, (kind, expr) in enumerate(self._tiers(conn, groups, columns, expansions)):
+        tiers = self._tiers(conn, groups, columns, expansions, synonyms)
+        for number, (kind, expr) in enumerate(tiers):
             if placed >= min(want, len(result)):
                 break
             ids = matches(expr)
@@ -979,21 +995,25 @@ class SqliteBackend:
         word (:func:`_name_tier`), with the typo expansions the match used. More, for a very
         common name ("nguyen van"), are split by id lists (every word without typos, the
         phrase with its last word as a prefix, then whole), and only the narrowest of these
-        sets is read.
+        sets is read. A single word needs nothing more than the id lists: the word whole, as
+        a prefix, with a typo.
         """
-        if len(rowids) <= NAME_SCAN_LIMIT:
+        words = [w for g in groups for w in g.words]
+        if len(words) > 1 and len(rowids) <= NAME_SCAN_LIMIT:
             return self._read_name_tiers(conn, rowids, groups, names, expansions)
         sub = np.full(len(rowids), NAME_TIERS.index("fuzzy"), dtype=np.int64)
         columns = "{" + " ".join(names) + "} : "
-        phrase = _quote(" ".join(w for g in groups for w in g.words))
-        steps = [("all", self._match_expression(conn, groups, names, False))]
+        phrase = _quote(" ".join(words))
+        steps = []
+        if len(words) > 1:
+            steps.append(("all", self._match_expression(conn, groups, names, False)))
         if groups[-1].prefix:
             steps.append(("phrase_prefix", f"{columns}({phrase} *)"))
         steps.append(("phrase", f"{columns}({phrase})"))
         for name, expr in steps:
             sub[np.isin(rowids, matches(expr))] = NAME_TIERS.index(name)
         narrow = np.flatnonzero(sub == NAME_TIERS.index("phrase"))
-        if 0 < len(narrow) <= NAME_SCAN_LIMIT:
+        if len(words) > 1 and 0 < len(narrow) <= NAME_SCAN_LIMIT:
             sub[narrow] = self._read_name_tiers(conn, rowids[narrow], groups, names, expansions)
         return sub
 
@@ -1003,7 +1023,7 @@ class SqliteBackend:
         # Per word of the query: the indexed words one typo away (none within a phrase).
         typos: list[set[str]] = []
         for g in groups:
-            single = len(g.words) == 1 and not g.exact
+            single = len(g.words) == 1
             typos.extend([set(expansions.get(g.words[0], ())) if single else set()] * len(g.words))
         texts: dict[int, tuple] = {}
         picked = ", ".join(f"f.{n}" for n in names)

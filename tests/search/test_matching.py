@@ -9,6 +9,8 @@ from search_index.matching import (
     highlight,
     province_query,
     synonym_table,
+    taxonomy_query,
+    term_key,
     typed_groups,
 )
 
@@ -83,9 +85,10 @@ def test_a_province_name_is_one_phrase_of_the_query():
     assert analyze("Huế")[0].kind == "word"
 
 
-def test_a_query_that_is_one_taxonomy_term_is_matched_as_typed():
+def test_a_query_that_is_one_taxonomy_term_names_its_field():
     table = synonym_table(TAXONOMY)
-    (term,) = typed_groups(analyze("chip", table))
-    assert term.exact and not term.prefix
-    name = typed_groups(analyze("nguyen chip", table))
-    assert name[-1].prefix and not name[-1].exact
+    for text in ("chip", "Vi mạch", "bán dẫn", "Semiconductor"):
+        groups = typed_groups(analyze(text, table))
+        assert taxonomy_query(groups)
+        assert term_key(groups[0], table) == "zfsemiconductors"
+    assert not taxonomy_query(typed_groups(analyze("nguyen chip", table)))

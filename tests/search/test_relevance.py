@@ -252,3 +252,19 @@ def test_a_query_that_is_one_taxonomy_term_does_not_match_words_starting_with_it
     dated(sync, lawyer, jurist)
     assert ids(q="Law") == [jurist.id]
     assert lawyer.id in ids(q="lawy")  # a word being typed is still a prefix
+
+
+def test_how_many_fields_a_profile_holds_does_not_rank_it(app, sync):
+    # Meilisearch ranks by the position of a match: a field's key must not come first for
+    # profiles that hold fewer fields (their keys are listed alphabetically).
+    broad = person(
+        full_name="Ngô Văn Lâm",
+        fields=["agriculture", "architecture", "biology", "semiconductors"],
+        title="Giám đốc",
+        organization="Soitec",
+        bio="Mười năm kinh nghiệm công nghiệp.",
+        verified_at=_at(1),
+    )
+    single = person(full_name="Đỗ Văn Bình", fields=["semiconductors"])
+    dated(sync, single, broad)
+    assert ids(q="semiconductors") == [broad.id, single.id]
