@@ -495,7 +495,8 @@ def raw_runner(url: str, key: str, app):
     from sqlalchemy.orm import Session
 
     from directory.extensions import db
-    from search_index.documents import KEYS, NAME_ORDERS, SEARCHABLE, all_documents
+    from directory.search.documents import all_documents
+    from search_index.base import KEYS, NAME_ORDERS, SEARCHABLE
     from search_index.matching import KEY_PREFIXES
     from search_index.meilisearch import MeiliBackend, _ndjson
     from search_index.normalize import fold_words

@@ -289,7 +289,7 @@ def cpu_seconds(pid: int | None) -> float:
 def bench_meilisearch(args, workdir: Path, db_url: str) -> dict:
     import meilisearch
 
-    from search_index.documents import all_documents
+    from directory.search.documents import all_documents
     from search_index.meilisearch import MeiliBackend, settings
     from search_index.sync import reindex
 

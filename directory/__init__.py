@@ -92,7 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from search_index import init_app as init_search
 
-    init_search(app)
+    init_search(app, search.search_source())
 
     from directory.core.errors import register_error_handlers
     from directory.core.templating import register_templating

@@ -1,7 +1,10 @@
 """The search engine boundary: documents go in, ids come out.
 
-``init_app(app)`` wires the configured engine (``SEARCH_BACKEND``: ``sqlite`` or
+``init_app(app, source)`` wires the configured engine (``SEARCH_BACKEND``: ``sqlite`` or
 ``meilisearch``) without connecting to anything; ``get_backend(app)`` builds it on first use.
+This package never imports the application: what it needs from it (the database engine, the
+taxonomy, the province names, how to build documents) comes in through ``source``, a
+:class:`Source` the application registers.
 The embedded engine lives in the application database when that is SQLite, and in
 ``<instance>/search-index.sqlite3`` otherwise (FTS5 is SQLite-only).
 """
@@ -10,6 +13,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 
@@ -18,9 +24,26 @@ from search_index.base import Audience, SearchBackend, SearchQuery, SearchUnavai
 SYNONYM_TTL_SECONDS = 60
 
 
-def init_app(app) -> None:
-    """Attach the configured backend to the app (no connection is made here)."""
-    from search_index import sync
+@dataclass(frozen=True)
+class Source:
+    """What the engines need from the application, given once at start-up.
+
+    ``engine()``: the application's SQLAlchemy engine (inside an app context);
+    ``taxonomy()``: the active taxonomy rows (code, label_vi, label_en, synonyms);
+    ``province_names()``: every current, former and legacy province name;
+    ``documents``: an object with ``build(session, entity_type, ids)`` and
+    ``all_documents(session, batch_size)``.
+    """
+
+    engine: Callable[[], Any]
+    taxonomy: Callable[[], Iterable]
+    province_names: Callable[[], Iterable[str]]
+    documents: Any
+
+
+def init_app(app, source: Source) -> None:
+    """Attach the configured backend and the application's ``source`` (no connection is made)."""
+    from search_index import matching, sync
 
     backend = app.config.get("SEARCH_BACKEND") or "sqlite"
     if backend not in ("sqlite", "meilisearch"):
@@ -29,6 +52,9 @@ def init_app(app) -> None:
         raise RuntimeError("SEARCH_BACKEND=meilisearch needs MEILI_URL")
     app.config.setdefault("SEARCH_RETRY_BASE_SECONDS", 2.0)
     app.extensions["search_backend"] = None
+    app.extensions["search_source"] = source
+    app.extensions["search_documents"] = source.documents
+    matching.use_province_names(source.province_names)
     app.extensions["search_reset"] = lambda: get_backend(app).reset()
     sync.listen()
 
@@ -39,15 +65,10 @@ def _synonyms_loader(app):
 
     def load() -> dict[str, list[str]]:
         if time.monotonic() - cache["at"] > SYNONYM_TTL_SECONDS or app.testing:
-            import sqlalchemy as sa
-
-            from directory.extensions import db
-            from directory.reference.models import Field
             from search_index.matching import synonym_table
 
             with app.app_context():
-                rows = db.session.scalars(sa.select(Field).where(Field.active.is_(True))).all()
-                cache["table"] = synonym_table(rows)
+                cache["table"] = synonym_table(app.extensions["search_source"].taxonomy())
             cache["at"] = time.monotonic()
         return cache["table"]
 
@@ -55,10 +76,8 @@ def _synonyms_loader(app):
 
 
 def _sqlite_engine(app):
-    from directory.extensions import db
-
     with app.app_context():
-        engine = db.engine
+        engine = app.extensions["search_source"].engine()
     if engine.dialect.name == "sqlite":
         return engine
     import sqlalchemy as sa
@@ -96,6 +115,7 @@ __all__ = [
     "SearchBackend",
     "SearchQuery",
     "SearchUnavailable",
+    "Source",
     "get_backend",
     "init_app",
 ]

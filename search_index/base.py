@@ -1,7 +1,7 @@
 """The one interface both search engines implement, and the values that cross it.
 
 The application speaks to an engine only through :class:`SearchBackend`: documents
-(:mod:`search_index.documents`) go in, ids, facet counts and highlights come out. Records are
+(built by the application, ``directory.search.documents``, to the schema below) go in, ids, facet counts and highlights come out. Records are
 always loaded from the database afterwards; the index is derived data, and it may lag behind
 the database: the search service (``directory.search.services``) excludes the entities with
 pending changes from the engine's answer (``SearchQuery.exclude``), evaluates their current
@@ -14,6 +14,74 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol, runtime_checkable
+
+from search_index.normalize import fold_words
+
+# --- the document schema ---------------------------------------------------------------------
+# What a document holds, as the engines rely on it; the application builds the documents
+# (``directory.search.documents``) and hands them over.
+
+TEXT_GROUPS = ("name", "tags", "place", "text")
+LEVELS = (0, 1, 2)
+SEARCHABLE = tuple(f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in LEVELS)
+# The order in which both engines rank the groups a query matches in: the hometown before
+# the tags, so that a province name's words count where the hometown is (field words are rarely
+# place names, and a query that names a field matches through the joined keys).
+RANK_GROUPS = ("name", "place", "tags", "text")
+# The full name in other orders (level 0, like the name itself), and the keys.
+NAME_ORDERS = ("given_first_0", "western_0")
+KEYS = tuple(f"key_{lvl}" for lvl in LEVELS)
+
+
+def key_tokens(value) -> list[str]:
+    """The keys of a ``key_<level>`` value (see KEY_OFFSET)."""
+    return " ".join(value or []).split()
+
+
+# Keys are a list: empty strings, then the keys. Meilisearch moves each value of a list several
+# positions on, empty or not, so the keys start past position 64, where its attribute rule gives
+# every position the same cost: their order (alphabetical) must not rank documents, quality must.
+KEY_OFFSET = ("",) * 9
+FILTERABLE = (
+    "type",
+    "listed",
+    "owner",
+    "kind",
+    "field",
+    "country",
+    "province",
+    "language",
+    "verified",
+    "representative",
+)
+SORTABLE = ("name_sort", "updated_at")
+RANKING = ("quality", "updated_at")
+# Long fields are cropped around the first match when highlighted.
+LONG_FIELDS = ("bio", "education", "description")
+
+
+def person_doc_id(person_id: str) -> str:
+    return f"person-{person_id}"
+
+
+def association_doc_id(association_id: str) -> str:
+    return f"association-{association_id}"
+
+
+def name_orders(full_name: str | None) -> dict[str, str]:
+    """The folded full name given name first and in Western order (family name last).
+
+    "Nguyễn Văn Dũng" -> "dung nguyen van" and "van dung nguyen"; a two-word name has one
+    other order ("Lê Hà" -> "ha le"), a one-word name none.
+    """
+    words = fold_words(full_name)
+    if len(words) < 2:
+        return dict.fromkeys(NAME_ORDERS, "")
+    family, rest = words[0], words[1:]
+    given_first = " ".join([rest[-1], family, *rest[:-1]])
+    western = " ".join([*rest, family])
+    return {NAME_ORDERS[0]: given_first, NAME_ORDERS[1]: western if western != given_first else ""}
+
 
 # Facets every backend counts, in the order the UI shows them.
 FACETS = ("kind", "field", "country", "province", "language", "verified", "representative")
@@ -89,8 +157,6 @@ class SearchQuery:
     @property
     def excluded_doc_ids(self) -> list[str]:
         """The document ids of ``exclude``, sorted."""
-        from search_index.documents import association_doc_id, person_doc_id
-
         make = {"person": person_doc_id, "association": association_doc_id}
         return sorted(make[kind](entity_id) for kind, entity_id in self.exclude if kind in make)
 

@@ -14,6 +14,7 @@ rules, so that both engines mark the same words and only our own ``<mark>`` is u
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -26,7 +27,7 @@ MAX_QUERY_WORDS = 12
 # Taxonomy labels run to 9 words ("Tăng trưởng xanh và phát thải ròng bằng 0").
 MAX_PHRASE_WORDS = 10
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-# Keys (see search_index.documents): a field the profile holds, a field its title states, a
+# Keys (see directory.search.documents): a field the profile holds, a field its title states, a
 # province of its hometown. Distinct prefixes: no key is the beginning of a key of another kind.
 FIELD_PREFIX = "zf"
 TITLE_PREFIX = "zt"
@@ -72,15 +73,22 @@ def term_key(group: Group, synonyms: dict[str, list[str]], prefix: str = FIELD_P
     return joined(synonyms[" ".join(group.words)][0].split(), prefix)
 
 
+_province_names: Callable[[], Iterable[str]] = tuple
+
+
+def use_province_names(provider: Callable[[], Iterable[str]]) -> None:
+    """Where province names come from (the application's reference data, given at start-up)."""
+    global _province_names
+    _province_names = provider
+    province_phrases.cache_clear()
+    _provinces_by_first_word.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def province_phrases() -> frozenset[str]:
-    """Every multi-word province name, folded: current (Vietnamese and English), legacy,
-    and the usual other names ("sai gon")."""
-    from directory.reference.provinces import all_provinces
-
-    names = list(PROVINCE_ALIASES)
-    for p in all_provinces():
-        names += [p.name_vi, p.name_en, *p.legacy_names]
+    """Every multi-word province name, folded: current (Vietnamese and English), former,
+    legacy, and the usual other names ("sai gon")."""
+    names = [*PROVINCE_ALIASES, *_province_names()]
     phrases = (" ".join(fold_words(n)) for n in names)
     return frozenset(p for p in phrases if " " in p)
 
@@ -317,7 +325,7 @@ def highlights_for(show: dict, levels, groups: list[Group]) -> dict[str, str]:
 
     Only fields the searcher may see are looked at; long fields are cropped around the match.
     """
-    from search_index.documents import LONG_FIELDS
+    from search_index.base import LONG_FIELDS
 
     out: dict[str, str] = {}
     if not groups:

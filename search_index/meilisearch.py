@@ -9,7 +9,7 @@ empty while it runs.
 Queries are folded before they are sent (the documents hold folded text), so accents and
 đ/d are handled identically by both engines; typo tolerance uses Meilisearch's own
 (Damerau, ``minWordSizeForTypos`` 4/8). Taxonomy equivalences are written into the
-documents (:mod:`search_index.documents`), not into Meilisearch synonyms.
+documents (:mod:`directory.search.documents`), not into Meilisearch synonyms.
 
 Phrases. With ``proximityPrecision: byAttribute`` (``byWord`` more than doubles indexing
 time) Meilisearch only knows whether words share an attribute: a quoted phrase matches its
@@ -48,22 +48,20 @@ from meilisearch.errors import (
 )
 
 from search_index.base import (
+    FILTERABLE,
+    KEYS,
+    LEVELS,
+    NAME_ORDERS,
     ONE_TYPO_MIN,
+    RANK_GROUPS,
+    RANKING,
+    SEARCHABLE,
+    SORTABLE,
     TWO_TYPOS_MIN,
     Hit,
     SearchQuery,
     SearchResponse,
     SearchUnavailable,
-)
-from search_index.documents import (
-    FILTERABLE,
-    KEYS,
-    LEVELS,
-    NAME_ORDERS,
-    RANK_GROUPS,
-    RANKING,
-    SEARCHABLE,
-    SORTABLE,
 )
 from search_index.matching import (
     PROVINCE_PREFIX,

@@ -7,7 +7,7 @@ is SQLite-only):
   facet values as one string, and ``gen``, the generation that wrote it);
 - ``search_show``: the original text for highlighting as JSON, read only for the displayed page;
 - ``search_fts``: FTS5 over the folded text, one column per ``<group>_<level>`` attribute
-  (:mod:`search_index.documents`) plus ``facets``, one token per facet value (so that the
+  (:mod:`directory.search.documents`) plus ``facets``, one token per facet value (so that the
   filters of a query restrict the ranked set inside FTS5), sharing ``search_docs``' rowid;
 - ``search_gone``: (generation, rowid) of every removed document;
 - ``search_meta``: the generation, bumped by every write, and the epoch, renewed when the
@@ -28,7 +28,7 @@ full; equally relevant documents are ordered by quality, then recency.
 
 The name column also holds the name's other orders (given name first, Western order), the tags
 column the keys of the fields the profile holds and its title states, the place column those
-of the hometown's provinces (see :mod:`search_index.documents`): a query that is a taxonomy
+of the hometown's provinces (see :mod:`directory.search.documents`): a query that is a taxonomy
 term or a province name alone is matched and ranked through them.
 
 When the application database is not SQLite (PostgreSQL) the same tables live in a separate
@@ -48,21 +48,19 @@ import numpy as np
 import sqlalchemy as sa
 
 from search_index.base import (
-    TWO_TYPOS_MIN,
-    Hit,
-    SearchQuery,
-    SearchResponse,
-    SearchUnavailable,
-    typo_budget,
-)
-from search_index.documents import (
     LEVELS,
     NAME_ORDERS,
     RANK_GROUPS,
     SEARCHABLE,
     TEXT_GROUPS,
+    TWO_TYPOS_MIN,
+    Hit,
+    SearchQuery,
+    SearchResponse,
+    SearchUnavailable,
     key_tokens,
     name_orders,
+    typo_budget,
 )
 from search_index.matching import (
     FIELD_PREFIX,

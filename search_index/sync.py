@@ -145,10 +145,15 @@ def _backoff(app, attempts: int) -> timedelta:
     return timedelta(seconds=min(base * (2 ** (attempts - 1)), MAX_BACKOFF_SECONDS))
 
 
-def _documents(session: Session, rows: list[SearchOutbox]) -> tuple[list[dict], list[str]]:
-    """The documents of the rows' entities (latest state), and the ids to delete."""
-    from search_index import documents
+def document_source(app):
+    """What the application registered (``search_index.init_app``) to build documents: an object
+    with ``build(session, entity_type, ids)`` and ``all_documents(session, batch_size)``."""
+    return app.extensions["search_documents"]
 
+
+def _documents(app, session: Session, rows: list[SearchOutbox]) -> tuple[list[dict], list[str]]:
+    """The documents of the rows' entities (latest state), and the ids to delete."""
+    documents = document_source(app)
     by_type: dict[str, list[str]] = OrderedDict()
     for row in rows:
         ids = by_type.setdefault(row.entity_type, [])
@@ -196,7 +201,7 @@ def apply_rows(app, ids: list[int] | None = None, limit: int = BATCH_SIZE) -> in
                 row_ids = [r.id for r in rows]
                 if not rows:
                     return 0
-                upserts, deletes = _documents(session, rows)
+                upserts, deletes = _documents(app, session, rows)
                 backend.apply(conn, upserts, deletes)
                 _mark_done(rows)
                 session.flush()
@@ -211,7 +216,7 @@ def apply_rows(app, ids: list[int] | None = None, limit: int = BATCH_SIZE) -> in
         if not rows:
             return 0
         try:
-            upserts, deletes = _documents(session, rows)
+            upserts, deletes = _documents(app, session, rows)
             backend.upsert(upserts)
             backend.delete(deletes)
         except Exception as exc:
@@ -316,8 +321,9 @@ def reindex(app, batch_size: int = 1000, echo=print) -> int:
 
 
 def _reindex(app, batch_size: int, echo) -> int:
-    from search_index import documents, get_backend
+    from search_index import get_backend
 
+    documents = document_source(app)
     backend = get_backend(app)
     with Session(bind=db.engine) as session:
         marker = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0

@@ -13,3 +13,28 @@ def init_app(app) -> None:
     app.register_blueprint(views_bp)
     app.register_blueprint(api_bp)
     register_cli(app)
+
+
+def search_source():
+    """What the search engines need from the application (see ``search_index.Source``)."""
+    import sqlalchemy as sa
+
+    from directory.extensions import db
+    from directory.reference.models import Field
+    from directory.reference.provinces import all_provinces
+    from directory.search import documents
+    from search_index import Source
+
+    def taxonomy():
+        return db.session.scalars(sa.select(Field).where(Field.active.is_(True))).all()
+
+    def province_names():
+        for p in all_provinces():
+            yield from (p.name_vi, p.name_en, *p.legacy_names)
+
+    return Source(
+        engine=lambda: db.engine,
+        taxonomy=taxonomy,
+        province_names=province_names,
+        documents=documents,
+    )

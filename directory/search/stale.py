@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from directory.policy import LEVEL_ORDER
-from search_index import documents
-from search_index.base import Audience, SearchQuery
-from search_index.documents import TEXT_GROUPS
+from directory.search import documents
+from search_index.base import TEXT_GROUPS, Audience, SearchQuery
 from search_index.matching import Group, word_matches
 from search_index.outbox import SearchOutbox
 
@@ -107,7 +106,7 @@ def current_documents(session, keys) -> list[dict]:
 
 def display_text(entity_type: str, record) -> dict[int, dict[str, str]] | None:
     """The original text a document shows for highlighting, by level, built from the record:
-    what :mod:`search_index.documents` files under ``show_<level>``, without the folding and
+    what :mod:`directory.search.documents` files under ``show_<level>``, without the folding and
     taxonomy work of a whole document. None when the record is not indexed (anonymised)."""
     show: dict[int, dict[str, str]] = {lvl: {} for lvl in documents.LEVELS}
 

@@ -22,8 +22,8 @@ from directory.reference import provinces
 
 
 def clear_reference_caches() -> None:
+    from directory.search import documents
     from directory.search import services as search_services
-    from search_index import documents
 
     provinces.clear_caches()
     documents._province_text.cache_clear()

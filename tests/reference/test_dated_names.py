@@ -18,7 +18,7 @@ from directory.reference.provinces import (
     resolve_province,
     vietnam_today,
 )
-from search_index.documents import Context, person_document
+from directory.search.documents import Context, person_document
 from search_index.outbox import SearchOutbox
 from search_index.sync import drain
 from tests.factories import PersonFactory

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from search_index.documents import Context, association_document, key_tokens, person_document
+from directory.search.documents import Context, association_document, person_document
+from search_index.base import key_tokens
 from tests.factories import AssociationFactory, PersonFactory
 
 

@@ -11,8 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from search_index import sqlite_fts
-from search_index.base import Audience, SearchQuery
-from search_index.documents import LEVELS, SEARCHABLE
+from search_index.base import LEVELS, SEARCHABLE, Audience, SearchQuery
 from search_index.normalize import fold
 from search_index.sqlite_fts import FACET_COLUMNS, SqliteBackend
 

@@ -16,9 +16,10 @@ from werkzeug.datastructures import MultiDict
 
 from directory.extensions import db
 from directory.people import services as people_services
+from directory.search import documents
 from directory.search.services import parse_search_args, run_search
 from directory.search.stale import StaleSet, display_text, evaluate
-from search_index import documents, get_backend
+from search_index import get_backend
 from search_index.base import Audience, SearchQuery
 from search_index.matching import analyze, typed_groups
 from search_index.sync import pending_count

@@ -1,4 +1,5 @@
-"""Model -> search document, with every piece of text filed under the visibility level it needs.
+"""Model -> search document (the application's side of the search boundary: the engines in
+``search_index`` know documents, never these models), with every piece of text filed under the visibility level it needs.
 
 One document per person and one per association. Text is split into four searchable groups
 (``name``, ``tags``, ``place``, ``text``) and, inside each, by the minimum visibility level a
@@ -45,13 +46,22 @@ What ranking needs besides the text:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import sqlalchemy as sa
 
 from directory.policy import LEVEL_ORDER
+from search_index.base import (
+    KEY_OFFSET,
+    LEVELS,
+    NAME_ORDERS,
+    SEARCHABLE,
+    association_doc_id,
+    name_orders,
+    person_doc_id,
+)
 from search_index.matching import (
     PROVINCE_PREFIX,
     TITLE_PREFIX,
@@ -62,46 +72,8 @@ from search_index.matching import (
 )
 from search_index.normalize import fold, fold_words
 
-TEXT_GROUPS = ("name", "tags", "place", "text")
-LEVELS = (0, 1, 2)
-SEARCHABLE = tuple(f"{g}_{lvl}" for g in TEXT_GROUPS for lvl in LEVELS)
-# The order in which both engines rank the groups a query matches in: the hometown before
-# the tags, so that a province name's words count where the hometown is (field words are rarely
-# place names, and a query that names a field matches through the joined keys).
-RANK_GROUPS = ("name", "place", "tags", "text")
-# The full name in other orders (level 0, like the name itself), and the keys.
-NAME_ORDERS = ("given_first_0", "western_0")
-KEYS = tuple(f"key_{lvl}" for lvl in LEVELS)
-
-
-def key_tokens(value) -> list[str]:
-    """The keys of a ``key_<level>`` value (see KEY_OFFSET)."""
-    return " ".join(value or []).split()
-
-
-# Keys are a list: empty strings, then the keys. Meilisearch moves each value of a list several
-# positions on, empty or not, so the keys start past position 64, where its attribute rule gives
-# every position the same cost: their order (alphabetical) must not rank documents, quality must.
-KEY_OFFSET = ("",) * 9
 # Weights of the quality score: verification outweighs completeness.
 QUALITY_VERIFIED = 5
-FILTERABLE = (
-    "type",
-    "listed",
-    "owner",
-    "kind",
-    "field",
-    "country",
-    "province",
-    "language",
-    "verified",
-    "representative",
-)
-SORTABLE = ("name_sort", "updated_at")
-RANKING = ("quality", "updated_at")
-# Long fields are cropped around the first match when highlighted.
-LONG_FIELDS = ("bio", "education", "description")
-
 KIND_WORDS = {
     "expert": "expert chuyên gia",
     "entrepreneur": "entrepreneur doanh nhân",
@@ -112,18 +84,6 @@ ASSOCIATION_KIND_WORDS = {
     "professional": "professional association hội nghề nghiệp chuyên môn",
     "business": "business association hiệp hội doanh nghiệp doanh nhân",
 }
-
-# Optional hook (the representatives domain may set it): (session, person_ids) -> ids of people
-# who are active representatives. By default the nominations table is queried when it exists.
-REPRESENTATIVE_CHECK: Callable | None = None
-
-
-def person_doc_id(person_id: str) -> str:
-    return f"person-{person_id}"
-
-
-def association_doc_id(association_id: str) -> str:
-    return f"association-{association_id}"
 
 
 @dataclass
@@ -182,16 +142,12 @@ class Context:
 
 
 def active_representatives(session, person_ids: Iterable[str]) -> set[str]:
-    """Ids among ``person_ids`` holding an active appointment (empty if the feature is absent)."""
+    """Ids among ``person_ids`` holding an active appointment."""
     ids = list(person_ids)
     if not ids:
         return set()
-    if REPRESENTATIVE_CHECK is not None:
-        return set(REPRESENTATIVE_CHECK(session, ids))
-    try:
-        from directory.representatives.models import Nomination
-    except ImportError:  # pragma: no cover - the domain is optional
-        return set()
+    from directory.representatives.models import Nomination
+
     rows = session.scalars(
         sa.select(Nomination.person_id).where(
             Nomination.person_id.in_(ids), Nomination.state == "active"
@@ -328,21 +284,6 @@ def hometown_keys(slug: str | None, *given: str | None) -> set[str]:
             joined(p.split(), PROVINCE_PREFIX) for p in provinces_in(_fold_part(text or ""))
         )
     return keys
-
-
-def name_orders(full_name: str | None) -> dict[str, str]:
-    """The folded full name given name first and in Western order (family name last).
-
-    "Nguyễn Văn Dũng" -> "dung nguyen van" and "van dung nguyen"; a two-word name has one
-    other order ("Lê Hà" -> "ha le"), a one-word name none.
-    """
-    words = fold_words(full_name)
-    if len(words) < 2:
-        return dict.fromkeys(NAME_ORDERS, "")
-    family, rest = words[0], words[1:]
-    given_first = " ".join([rest[-1], family, *rest[:-1]])
-    western = " ".join([*rest, family])
-    return {NAME_ORDERS[0]: given_first, NAME_ORDERS[1]: western if western != given_first else ""}
 
 
 def person_quality(person) -> int:
