@@ -197,3 +197,21 @@ def mail_outbox(app):
         return msgs
 
     return read
+
+
+@pytest.fixture
+def pg_app(pg_url, make_app, request):
+    """An app on PostgreSQL with a fresh schema (the session's app when the suite runs there)."""
+    if ON_POSTGRES:
+        yield request.getfixturevalue("app")
+        return
+    from directory.reference.loader import sync_reference_data
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=pg_url)
+    with app.app_context():
+        with _db.engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        _db.create_all()
+        sync_reference_data()
+        yield app
+        _db.session.remove()

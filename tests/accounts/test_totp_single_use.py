@@ -13,7 +13,6 @@ from directory.accounts.models import User
 from directory.core.errors import ValidationError
 from directory.extensions import db as _db
 from tests.accounts.conftest import make_user, sign_in
-from tests.conftest import ON_POSTGRES
 
 SECRET = pyotp.random_base32()
 
@@ -127,24 +126,6 @@ def test_a_code_accepted_elsewhere_is_refused_even_if_this_request_read_the_user
 
 
 # --- two sign-ins at the same moment, on PostgreSQL ---------------------------------------
-
-
-@pytest.fixture
-def pg_app(pg_url, make_app, request):
-    """An app on PostgreSQL with a fresh schema (the session's app when the suite runs there)."""
-    if ON_POSTGRES:
-        yield request.getfixturevalue("app")
-        return
-    from directory.reference.loader import sync_reference_data
-
-    app = make_app(SQLALCHEMY_DATABASE_URI=pg_url)
-    with app.app_context():
-        with _db.engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        _db.create_all()
-        sync_reference_data()
-        yield app
-        _db.session.remove()
 
 
 @pytest.mark.postgres

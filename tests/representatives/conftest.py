@@ -17,9 +17,7 @@ import sqlalchemy as sa
 from directory.accounts.tokens import create_token
 from directory.audit import AuditEvent
 from directory.core.models import utcnow
-from directory.extensions import db as _db
 from directory.representatives.models import Nomination, NominationEvent
-from tests.conftest import ON_POSTGRES
 from tests.factories import MissionFactory, PersonFactory, UserFactory
 
 ROLES = (
@@ -150,22 +148,3 @@ def trail(db):
         return list(events), list(audits)
 
     return read
-
-
-@pytest.fixture
-def pg_app(pg_url, make_app, request):
-    """An app on PostgreSQL with a fresh schema (the session's app when the suite runs there)."""
-    if ON_POSTGRES:
-        app = request.getfixturevalue("app")
-        yield app
-        return
-    from directory.reference.loader import sync_reference_data
-
-    app = make_app(SQLALCHEMY_DATABASE_URI=pg_url)
-    with app.app_context():
-        with _db.engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        _db.create_all()
-        sync_reference_data()
-        yield app
-        _db.session.remove()
