@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.extensions import db
+from directory.reference.provinces import DatedNameMixin
 
 
 class Province(db.Model):
@@ -74,7 +75,7 @@ class Province(db.Model):
         return f"<Province {self.slug}>"
 
 
-class ProvinceName(db.Model):
+class ProvinceName(DatedNameMixin, db.Model):
     """One name of a unit and the dates it applied: ``valid_from`` included, ``valid_to``
     excluded, NULL meaning open. Loaded from ``reference/data/province_names.csv``."""
 
@@ -92,21 +93,6 @@ class ProvinceName(db.Model):
     valid_to: Mapped[date | None] = mapped_column(sa.Date)
     basis: Mapped[str | None] = mapped_column(sa.String(120))  # the legal act, when known
     province: Mapped[Province] = relationship(back_populates="names")
-
-    def valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day < self.valid_to
-        )
-
-    def to_dict(self) -> dict:
-        return {
-            "name_vi": self.name_vi,
-            "name_en": self.name_en,
-            "kind": self.kind,
-            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
-            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
-            "basis": self.basis,
-        }
 
     def __repr__(self) -> str:
         return f"<ProvinceName {self.province_slug} {self.name_vi} from {self.valid_from}>"

@@ -37,23 +37,17 @@ def vietnam_today() -> date:
     return (datetime.now(UTC) + _VIETNAM).date()
 
 
-@dataclass(frozen=True)
-class DatedName:
-    """One name of a unit and the dates it applied (``valid_to`` excluded; None = open)."""
-
-    name_vi: str
-    name_en: str
-    kind: str
-    valid_from: date | None
-    valid_to: date | None
-    basis: str = ""
+class DatedNameMixin:
+    """What a dated name answers, whether read from the shipped file or from the database."""
 
     def valid_on(self, day: date) -> bool:
+        """True when this name was the unit's name on ``day`` (``valid_to`` excluded)."""
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day < self.valid_to
         )
 
     def to_dict(self) -> dict:
+        """The API's shape of a dated name."""
         return {
             "name_vi": self.name_vi,
             "name_en": self.name_en,
@@ -62,6 +56,18 @@ class DatedName:
             "valid_to": self.valid_to.isoformat() if self.valid_to else None,
             "basis": self.basis or None,
         }
+
+
+@dataclass(frozen=True)
+class DatedName(DatedNameMixin):
+    """One name of a unit and the dates it applied (``valid_to`` excluded; None = open)."""
+
+    name_vi: str
+    name_en: str
+    kind: str
+    valid_from: date | None
+    valid_to: date | None
+    basis: str = ""
 
 
 @dataclass(frozen=True)
