@@ -34,6 +34,7 @@ BATCH_SIZE = 200
 MAX_BACKOFF_SECONDS = 600
 _INFO_KEYS = "search_outbox_keys"
 _INFO_IDS = "search_outbox_ids"
+_INFO_BULK = "search_outbox_bulk"
 
 
 # --- writing outbox rows in the user's transaction ---------------------------------------
@@ -82,10 +83,17 @@ def _after_flush(session, _context) -> None:
     session.info.pop(_INFO_KEYS, None)
 
 
+def enqueued_in_bulk(session) -> None:
+    """Say that ``session`` inserted outbox rows in bulk (Core inserts the flush hooks do not
+    see): the commit then applies every due row, as it does for the rows it saw."""
+    session.info[_INFO_BULK] = True
+
+
 def _after_commit(session) -> None:
     session.info.pop(_INFO_KEYS, None)
-    ids = session.info.pop(_INFO_IDS, None)
-    if not ids or not has_app_context():
+    ids = session.info.pop(_INFO_IDS, None) or []
+    bulk = session.info.pop(_INFO_BULK, False)
+    if not (ids or bulk) or not has_app_context():
         return
     app = current_app._get_current_object()
     if not inline_enabled(app):
@@ -115,6 +123,7 @@ def apply_inline(app, ids: list[int]) -> int:
 def _after_rollback(session) -> None:
     session.info.pop(_INFO_KEYS, None)
     session.info.pop(_INFO_IDS, None)
+    session.info.pop(_INFO_BULK, None)
 
 
 _LISTENING = False

@@ -156,7 +156,6 @@ def commit_batch(batch_id: str, by_id: str) -> ImportBatch:
             },
         )
         db.session.commit()
-        apply_search_outbox()
     except MergeTargetGone as exc:
         db.session.rollback()
         _back_to_ready(batch_id, "merge_target_gone", {"row": exc.row_number})
@@ -174,16 +173,3 @@ def _back_to_ready(batch_id: str, code: str, params: dict) -> None:
     batch.status = "ready"
     batch.error_code, batch.error_params = code, params
     db.session.commit()
-
-
-def apply_search_outbox() -> None:
-    """Make the new people searchable at once with the embedded engine.
-
-    Bulk inserts bypass the session's after-commit hook, so the pending outbox rows are applied
-    here; with Meilisearch the ``search worker`` applies them. A failure never undoes the import.
-    """
-    from search_index import sync
-
-    app = current_app._get_current_object()
-    if sync.inline_enabled(app):
-        sync.drain(app, limit=1000)

@@ -16,7 +16,7 @@ from directory.core.models import new_id, utcnow
 from directory.extensions import db
 from directory.imports.analysis import AnalysedRow, analyse_rows
 from directory.imports.batches import staged_row
-from directory.imports.commit import apply_search_outbox, commit_rows
+from directory.imports.commit import commit_rows
 from directory.imports.consent import attest_consent, consent_audit, consent_yes_rows
 from directory.imports.models import ImportBatch, ImportRow
 from directory.imports.reader import read_file
@@ -161,7 +161,6 @@ def import_file_now(
     except Exception:
         db.session.rollback()
         raise
-    apply_search_outbox()
     result.committed = True
     result.batch_id = batch.id
     return result

@@ -13,9 +13,11 @@ from flask import current_app
 
 from directory.core.bulk import bulk_insert
 from directory.core.models import utcnow
+from directory.extensions import db
 from directory.people.models import ConsentRecord, Person
 from directory.people.services import initial_consent_records
 from search_index.outbox import SearchOutbox
+from search_index.sync import enqueued_in_bulk
 
 CHUNK = 2000
 
@@ -128,6 +130,8 @@ class NewPeople:
         bulk_insert(Person, self.people)
         bulk_insert(ConsentRecord, self.consents)
         bulk_insert(SearchOutbox, self.outbox)
+        if self.outbox:
+            enqueued_in_bulk(db.session)
         self.people.clear()
         self.consents.clear()
         self.outbox.clear()

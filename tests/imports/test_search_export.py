@@ -39,3 +39,24 @@ def test_search_export_is_for_officials(client, login, db):
 def test_search_export_with_bad_parameters_is_a_clear_422(client, login, officer):
     login(officer)
     assert client.get("/imports/exports/search.csv?country=Atlantis").status_code == 422
+
+
+def test_an_import_larger_than_a_search_batch_is_wholly_searchable_when_it_commits(
+    db, officer, mission
+):
+    from directory.search.status import index_status
+    from search_index.sync import BATCH_SIZE
+
+    count = BATCH_SIZE * 2 + 50
+    rows = [
+        [f"Nguyễn Văn Nhập {n}", "FR", "Lyon", "Đà Nẵng", f"bulk{n}@example.net", "", "", ""]
+        for n in range(count)
+    ]
+    batch = batches.start_batch(csv_bytes(rows=rows), "many.csv", mission, officer)
+    batches.read_batch(batch.id)
+    commit.claim_commit(batch, officer)
+    commit.commit_batch(batch.id, officer.id)
+    # No worker and no explicit drain: the commit itself brought the index up to date.
+    status = index_status()
+    assert status["outbox"]["pending"] == 0
+    assert status["documents"]["person"] == status["database"]["person"] == count
