@@ -558,7 +558,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from bench.search import make_app
-    from search_index.sync import reindex
+    from directory.search.sync import reindex
 
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="kieubao-relevance-"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -290,8 +290,8 @@ def bench_meilisearch(args, workdir: Path, db_url: str) -> dict:
     import meilisearch
 
     from directory.search.documents import all_documents
+    from directory.search.sync import reindex
     from search_index.meilisearch import MeiliBackend, settings
-    from search_index.sync import reindex
 
     server = None
     if args.meili_url:
@@ -382,7 +382,7 @@ def bench_meilisearch(args, workdir: Path, db_url: str) -> dict:
 
 
 def bench_sqlite(args, workdir: Path, db_url: str) -> dict:
-    from search_index.sync import reindex
+    from directory.search.sync import reindex
 
     app = make_app(workdir / "instance-sqlite", db_url, "sqlite")
     if args.reuse_index:  # query an index already built in this database

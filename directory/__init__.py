@@ -18,7 +18,7 @@ MODEL_MODULES = (
     "directory.people.models",
     "directory.associations.models",
     "directory.audit",
-    "search_index.outbox",
+    "directory.search.outbox",
     "directory.representatives.models",
     "directory.imports.models",
 )

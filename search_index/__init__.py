@@ -30,20 +30,20 @@ class Source:
 
     ``engine()``: the application's SQLAlchemy engine (inside an app context);
     ``taxonomy()``: the active taxonomy rows (code, label_vi, label_en, synonyms);
-    ``province_names()``: every current, former and legacy province name;
-    ``documents``: an object with ``build(session, entity_type, ids)`` and
-    ``all_documents(session, batch_size)``.
+    ``province_names()``: every current, former and legacy province name.
+
+    The documents themselves are handed over by the application (``SearchBackend.upsert``,
+    ``apply``, ``rebuild``): the engines never read its tables.
     """
 
     engine: Callable[[], Any]
     taxonomy: Callable[[], Iterable]
     province_names: Callable[[], Iterable[str]]
-    documents: Any
 
 
 def init_app(app, source: Source) -> None:
     """Attach the configured backend and the application's ``source`` (no connection is made)."""
-    from search_index import matching, sync
+    from search_index import matching
 
     backend = app.config.get("SEARCH_BACKEND") or "sqlite"
     if backend not in ("sqlite", "meilisearch"):
@@ -53,10 +53,8 @@ def init_app(app, source: Source) -> None:
     app.config.setdefault("SEARCH_RETRY_BASE_SECONDS", 2.0)
     app.extensions["search_backend"] = None
     app.extensions["search_source"] = source
-    app.extensions["search_documents"] = source.documents
     matching.use_province_names(source.province_names)
     app.extensions["search_reset"] = lambda: get_backend(app).reset()
-    sync.listen()
 
 
 def _synonyms_loader(app):

@@ -27,8 +27,8 @@ from directory.reference.countries import resolve_country
 from directory.reference.fields import field_index as load_field_index
 from directory.reference.fields import resolve_field
 from directory.reference.provinces import resolve_province
+from directory.search import outbox
 from directory.text import clean_long_text, clean_text, split_multi
-from search_index import outbox
 
 log = logging.getLogger(__name__)
 

@@ -95,7 +95,7 @@ def _check_search() -> dict:
 
 
 def _check_outbox() -> dict:
-    from search_index.sync import backlog
+    from directory.search.sync import backlog
 
     state = backlog()
     limit = current_app.config.get("SEARCH_BACKLOG_MAX_SECONDS", 300)

@@ -7,7 +7,7 @@ from directory.core.errors import ValidationError
 from directory.extensions import db
 from directory.imports.models import ImportBatch, ImportRow
 from directory.people.models import Person
-from search_index.outbox import SearchOutbox
+from directory.search.outbox import SearchOutbox
 
 # Fields a merge may take from the file (consent stays the member's own decision).
 MERGE_FIELDS = (

@@ -16,8 +16,7 @@ from directory.core.models import utcnow
 from directory.extensions import db
 from directory.people.models import ConsentRecord, Person
 from directory.people.services import initial_consent_records
-from search_index.outbox import SearchOutbox
-from search_index.sync import enqueued_in_bulk
+from directory.search.outbox import SearchOutbox, enqueued_in_bulk
 
 CHUNK = 2000
 

@@ -18,7 +18,7 @@ from directory.core.models import utcnow
 from directory.extensions import db
 from directory.people.models import Person
 from directory.people.services import add_consent_records
-from search_index.outbox import enqueue
+from directory.search.outbox import enqueue
 
 
 def invitation_locale(person) -> str:

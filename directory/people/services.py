@@ -35,8 +35,8 @@ from directory.reference.countries import resolve_country, resolve_language
 from directory.reference.fields import field_index as load_field_index
 from directory.reference.fields import resolve_field
 from directory.reference.provinces import resolve_province
+from directory.search import outbox
 from directory.text import clean_long_text, clean_text, parse_bool, split_multi
-from search_index import outbox
 from search_index.normalize import fold, name_key
 
 DELETED_NAME = "Đã xóa / Deleted"

@@ -96,7 +96,7 @@ def _queue_documents(session, slugs: list[str]) -> None:
     Plain table expressions, not the models: a data migration runs this against the schema
     of its time.
     """
-    from search_index.sync import enqueue_in
+    from directory.search.outbox import enqueue_in
 
     people = sa.table("people", sa.column("id"), sa.column("hometown_province"))
     associations = sa.table("associations", sa.column("id"), sa.column("province_slug"))

@@ -8,11 +8,14 @@ def init_app(app) -> None:
     # Imported here: the package is imported by its models, long before any view can be.
     from directory.search.api import bp as api_bp
     from directory.search.cli import register_cli
+    from directory.search.sync import listen
     from directory.search.views import bp as views_bp
 
     app.register_blueprint(views_bp)
     app.register_blueprint(api_bp)
     register_cli(app)
+    # The outbox rows of every flush (the domains register what they index in their init_app).
+    listen()
 
 
 def search_source():
@@ -22,7 +25,6 @@ def search_source():
     from directory.extensions import db
     from directory.reference.models import Field
     from directory.reference.provinces import all_provinces
-    from directory.search import documents
     from search_index import Source
 
     def taxonomy():
@@ -36,5 +38,4 @@ def search_source():
         engine=lambda: db.engine,
         taxonomy=taxonomy,
         province_names=province_names,
-        documents=documents,
     )

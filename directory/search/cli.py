@@ -13,7 +13,7 @@ search_cli = AppGroup("search", help="The search index: rebuild it, keep it in s
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 20000))
 def reindex_command(batch_size):
     """Rebuild the index from the database and swap it in (search keeps answering)."""
-    from search_index.sync import reindex
+    from directory.search.sync import reindex
 
     reindex(current_app._get_current_object(), batch_size=batch_size, echo=click.echo)
 
@@ -23,7 +23,7 @@ def reindex_command(batch_size):
 @click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.05, 60))
 def worker_command(once, interval):
     """Apply pending index changes, retrying failures with exponential backoff."""
-    from search_index.sync import pending_count, run_worker
+    from directory.search.sync import pending_count, run_worker
 
     app = current_app._get_current_object()
     failed = run_worker(app, once=once, interval=interval, echo=click.echo)

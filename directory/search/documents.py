@@ -46,9 +46,10 @@ What ranking needs besides the text:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -56,21 +57,16 @@ from directory.policy import LEVEL_ORDER
 from search_index.base import (
     KEY_OFFSET,
     LEVELS,
-    NAME_ORDERS,
     SEARCHABLE,
-    association_doc_id,
-    name_orders,
-    person_doc_id,
 )
 from search_index.matching import (
     PROVINCE_PREFIX,
-    TITLE_PREFIX,
     field_key,
     folded_text,
     joined,
     provinces_in,
 )
-from search_index.normalize import fold, fold_words
+from search_index.normalize import fold_words
 
 # Weights of the quality score: verification outweighs completeness.
 QUALITY_VERIFIED = 5
@@ -84,6 +80,46 @@ ASSOCIATION_KIND_WORDS = {
     "professional": "professional association hội nghề nghiệp chuyên môn",
     "business": "business association hiệp hội doanh nghiệp doanh nhân",
 }
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A kind of record that has search documents: its ``entity_type`` (the outbox's and the
+    documents' ``type``), its model, the function that builds one document (``None``: not
+    indexed, e.g. anonymised) from a record or a row with the same attributes, and the document
+    id of an entity id."""
+
+    entity_type: str
+    model: type
+    document: Callable[[Any, Context], dict | None]
+    doc_id: Callable[[str], str]
+
+
+_INDEXED: dict[str, Indexed] = {}
+
+
+def _no_representatives(_session, _ids) -> set[str]:
+    return set()
+
+
+_representatives: Callable[[Any, list[str]], set[str]] = _no_representatives
+
+
+def register(indexed: Indexed) -> None:
+    """A domain says what it indexes (``people/search.py``, ``associations/search.py``)."""
+    _INDEXED[indexed.entity_type] = indexed
+
+
+def use_representatives(lookup: Callable[[Any, list[str]], set[str]]) -> None:
+    """The representatives domain says which of some person ids hold an active appointment
+    (the documents' ``representative`` facet)."""
+    global _representatives
+    _representatives = lookup
+
+
+def indexed_types() -> list[str]:
+    """The registered entity types, in registration order."""
+    return list(_INDEXED)
 
 
 @dataclass
@@ -104,7 +140,7 @@ class Context:
             f.code: (f.label_vi, f.label_en, list(f.synonyms or []))
             for f in session.scalars(sa.select(Field).where(Field.active.is_(True)))
         }
-        ctx = cls(fields=fields, representatives=active_representatives(session, person_ids))
+        ctx = cls(fields=fields, representatives=_representatives(session, list(person_ids)))
         for code, (label_vi, label_en, synonyms) in fields.items():
             names = [code.replace("-", " "), label_vi, label_en, *synonyms]
             ctx.field_text[code] = folded_text(names)
@@ -141,22 +177,7 @@ class Context:
         return {field_key(code) for code in codes}
 
 
-def active_representatives(session, person_ids: Iterable[str]) -> set[str]:
-    """Ids among ``person_ids`` holding an active appointment."""
-    ids = list(person_ids)
-    if not ids:
-        return set()
-    from directory.representatives.models import Nomination
-
-    rows = session.scalars(
-        sa.select(Nomination.person_id).where(
-            Nomination.person_id.in_(ids), Nomination.state == "active"
-        )
-    )
-    return set(rows)
-
-
-class _Builder:
+class Builder:
     """Collects text by group and level, folded for search and original for display."""
 
     __slots__ = ("text", "show", "keys")
@@ -183,7 +204,7 @@ class _Builder:
         # Folding is idempotent, so the already folded reference names may go through it.
         out = {}
         for name, parts in self.text.items():
-            folded = [_fold_part(p) for p in parts if p]
+            folded = [fold_part(p) for p in parts if p]
             out[name] = " ".join(f for f in folded if f)
         keys = {lvl: set(found) for lvl, found in self.keys.items()}
         if ctx is not None:
@@ -208,16 +229,16 @@ class _Builder:
 
 
 @lru_cache(maxsize=65_536)
-def _fold_part(text: str) -> str:
+def fold_part(text: str) -> str:
     """Folded words of one value (titles, cities, organisations and names repeat a lot)."""
     return " ".join(fold_words(text))
 
 
-def _level(value: str | None) -> int:
+def level(value: str | None) -> int:
     return LEVEL_ORDER.get(value or "private", 2)
 
 
-def _field_words(codes: list[str], ctx: Context) -> list[str]:
+def field_words(codes: list[str], ctx: Context) -> list[str]:
     return [ctx.field_text[c] for c in codes or [] if c in ctx.field_text]
 
 
@@ -228,7 +249,7 @@ def _country_text(code: str) -> str:
     return folded_text(code, country_name(code, "vi"), country_name(code, "en"))
 
 
-def _country_words(code: str | None) -> list[str]:
+def country_words(code: str | None) -> list[str]:
     return [_country_text(code)] if code else []
 
 
@@ -244,7 +265,7 @@ def _province_text(slug: str) -> str:
     return " ".join(names)
 
 
-def _province_words(slug: str | None) -> list[str]:
+def province_words(slug: str | None) -> list[str]:
     return [_province_text(slug)] if slug else []
 
 
@@ -255,11 +276,11 @@ def _language_text(code: str) -> str:
     return folded_text(code, language_name(code, "vi"), language_name(code, "en"))
 
 
-def _language_words(codes: list[str]) -> list[str]:
+def language_words(codes: list[str]) -> list[str]:
     return [_language_text(c) for c in codes or []]
 
 
-def _timestamp(value) -> float:
+def timestamp(value) -> float:
     return value.timestamp() if value is not None else 0.0
 
 
@@ -280,210 +301,33 @@ def hometown_keys(slug: str | None, *given: str | None) -> set[str]:
     that occur in the wording given ("Quảng Nam", "Hội đồng hương Quảng Nam – Đà Nẵng")."""
     keys = set(_province_keys(slug)) if slug else set()
     for text in given:
-        keys.update(
-            joined(p.split(), PROVINCE_PREFIX) for p in provinces_in(_fold_part(text or ""))
-        )
+        keys.update(joined(p.split(), PROVINCE_PREFIX) for p in provinces_in(fold_part(text or "")))
     return keys
-
-
-def person_quality(person) -> int:
-    """How verified and complete a profile is, as the public sees it (0-9).
-
-    Verified by a mission weighs ``QUALITY_VERIFIED``; then one point each for taxonomy
-    fields, a title, an organisation (or company) and a biography. Title, organisation and
-    biography count only when the profile group is public, so that the order of results
-    never reveals whether text hidden from some searchers exists.
-    """
-    score = QUALITY_VERIFIED if person.verified_at is not None else 0
-    score += 1 if person.fields else 0
-    if _level(person.visibility_profile) == 0:
-        score += bool(person.title) + bool(person.organization or person.company)
-        score += bool(person.bio)
-    return score
-
-
-def association_quality(association) -> int:
-    """The association counterpart of :func:`person_quality` (all of it is public)."""
-    score = QUALITY_VERIFIED if association.verified_at is not None else 0
-    return score + bool(association.fields) + bool(association.description)
-
-
-def person_document(person, ctx: Context) -> dict | None:
-    """The search document of a person (a Person or a row with its attributes), or None when
-    it must not be indexed (anonymised)."""
-    if person.anonymised_at is not None:
-        return None
-    b = _Builder()
-    profile, contact = _level(person.visibility_profile), _level(person.visibility_contact)
-    # Basic: shown to anyone who may see the profile at all.
-    b.add("name", 0, person.full_name, show={"full_name": person.full_name})
-    b.add(
-        "tags",
-        0,
-        *(KIND_WORDS.get(k, k) for k in person.kinds or []),
-        *_field_words(person.fields, ctx),
-        *_language_words(person.languages),
-    )
-    # The hometown first: a province query's words then sit at the same place in everyone's
-    # attribute, whatever the country (Meilisearch ranks by that place before quality).
-    b.add(
-        "place",
-        0,
-        *_province_words(person.hometown_province),
-        person.hometown_as_given,
-        *_country_words(person.country),
-        show={"hometown_as_given": person.hometown_as_given},
-    )
-    # The profile group, at the level the member chose.
-    b.add(
-        "name",
-        profile,
-        *(person.other_names or []),
-        show={"other_names": "; ".join(person.other_names or [])},
-    )
-    b.add(
-        "tags",
-        profile,
-        *(person.skills or []),
-        person.sector,
-        person.company_sector,
-        show={"skills": ", ".join(person.skills or [])},
-    )
-    b.add("place", profile, person.city, show={"city": person.city})
-    b.add(
-        "text",
-        profile,
-        person.title,
-        person.organization,
-        person.education,
-        person.bio,
-        person.company,
-        show={
-            "title": person.title,
-            "organization": person.organization,
-            "company": person.company,
-            "education": person.education,
-            "bio": person.bio,
-        },
-    )
-    # Contact details: private unless the member chose otherwise.
-    b.add(
-        "text",
-        contact,
-        person.email,
-        person.phone,
-        person.website,
-        *(person.links or []),
-        show={"email": person.email, "phone": person.phone, "website": person.website},
-    )
-    doc = {
-        "id": person_doc_id(person.id),
-        "type": "person",
-        "entity_id": person.id,
-        "listed": bool(person.consent_listed),
-        "owner": person.id,
-        "kind": sorted(set(person.kinds or [])),
-        "field": sorted(set(person.fields or [])),
-        "country": person.country or "",
-        "province": person.hometown_province or "",
-        "language": sorted(set(person.languages or [])),
-        "verified": person.verified_at is not None,
-        "representative": person.id in ctx.representatives,
-        "name_sort": fold(person.full_name),
-        "updated_at": _timestamp(person.updated_at),
-        "quality": person_quality(person),
-    }
-    b.keys[0] |= hometown_keys(person.hometown_province, person.hometown_as_given)
-    for code in ctx.implied_fields(_fold_part(person.title or "")):
-        b.keys[profile].add(field_key(code, TITLE_PREFIX))
-    skills = folded_text(person.skills or [], person.sector, person.company_sector)
-    doc.update(b.fields(ctx, person.fields or [], scan={profile: skills}))
-    doc.update(name_orders(person.full_name))
-    return doc
-
-
-def association_document(association, ctx: Context) -> dict:
-    """The search document of an association (public: every searcher may see it)."""
-    b = _Builder()
-    b.add(
-        "name",
-        0,
-        association.name,
-        association.name_en,
-        show={"name": association.name, "name_en": association.name_en},
-    )
-    b.add(
-        "tags",
-        0,
-        KIND_WORDS["association"],
-        ASSOCIATION_KIND_WORDS.get(association.kind, association.kind),
-        *_field_words(association.fields, ctx),
-    )
-    b.add(
-        "place",
-        0,
-        *_province_words(association.province_slug),
-        *_country_words(association.country),
-        association.city,
-        show={"city": association.city},
-    )
-    b.add("text", 0, association.description, show={"description": association.description})
-    doc = {
-        "id": association_doc_id(association.id),
-        "type": "association",
-        "entity_id": association.id,
-        "listed": True,
-        "owner": "",
-        "kind": ["association"],
-        "field": sorted(set(association.fields or [])),
-        "country": association.country or "",
-        "province": association.province_slug or "",
-        "language": [],
-        "verified": association.verified_at is not None,
-        "representative": False,
-        "name_sort": fold(association.name),
-        "updated_at": _timestamp(association.updated_at),
-        "quality": association_quality(association),
-    }
-    b.keys[0] |= hometown_keys(association.province_slug, association.name)
-    doc.update(b.fields(ctx, association.fields or []))
-    doc.update(dict.fromkeys(NAME_ORDERS, ""))
-    return doc
 
 
 def build(session, entity_type: str, ids: list[str]) -> tuple[list[dict], list[str]]:
     """Documents for these entities, and the document ids to delete (gone or anonymised)."""
-    from directory.associations.models import Association
-    from directory.people.models import Person
-
-    if entity_type == "person":
-        people = {p.id: p for p in session.scalars(sa.select(Person).where(Person.id.in_(ids)))}
-        ctx = Context.load(session, people)
-        docs, gone = [], []
-        for pid in ids:
-            doc = person_document(people[pid], ctx) if pid in people else None
-            if doc is None:
-                gone.append(person_doc_id(pid))
-            else:
-                docs.append(doc)
-        return docs, gone
-    if entity_type == "association":
-        found = {
-            a.id: a for a in session.scalars(sa.select(Association).where(Association.id.in_(ids)))
-        }
-        ctx = Context.load(session)
-        docs = [association_document(found[i], ctx) for i in ids if i in found]
-        return docs, [association_doc_id(i) for i in ids if i not in found]
-    raise ValueError(f"unknown entity type {entity_type!r}")
+    spec = _INDEXED.get(entity_type)
+    if spec is None:
+        raise ValueError(f"unknown entity type {entity_type!r}")
+    model = spec.model
+    found = {r.id: r for r in session.scalars(sa.select(model).where(model.id.in_(ids)))}
+    ctx = Context.load(session, found)
+    docs, gone = [], []
+    for entity_id in ids:
+        doc = spec.document(found[entity_id], ctx) if entity_id in found else None
+        if doc is None:
+            gone.append(spec.doc_id(entity_id))
+        else:
+            docs.append(doc)
+    return docs, gone
 
 
 def all_documents(session, batch_size: int = 1000) -> Iterator[list[dict]]:
     """Every document of the database, in batches (for a rebuild)."""
-    from directory.associations.models import Association
-    from directory.people.models import Person
-
     ctx = Context.load(session)
-    for model, make in ((Person, person_document), (Association, association_document)):
+    for spec in _INDEXED.values():
+        model = spec.model
         # Plain rows (Core), not ORM objects: no identity map, no instance state. Columns are
         # labelled with the attribute names, so the document builders read them the same way.
         columns = [prop.columns[0].label(prop.key) for prop in sa.inspect(model).column_attrs]
@@ -495,8 +339,7 @@ def all_documents(session, batch_size: int = 1000) -> Iterator[list[dict]]:
             if not rows:
                 break
             last = rows[-1].id
-            if model is Person:
-                ctx.representatives = active_representatives(session, [r.id for r in rows])
-            docs = [d for d in (make(r, ctx) for r in rows) if d is not None]
+            ctx.representatives = _representatives(session, [r.id for r in rows])
+            docs = [d for d in (spec.document(r, ctx) for r in rows) if d is not None]
             if docs:
                 yield docs

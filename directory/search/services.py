@@ -34,13 +34,13 @@ from directory import policy
 from directory.core.errors import ValidationError
 from directory.extensions import db
 from directory.search import stale as stale_index
+from directory.search.outbox import SearchOutbox
 from directory.search.stale import StaleSet
 from directory.text import yes_no
 from search_index import get_backend
 from search_index.base import FACETS, SORTS, Audience, Hit, SearchQuery, SearchUnavailable
 from search_index.matching import analyze, distance, highlights_for, typed_groups
 from search_index.normalize import fold_words
-from search_index.outbox import SearchOutbox
 
 KINDS = ("expert", "entrepreneur", "association")
 BOOLEAN_FACETS = ("verified", "representative")

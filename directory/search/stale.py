@@ -1,6 +1,6 @@
 """Search results computed from the database when the index lags behind it.
 
-The index is kept in step through the outbox (``search_index.sync``): a change commits with a
+The index is kept in step through the outbox (``directory.search.sync``): a change commits with a
 pending ``search_outbox`` row, and the index holds the new document only once the row is
 applied (by the worker for Meilisearch, right after the commit for the embedded engine).
 Until then the indexed document of that entity may match text the viewer may no longer see
@@ -28,9 +28,9 @@ import sqlalchemy as sa
 
 from directory.policy import LEVEL_ORDER
 from directory.search import documents
+from directory.search.outbox import SearchOutbox
 from search_index.base import TEXT_GROUPS, Audience, SearchQuery
 from search_index.matching import Group, word_matches
-from search_index.outbox import SearchOutbox
 
 Key = tuple[str, str]  # (entity type, entity id)
 

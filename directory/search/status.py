@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from directory.extensions import db
+from directory.search.sync import backlog
 from search_index import get_backend
-from search_index.sync import backlog
 
 
 def database_counts() -> dict[str, int]:

@@ -28,9 +28,9 @@ from directory.reference.countries import country_name
 from directory.reference.fields import shipped_fields
 from directory.reference.loader import sync_reference_data
 from directory.reference.provinces import province_by_slug, resolve_province
+from directory.search.outbox import enqueue
 from directory.seed import data
 from search_index.normalize import fold, name_key
-from search_index.outbox import enqueue
 
 DEFAULT_PEOPLE = 300
 DEFAULT_SEED = 2026

@@ -13,7 +13,7 @@ from directory.core.errors import ValidationError
 from directory.core.models import utcnow
 from directory.people.claims import send_claim_invitation
 from directory.people.models import ConsentRecord
-from search_index.outbox import SearchOutbox
+from directory.search.outbox import SearchOutbox
 from tests.accounts.conftest import PASSWORD, link_in, mail_text, make_user
 from tests.factories import PersonFactory
 

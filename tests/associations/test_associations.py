@@ -10,7 +10,7 @@ from directory.associations import services
 from directory.associations.models import Association, Membership
 from directory.audit import AuditEvent
 from directory.core.errors import ValidationError
-from search_index.outbox import SearchOutbox
+from directory.search.outbox import SearchOutbox
 from tests.factories import AssociationFactory, MembershipFactory
 
 HOMETOWN = {

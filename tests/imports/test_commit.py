@@ -12,7 +12,7 @@ from directory.imports import commit as commit_service
 from directory.imports.models import ImportBatch, ImportRow
 from directory.people import bulk as people_bulk
 from directory.people.models import ConsentRecord, Person
-from search_index.outbox import SearchOutbox
+from directory.search.outbox import SearchOutbox
 from tests.factories import PersonFactory
 from tests.imports.conftest import HEADER_EN, csv_bytes
 

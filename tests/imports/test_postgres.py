@@ -28,7 +28,7 @@ def pg_app(make_app, pg_url):
 def test_bulk_import_on_postgres_is_complete_and_searchable_data_is_queued(pg_app):
     from directory.imports import batches, commit
     from directory.people.models import Person
-    from search_index.outbox import SearchOutbox
+    from directory.search.outbox import SearchOutbox
     from tests.factories import MissionFactory, UserFactory
     from tests.imports.conftest import HEADER_VI, csv_bytes
 

@@ -45,7 +45,7 @@ def test_an_import_larger_than_a_search_batch_is_wholly_searchable_when_it_commi
     db, officer, mission
 ):
     from directory.search.status import index_status
-    from search_index.sync import BATCH_SIZE
+    from directory.search.sync import BATCH_SIZE
 
     count = BATCH_SIZE * 2 + 50
     rows = [

@@ -8,7 +8,7 @@ from directory.accounts.models import User
 from directory.audit import AuditEvent
 from directory.people import services
 from directory.people.models import Person
-from search_index.outbox import SearchOutbox
+from directory.search.outbox import SearchOutbox
 from tests.factories import MembershipFactory
 
 

@@ -8,7 +8,7 @@ from directory.audit import AuditEvent
 from directory.core.errors import ValidationError
 from directory.people import services
 from directory.people.models import ConsentRecord, Person
-from search_index.outbox import SearchOutbox
+from directory.search.outbox import SearchOutbox
 from tests.factories import UserFactory
 
 NEW_PERSON = {

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from directory.audit import AuditEvent
 from directory.people.models import Person
-from search_index.outbox import SearchOutbox
+from directory.search.outbox import SearchOutbox
 from tests.factories import PersonFactory, UserFactory
 
 

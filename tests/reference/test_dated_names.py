@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from directory.extensions import db
 from directory.people.models import Person
+from directory.people.search import person_document
 from directory.reference import provinces
 from directory.reference.loader import sync_reference_data
 from directory.reference.models import Province, ProvinceName
@@ -18,9 +19,9 @@ from directory.reference.provinces import (
     resolve_province,
     vietnam_today,
 )
-from directory.search.documents import Context, person_document
-from search_index.outbox import SearchOutbox
-from search_index.sync import drain
+from directory.search.documents import Context
+from directory.search.outbox import SearchOutbox
+from directory.search.sync import drain
 from tests.factories import PersonFactory
 from tests.reference.changes import clear_reference_caches, run_data_migration, ship_name
 

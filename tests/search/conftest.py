@@ -162,7 +162,7 @@ def app(request, make_app, backend_name):
 @pytest.fixture
 def sync(app):
     """Bring the index up to date (the worker's job; inline for the embedded engine)."""
-    from search_index.sync import drain
+    from directory.search.sync import drain
 
     def run():
         applied, failed = drain(app)

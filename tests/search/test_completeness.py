@@ -12,11 +12,11 @@ from werkzeug.datastructures import MultiDict
 
 from directory.core.models import utcnow
 from directory.extensions import db
+from directory.search.outbox import SearchOutbox
 from directory.search.services import parse_search_args, run_search
 from directory.search.status import index_status
+from directory.search.sync import BATCH_SIZE, run_worker
 from search_index import get_backend
-from search_index.outbox import SearchOutbox
-from search_index.sync import BATCH_SIZE, run_worker
 from tests.factories import AssociationFactory, PersonFactory, UserFactory
 
 MANY = 1000

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from directory.search.documents import Context, association_document, person_document
+from directory.associations.search import association_document
+from directory.people.search import person_document
+from directory.search.documents import Context
 from search_index.base import key_tokens
 from tests.factories import AssociationFactory, PersonFactory
 

@@ -14,15 +14,17 @@ from collections import Counter
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from directory.associations.search import association_document
 from directory.extensions import db
 from directory.people import services as people_services
+from directory.people.search import person_document
 from directory.search import documents
 from directory.search.services import parse_search_args, run_search
 from directory.search.stale import StaleSet, display_text, evaluate
+from directory.search.sync import pending_count
 from search_index import get_backend
 from search_index.base import Audience, SearchQuery
 from search_index.matching import analyze, typed_groups
-from search_index.sync import pending_count
 from tests.conftest import _reset_database
 from tests.factories import PersonFactory, UserFactory
 from tests.search.data import build_directory
@@ -311,10 +313,10 @@ def test_highlights_use_the_text_the_indexed_documents_show(d):
     )
     ctx = documents.Context.load(db.session)
     for record in (d.dung, d.lan, d.quan, d.ha, d.nam, complete):
-        doc = documents.person_document(record, ctx)
+        doc = person_document(record, ctx)
         expected = {lvl: doc[f"show_{lvl}"] for lvl in documents.LEVELS}
         assert display_text("person", record) == expected
-    doc = documents.association_document(d.association, ctx)
+    doc = association_document(d.association, ctx)
     expected = {lvl: doc[f"show_{lvl}"] for lvl in documents.LEVELS}
     assert display_text("association", d.association) == expected
 

@@ -10,11 +10,11 @@ from werkzeug.datastructures import MultiDict
 
 from directory.extensions import db
 from directory.people import services as people_services
+from directory.search.outbox import SearchOutbox
 from directory.search.services import parse_search_args, run_search
+from directory.search.sync import drain, reindex
 from search_index import get_backend
 from search_index.base import SearchQuery
-from search_index.outbox import SearchOutbox
-from search_index.sync import drain, reindex
 from tests.factories import AssociationFactory, MissionFactory, PersonFactory, UserFactory
 
 

@@ -1,8 +1,9 @@
 """Keeping the index in step with the database: outbox, worker, inline sync, rebuild.
 
-- Every change to a person or association writes a :class:`SearchOutbox` row in the same
-  transaction (services call :func:`search_index.outbox.enqueue`; a ``before_flush`` listener
-  adds the row for any changed Person/Association/active-appointment the service forgot).
+- Every change to an indexed record writes a :class:`SearchOutbox` row in the same
+  transaction (services call :func:`directory.search.outbox.enqueue`; the ``before_flush``
+  listener below adds the row for any changed record of a kind the domains registered, see
+  :func:`directory.search.outbox.index_changes` and :func:`directory.search.outbox.watch`).
 - With the embedded engine the rows are applied right after the commit (``after_commit``,
   config ``SEARCH_SYNC_INLINE``), in a separate session; a failure is recorded on the row and
   never undoes the user's change.
@@ -24,55 +25,31 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from directory.core.models import new_id, utcnow
+from directory.core.models import utcnow
 from directory.extensions import db
-from search_index.outbox import SearchOutbox
+from directory.search import documents
+from directory.search.outbox import (
+    INFO_BULK,
+    INFO_KEYS,
+    SearchOutbox,
+    enqueue_in,
+    stale_documents,
+)
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 MAX_BACKOFF_SECONDS = 600
-_INFO_KEYS = "search_outbox_keys"
 _INFO_IDS = "search_outbox_ids"
-_INFO_BULK = "search_outbox_bulk"
 
 
-# --- writing outbox rows in the user's transaction ---------------------------------------
-
-
-def enqueue_in(session, entity_type: str, entity_id: str) -> None:
-    """Add an outbox row to ``session`` unless one is already pending in it."""
-    keys = session.info.setdefault(_INFO_KEYS, set())
-    if (entity_type, entity_id) in keys:
-        return
-    keys.add((entity_type, entity_id))
-    session.add(SearchOutbox(entity_type=entity_type, entity_id=entity_id))
-
-
-def _changed(session, obj) -> bool:
-    return obj in session.new or obj in session.deleted or session.is_modified(obj)
+# --- the session's hooks --------------------------------------------------------------------
 
 
 def _before_flush(session, _context, _instances) -> None:
-    from directory.associations.models import Association
-    from directory.people.models import Person
-
-    try:
-        from directory.representatives.models import Nomination
-    except ImportError:  # pragma: no cover - optional domain
-        Nomination = None  # noqa: N806
-
     for obj in [*session.new, *session.dirty, *session.deleted]:
-        if isinstance(obj, Person | Association):
-            if not _changed(session, obj):
-                continue
-            if obj.id is None:
-                obj.id = new_id()
-            enqueue_in(session, "person" if isinstance(obj, Person) else "association", obj.id)
-        elif Nomination is not None and isinstance(obj, Nomination) and obj.person_id:
-            state = sa.inspect(obj).attrs.state.history
-            if obj in session.new or state.has_changes():
-                enqueue_in(session, "person", obj.person_id)
+        for entity_type, entity_id in stale_documents(session, obj):
+            enqueue_in(session, entity_type, entity_id)
 
 
 def _after_flush(session, _context) -> None:
@@ -80,19 +57,13 @@ def _after_flush(session, _context) -> None:
     for obj in session.new:
         if isinstance(obj, SearchOutbox) and obj.id is not None:
             ids.append(obj.id)
-    session.info.pop(_INFO_KEYS, None)
-
-
-def enqueued_in_bulk(session) -> None:
-    """Say that ``session`` inserted outbox rows in bulk (Core inserts the flush hooks do not
-    see): the commit then applies every due row, as it does for the rows it saw."""
-    session.info[_INFO_BULK] = True
+    session.info.pop(INFO_KEYS, None)
 
 
 def _after_commit(session) -> None:
-    session.info.pop(_INFO_KEYS, None)
+    session.info.pop(INFO_KEYS, None)
     ids = session.info.pop(_INFO_IDS, None) or []
-    bulk = session.info.pop(_INFO_BULK, False)
+    bulk = session.info.pop(INFO_BULK, False)
     if not (ids or bulk) or not has_app_context():
         return
     app = current_app._get_current_object()
@@ -121,9 +92,9 @@ def apply_inline(app, ids: list[int]) -> int:
 
 
 def _after_rollback(session) -> None:
-    session.info.pop(_INFO_KEYS, None)
+    session.info.pop(INFO_KEYS, None)
     session.info.pop(_INFO_IDS, None)
-    session.info.pop(_INFO_BULK, None)
+    session.info.pop(INFO_BULK, None)
 
 
 _LISTENING = False
@@ -154,15 +125,8 @@ def _backoff(app, attempts: int) -> timedelta:
     return timedelta(seconds=min(base * (2 ** (attempts - 1)), MAX_BACKOFF_SECONDS))
 
 
-def document_source(app):
-    """What the application registered (``search_index.init_app``) to build documents: an object
-    with ``build(session, entity_type, ids)`` and ``all_documents(session, batch_size)``."""
-    return app.extensions["search_documents"]
-
-
 def _documents(app, session: Session, rows: list[SearchOutbox]) -> tuple[list[dict], list[str]]:
     """The documents of the rows' entities (latest state), and the ids to delete."""
-    documents = document_source(app)
     by_type: dict[str, list[str]] = OrderedDict()
     for row in rows:
         ids = by_type.setdefault(row.entity_type, [])
@@ -332,7 +296,6 @@ def reindex(app, batch_size: int = 1000, echo=print) -> int:
 def _reindex(app, batch_size: int, echo) -> int:
     from search_index import get_backend
 
-    documents = document_source(app)
     backend = get_backend(app)
     with Session(bind=db.engine) as session:
         marker = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0

@@ -1,0 +1,104 @@
+"""The layering rules docs/architecture.md states, checked on the source itself."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MAX_LINES = 600
+# Plain data files, exempt from the size rule.
+DATA_FILES = {"directory/seed/data.py"}
+
+
+def _python_files(*packages: str) -> list[Path]:
+    return sorted(p for pkg in packages for p in (ROOT / pkg).rglob("*.py"))
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path, *, top_level_only: bool) -> set[str]:
+    """Modules imported by ``path`` (function-level imports too unless ``top_level_only``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if top_level_only else ast.walk(tree)
+    found: set[str] = set()
+    package = _module_name(path)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1]])
+                base = f"{base}.{node.module}" if node.module else base
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_the_search_engines_import_nothing_from_the_application():
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            m for m in _imports(path, top_level_only=False) if m.split(".")[0] == "directory"
+        )
+        for path in _python_files("search_index")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_no_module_level_import_circles():
+    modules = {_module_name(p): p for p in _python_files("directory", "search_index")}
+    graph = {
+        name: {m for m in _imports(path, top_level_only=True) if m in modules and m != name}
+        for name, path in modules.items()
+    }
+    # A package's __init__ is imported by each of its modules; importing a package is not a
+    # cycle with its own modules unless the __init__ itself imports them at the top.
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append([*trail[trail.index(nxt) :], nxt] if nxt in trail else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
+
+
+def test_only_the_people_domain_constructs_a_person():
+    offenders = []
+    for path in _python_files("directory"):
+        if path.relative_to(ROOT).parts[:2] == ("directory", "people"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = getattr(func, "id", None) or getattr(func, "attr", None)
+                if name in ("Person", "ConsentRecord"):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_nothing_points_at_documents_outside_the_repository():
+    words = ("../shared", "CONTRACT.md", "PRODUCT.md", "STYLE.md")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in _python_files("directory", "search_index", "tests", "bench", "scripts")
+        if path != Path(__file__).resolve()
+        and any(w in path.read_text(encoding="utf-8") for w in words)
+    ]
+    assert offenders == []
