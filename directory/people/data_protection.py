@@ -14,11 +14,14 @@ from directory import audit, policy
 from directory.core.models import isoformat, utcnow
 from directory.extensions import db
 from directory.people.consent import current_notice_version, record_consents
-from directory.people.models import CONTACT_FIELDS, PROFILE_FIELDS, Person
+from directory.people.models import Person
 from search_index import outbox
 
 DELETED_NAME = "Đã xóa / Deleted"
 
+# What the data export holds of the profile, in the order the file shows it: every declared
+# field (``directory.people.fields``, checked by tests/people/test_field_declaration.py) and
+# the record's consent, visibility, provenance and dates.
 PERSON_EXPORT_COLUMNS = (
     "id",
     "full_name",
@@ -35,8 +38,16 @@ PERSON_EXPORT_COLUMNS = (
     "city",
     "hometown_province",
     "hometown_as_given",
-    *CONTACT_FIELDS,
-    *(f for f in PROFILE_FIELDS if f not in ("other_names", "title", "organization")),
+    "email",
+    "phone",
+    "website",
+    "links",
+    "bio",
+    "birth_year",
+    "company",
+    "company_sector",
+    "company_size",
+    "company_website",
     "visibility_profile",
     "visibility_contact",
     "consent_listed",
@@ -59,7 +70,7 @@ def export_person_data(person: Person, by=None) -> dict:
     from directory.associations.models import Membership
 
     profile = {}
-    for column in dict.fromkeys(PERSON_EXPORT_COLUMNS):
+    for column in PERSON_EXPORT_COLUMNS:
         value = getattr(person, column)
         profile[column] = isoformat(value) if isinstance(value, datetime) else value
     memberships = db.session.scalars(

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from directory.core.errors import ValidationError
 from directory.core.models import utcnow
+from directory.people.fields import FIELDS_BY_NAME, PERSON_FIELDS, field_names
 from directory.people.models import KINDS, VISIBILITY_LEVELS
 from directory.reference.contact import InvalidValue, normalize_email, normalize_phone
 from directory.reference.countries import resolve_country, resolve_language
@@ -21,41 +22,21 @@ from directory.reference.provinces import resolve_province
 from directory.text import clean_long_text, clean_text, parse_bool, split_multi
 from search_index.normalize import fold, name_key
 
-# Plain text attributes and their maximum length.
-TEXT_LIMITS = {
-    "title": 200,
-    "organization": 200,
-    "sector": 200,
-    "education": 2000,
-    "city": 120,
-    "company": 200,
-    "company_sector": 200,
-    "company_size": 40,
-    "bio": 5000,
-}
-URL_FIELDS = ("website", "company_website")
-LIST_LIMITS = {"other_names": (10, 200), "skills": (50, 100)}
-MAX_LINKS = 10
+# The declared fields by how their input is checked (``directory.people.fields``).
+TEXT_LIMITS = {f.name: f.max_length for f in PERSON_FIELDS if f.kind in ("text", "long_text")}
+LONG_TEXTS = frozenset(field_names(kind="long_text"))
+URL_FIELDS = field_names(kind="url")
+LIST_LIMITS = {f.name: (f.max_items, f.max_length) for f in PERSON_FIELDS if f.kind == "list"}
+URL_LISTS = {f.name: (f.max_items, f.max_length) for f in PERSON_FIELDS if f.kind == "url_list"}
+NAME_LENGTH = FIELDS_BY_NAME["full_name"].max_length
+HOMETOWN_LENGTH = FIELDS_BY_NAME["hometown_province"].max_length
 INPUT_KEYS = frozenset(
     {
-        "full_name",
-        "other_names",
-        "kinds",
-        "fields",
-        "skills",
-        "languages",
-        "country",
-        "hometown_province",
+        *field_names(),
         "hometown",  # the import's column name
-        "email",
-        "phone",
-        "links",
-        "birth_year",
         "consent_listed",
         "consent_contact",
         "visibility",
-        *TEXT_LIMITS,
-        *URL_FIELDS,
     }
 )
 READ_ONLY_KEYS = frozenset(
@@ -157,11 +138,11 @@ def normalize_person_input(
         name = clean_text(data.get("full_name") or "")
         if not name:
             errors["full_name"] = msg["required"]
-        elif len(name) > 200:
+        elif len(name) > NAME_LENGTH:
             errors["full_name"] = msg["too_long"]
         else:
             out["full_name"] = name
-            out["name_key"] = name_key(name)[:200]
+            out["name_key"] = name_key(name)[:NAME_LENGTH]
 
     for key, (max_items, max_len) in LIST_LIMITS.items():
         if given(key):
@@ -230,7 +211,7 @@ def normalize_person_input(
             raw = clean_text(data[key] or "")
             if not raw:
                 out["hometown_province"] = out["hometown_as_given"] = None
-            elif len(raw) > 120:
+            elif len(raw) > HOMETOWN_LENGTH:
                 errors["hometown_province"] = msg["too_long"]
             else:
                 slug = resolve_province(raw)
@@ -246,11 +227,7 @@ def normalize_person_input(
             if isinstance(value, list | dict):
                 errors[key] = _("Enter text.")
                 continue
-            text = (
-                clean_long_text(value or "")
-                if key in ("bio", "education")
-                else clean_text(value or "")
-            )
+            text = clean_long_text(value or "") if key in LONG_TEXTS else clean_text(value or "")
             if len(text) > limit:
                 errors[key] = msg["too_long"]
             else:
@@ -275,21 +252,22 @@ def normalize_person_input(
             except (ValueError, TypeError):
                 errors[key] = msg["invalid_url"]
                 continue
-            if url and len(url) > 300:
+            if url and len(url) > FIELDS_BY_NAME[key].max_length:
                 errors[key] = msg["too_long"]
             else:
                 out[key] = url
 
-    if given("links"):
-        try:
-            links = [normalize_url(item) for item in split_multi(data["links"])]
-        except (ValueError, TypeError):
-            errors["links"] = msg["invalid_url"]
-        else:
-            if len(links) > MAX_LINKS or any(len(link) > 300 for link in links):
-                errors["links"] = msg["too_long"]
+    for key, (max_items, max_len) in URL_LISTS.items():
+        if given(key):
+            try:
+                links = [normalize_url(item) for item in split_multi(data[key])]
+            except (ValueError, TypeError):
+                errors[key] = msg["invalid_url"]
+                continue
+            if len(links) > max_items or any(len(link) > max_len for link in links):
+                errors[key] = msg["too_long"]
             else:
-                out["links"] = links
+                out[key] = links
 
     if given("birth_year"):
         raw = data["birth_year"]
