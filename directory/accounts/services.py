@@ -1,4 +1,7 @@
-"""Accounts: creating users, passwords, email links (verification, reset, claim), two-factor.
+"""Accounts: creating users, passwords, sign-in, claimed profiles' accounts, API tokens.
+
+Email links (verification, reset, claim, account setup) are ``directory.accounts.email_links``;
+two-factor sign-in is ``directory.accounts.two_factor``.
 
 Every function here validates its input and raises :class:`ValidationError` with per-field
 messages before anything is written. Functions that change data commit their transaction.
@@ -6,21 +9,16 @@ messages before anything is written. Functions that change data commit their tra
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-import time
-from datetime import timedelta
 
-import pyotp
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from directory import audit, policy
-from directory.accounts.models import OFFICIAL_ROLES, ROLES, ApiToken, EmailToken, User
+from directory import audit
+from directory.accounts.models import OFFICIAL_ROLES, ROLES, ApiToken, User
 from directory.accounts.passwords import hash_password, needs_rehash, verify_password
 from directory.core.errors import ValidationError
-from directory.core.mail import send_mail
 from directory.core.models import utcnow
 from directory.extensions import db
 from directory.reference.contact import InvalidValue, normalize_email
@@ -28,18 +26,9 @@ from directory.reference.provinces import province_by_slug
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
-PURPOSES = ("verify_email", "reset_password", "claim")
 # A hash of a random password: verified against when the email is unknown, so that a wrong
 # email and a wrong password take the same time (no account enumeration by timing).
 _DUMMY_HASH: dict[bool, str] = {}
-
-
-class TokenInvalid(Exception):
-    """An email link that cannot be used: ``reason`` is ``unknown``, ``used`` or ``expired``."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 # --- validation helpers ----------------------------------------------------------------
@@ -302,171 +291,6 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
-# --- email links -------------------------------------------------------------------------
-
-
-def hash_email_token(raw: str) -> str:
-    """SHA-256 of a clear email token (only the hash is stored)."""
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def issue_email_token(
-    purpose: str,
-    email: str,
-    ttl: timedelta,
-    *,
-    user: User | None = None,
-    person=None,
-    created_by: User | None = None,
-) -> tuple[EmailToken, str]:
-    """A new single-use token (added to the session); returns the row and the clear token."""
-    if purpose not in PURPOSES:
-        raise ValueError(purpose)
-    raw = secrets.token_urlsafe(32)
-    token = EmailToken(
-        purpose=purpose,
-        token_hash=hash_email_token(raw),
-        email=email,
-        user_id=user.id if user is not None else None,
-        person_id=person.id if person is not None else None,
-        created_by_id=created_by.id if created_by is not None else None,
-        expires_at=utcnow() + ttl,
-    )
-    db.session.add(token)
-    db.session.flush()
-    return token, raw
-
-
-def find_email_token(raw: str | None, purpose: str) -> EmailToken:
-    """The usable token for this clear value, or :class:`TokenInvalid` with the reason."""
-    if not raw or len(raw) > 200:
-        raise TokenInvalid("unknown")
-    token = db.session.scalar(
-        sa.select(EmailToken).where(
-            EmailToken.token_hash == hash_email_token(raw), EmailToken.purpose == purpose
-        )
-    )
-    if token is None:
-        raise TokenInvalid("unknown")
-    if token.used_at is not None:
-        raise TokenInvalid("used")
-    if token.expires_at <= utcnow():
-        raise TokenInvalid("expired")
-    return token
-
-
-def link(path: str) -> str:
-    """An absolute link for emails, from BASE_URL."""
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
-
-def send_verification(user: User) -> EmailToken:
-    """Email ``user`` a link that confirms their address; commits."""
-    token, raw = issue_email_token(
-        "verify_email", user.email, current_app.config["EMAIL_TOKEN_TTL"], user=user
-    )
-    send_mail(
-        user.email,
-        "accounts/email/verify_email",
-        user.locale or "vi",
-        link=link(f"/verify/{raw}"),
-        hours=int(current_app.config["EMAIL_TOKEN_TTL"].total_seconds() // 3600),
-    )
-    db.session.commit()
-    return token
-
-
-def register_member(email: str, password: str, locale: str = "vi") -> User | None:
-    """Sign-up: a new unverified member with a verification email.
-
-    When the email already has an account, its owner gets a notice instead and nothing else
-    happens, so that the page shown is the same either way (no account enumeration).
-    """
-    email = clean_email(email)
-    if problem := password_problem(password):
-        raise ValidationError({"password": problem})
-    existing = user_by_email(email)
-    if existing is not None:
-        send_mail(
-            existing.email,
-            "accounts/email/account_exists",
-            existing.locale or locale,
-            login_link=link("/login"),
-            reset_link=link("/reset"),
-        )
-        return None
-    user = create_user(email, password, "member", locale=locale, verified=False)
-    send_verification(user)
-    return user
-
-
-def verify_email(raw_token: str) -> User:
-    """Mark the address behind this link as verified; the link is then used up; commits."""
-    token = find_email_token(raw_token, "verify_email")
-    user = db.session.get(User, token.user_id) if token.user_id else None
-    if user is None or user.email != token.email:
-        raise TokenInvalid("unknown")
-    token.used_at = utcnow()
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-    db.session.commit()
-    return user
-
-
-def request_password_reset(email: str) -> None:
-    """Email a reset link when an active account has this address; silent otherwise."""
-    user = user_by_email(email)
-    if user is None or not user.is_active:
-        return
-    ttl = current_app.config["PASSWORD_RESET_TTL"]
-    _token, raw = issue_email_token("reset_password", user.email, ttl, user=user)
-    send_mail(
-        user.email,
-        "accounts/email/reset_password",
-        user.locale or "vi",
-        link=link(f"/reset/{raw}"),
-        minutes=int(ttl.total_seconds() // 60),
-    )
-    db.session.commit()
-
-
-def check_reset_token(raw_token: str) -> EmailToken:
-    """The usable reset token, or :class:`TokenInvalid`."""
-    return find_email_token(raw_token, "reset_password")
-
-
-def reset_password(raw_token: str, password: str) -> User:
-    """Set a new password through a reset link; every pending reset link is used up; commits."""
-    token = find_email_token(raw_token, "reset_password")
-    if problem := password_problem(password):
-        raise ValidationError({"password": problem})
-    user = db.session.get(User, token.user_id) if token.user_id else None
-    if user is None or not user.is_active:
-        raise TokenInvalid("unknown")
-    now = utcnow()
-    user.password_hash = hash_password(password)
-    if user.email_verified_at is None:
-        user.email_verified_at = now  # the link proved the address
-    pending = db.session.scalars(
-        sa.select(EmailToken).where(
-            EmailToken.user_id == user.id,
-            EmailToken.purpose == "reset_password",
-            EmailToken.used_at.is_(None),
-        )
-    )
-    for other in pending:
-        other.used_at = now
-    revoked = end_sessions_and_tokens(user, "password_reset", by=user)
-    audit.record(
-        "user.password_reset",
-        user,
-        actor=user,
-        details={"sessions_ended": True, "tokens_revoked": revoked},
-    )
-    db.session.commit()
-    return user
-
-
 # --- claimed profiles ----------------------------------------------------------------------
 
 
@@ -524,101 +348,3 @@ def list_api_tokens(user: User) -> list[ApiToken]:
             .order_by(ApiToken.created_at.desc())
         )
     )
-
-
-# --- two-factor (TOTP) ---------------------------------------------------------------------
-
-
-def new_totp_secret() -> str:
-    """A fresh base32 secret for enrolment."""
-    return pyotp.random_base32()
-
-
-def totp_uri(user: User, secret: str) -> str:
-    """The otpauth:// URI an authenticator app reads."""
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name="Kieu bao Directory")
-
-
-def totp_clock() -> float:
-    """The time second-factor codes are checked against (tests replace it)."""
-    return time.time()
-
-
-def _matching_step(secret: str | None, code: str | None) -> int | None:
-    """The time-step whose code ``code`` is (the current one or a neighbour), or None."""
-    code = (code or "").replace(" ", "").strip()
-    if not secret or not code.isascii() or not code.isdigit() or len(code) != 6:
-        return None
-    totp = pyotp.TOTP(secret)
-    current = int(totp_clock()) // totp.interval
-    for step in (current - 1, current, current + 1):  # one step either way for clock drift
-        if pyotp.utils.strings_equal(code, totp.generate_otp(step)):
-            return step
-    return None
-
-
-def _claim_step(user: User, step: int) -> bool:
-    """Record ``step`` as the user's last accepted code, unless it is not newer; True if so.
-
-    One conditional UPDATE: two requests with the same code cannot both succeed.
-    """
-    result = db.session.execute(
-        sa.update(User)
-        .where(
-            User.id == user.id,
-            sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step),
-        )
-        .values(totp_last_step=step)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(user, ["totp_last_step"])
-    return result.rowcount == 1
-
-
-def use_totp_code(user: User, code: str | None, secret: str | None = None) -> None:
-    """Accept ``code`` for ``secret`` (default: the user's) once, or raise ValidationError.
-
-    The code's time-step is stored (not committed here): a code whose step is not newer than
-    the last accepted one is refused, so that a code seen by someone else cannot be replayed.
-    """
-    step = _matching_step(secret or user.totp_secret, code)
-    if step is None:
-        raise ValidationError({"code": _("This code is not valid. Check your phone's clock.")})
-    if not _claim_step(user, step):
-        raise ValidationError(
-            {"code": _("This code has already been used. Wait for the next one.")}
-        )
-
-
-def enable_totp(user: User, secret: str, code: str) -> None:
-    """Turn on two-factor sign-in once the user proves their app has ``secret``; audited."""
-    if not policy.can(user, "account.two_factor"):
-        raise ValidationError({"code": _("Two-factor sign-in is for officials.")})
-    use_totp_code(user, code, secret=secret)
-    user.totp_secret = secret
-    audit.record("user.totp_enable", user, actor=user)
-    db.session.commit()
-
-
-def disable_totp(user: User, code: str) -> None:
-    """Turn off two-factor sign-in after a valid code (each code counts once); audited."""
-    use_totp_code(user, code)
-    user.totp_secret = None
-    audit.record("user.totp_disable", user, actor=user)
-    db.session.commit()
-
-
-def send_account_setup(user: User, by=None) -> EmailToken:
-    """Email a new official a link to choose their first password (expires like invitations)."""
-    ttl = current_app.config["INVITATION_TTL"]
-    token, raw = issue_email_token("reset_password", user.email, ttl, user=user, created_by=by)
-    send_mail(
-        user.email,
-        "accounts/email/account_setup",
-        user.locale or "vi",
-        link=link(f"/reset/{raw}"),
-        days=ttl.days,
-        role=user.role,
-    )
-    db.session.commit()
-    return token

@@ -21,8 +21,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from directory import policy
 from directory.accounts import (
+    email_links,
     loaders,  # noqa: F401 - registers the user loader
     services,
+    two_factor,
 )
 from directory.accounts.forms import (
     ClaimForm,
@@ -102,7 +104,7 @@ def login():
             # One message whatever was wrong, so that no one learns which emails have accounts.
             form.form_errors.append(_("The email or password is not correct."))
         elif user.email_verified_at is None:
-            services.send_verification(user)
+            email_links.send_verification(user)
             form.form_errors.append(
                 _("Please confirm your email address first: we have sent you a new link.")
             )
@@ -132,7 +134,7 @@ def login_code():
     form = TotpForm()
     if form.validate_on_submit():
         try:
-            services.use_totp_code(user, form.code.data)
+            two_factor.use_totp_code(user, form.code.data)
         except ValidationError as exc:
             form.code.errors = list(exc.fields.values())
         else:
@@ -164,7 +166,7 @@ def signup():
         form.locale.data = current_locale()
     if form.validate_on_submit():
         try:
-            services.register_member(form.email.data, form.password.data, form.locale.data)
+            email_links.register_member(form.email.data, form.password.data, form.locale.data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -177,8 +179,8 @@ def signup():
 def verify(token: str):
     """Confirm an email address from the link sent at sign-up."""
     try:
-        user = services.verify_email(token)
-    except services.TokenInvalid as exc:
+        user = email_links.verify_email(token)
+    except email_links.TokenInvalid as exc:
         return link_invalid(exc.reason)
     flash(_("Your email address is confirmed."), "success")
     if user.role == "member" and user.person_id is None:
@@ -199,7 +201,7 @@ def reset_request():
     """Ask for a password reset link (the answer is the same whether the email is known)."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        email_links.request_password_reset(form.email.data)
         return render_template("accounts/check_email.html", kind="reset")
     return render_template("accounts/reset_request.html", form=form)
 
@@ -209,14 +211,14 @@ def reset_request():
 def reset(token: str):
     """Choose a new password through a reset link."""
     try:
-        services.check_reset_token(token)
-    except services.TokenInvalid as exc:
+        email_links.check_reset_token(token)
+    except email_links.TokenInvalid as exc:
         return link_invalid(exc.reason)
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
-        except services.TokenInvalid as exc:
+            email_links.reset_password(token, form.password.data)
+        except email_links.TokenInvalid as exc:
             return link_invalid(exc.reason)
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -236,7 +238,7 @@ def claim(token: str):
     """Claim the profile a mission registered: set a password and give consent."""
     try:
         invitation, person = claims.claim_target(token)
-    except services.TokenInvalid as exc:
+    except email_links.TokenInvalid as exc:
         return link_invalid(exc.reason)
     if claims.claim_email_taken(invitation):
         return render_template("accounts/claim_refused.html", person=person), 409
@@ -246,7 +248,7 @@ def claim(token: str):
             user = claims.accept_claim(
                 token, form.password.data, form.consent_listed.data, form.consent_contact.data
             )
-        except services.TokenInvalid as exc:
+        except email_links.TokenInvalid as exc:
             return link_invalid(exc.reason)
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -279,7 +281,7 @@ def _settings_page(language_form=None, password_form=None, totp_form=None, statu
             password_form=password_form or PasswordChangeForm(prefix="pw"),
             totp_form=totp_form or TotpForm(prefix="totp"),
             setup_secret=setup_secret,
-            setup_uri=services.totp_uri(user, setup_secret) if setup_secret else None,
+            setup_uri=two_factor.totp_uri(user, setup_secret) if setup_secret else None,
         ),
         status,
     )
@@ -325,7 +327,7 @@ def change_password():
 def totp_start():
     """Begin two-factor enrolment: a new secret, kept in the session until confirmed."""
     policy.require(current_user, "account.two_factor")
-    session["totp_setup"] = services.new_totp_secret()
+    session["totp_setup"] = two_factor.new_totp_secret()
     return redirect(url_for("accounts.settings", _anchor="two-factor"))
 
 
@@ -340,7 +342,7 @@ def totp_confirm():
         return redirect(url_for("accounts.settings"))
     if form.validate_on_submit():
         try:
-            services.enable_totp(current_user, secret, form.code.data)
+            two_factor.enable_totp(current_user, secret, form.code.data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -357,7 +359,7 @@ def totp_disable():
     form = TotpForm(prefix="totp")
     if form.validate_on_submit():
         try:
-            services.disable_totp(current_user, form.code.data)
+            two_factor.disable_totp(current_user, form.code.data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

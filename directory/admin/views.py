@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from directory import policy
+from directory.accounts import email_links
 from directory.accounts import services as accounts
 from directory.accounts.models import User
 from directory.accounts.views import apply_errors
@@ -123,7 +124,7 @@ def user_new():
             status = 422
         else:
             if not form.password.data:
-                accounts.send_account_setup(user, by=current_user)
+                email_links.send_account_setup(user, by=current_user)
                 flash(_("Account created; a link to choose a password was emailed."), "success")
             else:
                 flash(_("Account created."), "success")

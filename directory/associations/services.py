@@ -21,7 +21,7 @@ from directory.core.errors import ValidationError
 from directory.core.models import isoformat, new_id, utcnow
 from directory.core.templating import nav_counter
 from directory.extensions import db
-from directory.people.services import normalize_url
+from directory.people.normalise import normalize_url
 from directory.reference.contact import InvalidValue, normalize_email, normalize_phone
 from directory.reference.countries import resolve_country
 from directory.reference.fields import field_index as load_field_index

@@ -16,9 +16,7 @@ from directory.i18n import current_locale
 from directory.imports.reader import Sheet
 from directory.missions.models import Mission
 from directory.people.models import Person
-from directory.people.services import (
-    normalize_person_input,
-)
+from directory.people.normalise import normalize_person_input
 from directory.reference.fields import field_index as load_field_index
 from search_index.normalize import fold
 

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
+from directory.people.fields import PERSON_FIELDS
 from search_index.normalize import fold
 
-# canonical name -> Vietnamese header in the contract, then other spellings people use.
+# canonical name -> Vietnamese header in the contract, then other spellings people use: the
+# declared person fields that are file columns, then the consent the batch may attest.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "full_name": ("Họ và tên", "Họ tên", "full name", "name", "tên đầy đủ"),
-    "other_names": ("Tên khác", "other names"),
-    "kinds": ("Loại", "kind", "type"),
-    "fields": ("Lĩnh vực", "field", "lĩnh vực chuyên môn"),
-    "skills": ("Kỹ năng", "skill"),
-    "title": ("Chức danh", "chức vụ", "job title"),
-    "organization": ("Cơ quan", "organisation", "đơn vị", "tổ chức"),
-    "country": ("Quốc gia", "nước"),
-    "city": ("Thành phố",),
-    "hometown": ("Quê quán", "hometown_province", "hometown province", "quê", "tỉnh quê"),
-    "languages": ("Ngôn ngữ", "language"),
-    "email": ("e-mail", "thư điện tử"),
-    "phone": ("Điện thoại", "số điện thoại", "telephone", "tel", "sđt"),
-    "website": ("Trang web",),
-    "bio": ("Giới thiệu", "biography", "tiểu sử"),
-    "birth_year": ("Năm sinh", "birth year", "year of birth"),
+    **{f.column: f.headers for f in PERSON_FIELDS if f.exported},
     "consent_listed": ("Đồng ý công khai", "consent listed", "consent"),
 }
 

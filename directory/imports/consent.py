@@ -6,9 +6,7 @@ from collections.abc import Iterable
 
 from directory.imports.analysis import AnalysedRow
 from directory.imports.models import ImportBatch
-from directory.people.services import (
-    normalize_consent_evidence,
-)
+from directory.people.consent import normalize_consent_evidence
 
 # --- consent ------------------------------------------------------------------------------
 #

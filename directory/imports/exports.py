@@ -17,33 +17,14 @@ from flask_babel import gettext as _
 from directory import audit, policy
 from directory.extensions import db
 from directory.imports.columns import COLUMNS
+from directory.people.fields import PERSON_FIELDS
 from directory.people.models import Person
-from directory.people.serializers import CONTACT_GROUP, PROFILE_GROUP
 from directory.reference.provinces import province_by_slug
 
 FORMATS = ("csv", "xlsx")
 # Export columns: the import columns, so that an export can be edited and imported again.
-PERSON_COLUMNS = (
-    "full_name",
-    "other_names",
-    "kinds",
-    "fields",
-    "skills",
-    "title",
-    "organization",
-    "country",
-    "city",
-    "hometown",
-    "languages",
-    "email",
-    "phone",
-    "website",
-    "bio",
-    "birth_year",
-)
-_GROUP_OF = {name: "profile" for name in PROFILE_GROUP} | {
-    name: "contact" for name in CONTACT_GROUP
-}
+PERSON_COLUMNS = tuple(f.column for f in PERSON_FIELDS if f.exported)
+_GROUP_OF = {f.column: f.group for f in PERSON_FIELDS if f.exported}
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 

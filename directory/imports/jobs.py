@@ -21,9 +21,7 @@ from directory.imports.consent import attest_consent, consent_audit, consent_yes
 from directory.imports.models import ImportBatch, ImportRow
 from directory.imports.reader import read_file
 from directory.missions.models import Mission
-from directory.people.services import (
-    normalize_consent_evidence,
-)
+from directory.people.consent import normalize_consent_evidence
 
 # --- running outside the request ------------------------------------------------------------
 

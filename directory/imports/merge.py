@@ -6,29 +6,13 @@ from directory import audit, policy
 from directory.core.errors import ValidationError
 from directory.extensions import db
 from directory.imports.models import ImportBatch, ImportRow
+from directory.people.fields import PERSON_FIELDS, field_names
 from directory.people.models import Person
 from directory.search.outbox import SearchOutbox
 
 # Fields a merge may take from the file (consent stays the member's own decision).
-MERGE_FIELDS = (
-    "full_name",
-    "other_names",
-    "kinds",
-    "fields",
-    "skills",
-    "title",
-    "organization",
-    "country",
-    "city",
-    "hometown_province",
-    "languages",
-    "email",
-    "phone",
-    "website",
-    "bio",
-    "birth_year",
-)
-LIST_FIELDS = ("other_names", "kinds", "fields", "skills", "languages")
+MERGE_FIELDS = field_names(merged=True)
+LIST_FIELDS = tuple(f.name for f in PERSON_FIELDS if f.merged and f.is_list)
 
 
 def set_decision(row: ImportRow, decision: str, by, *, person_id: str | None = None) -> None:

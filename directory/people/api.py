@@ -1,4 +1,4 @@
-"""/api/v1/people: thin JSON views over ``directory.people.services``."""
+"""/api/v1/people: thin JSON views over ``directory.people.services`` and ``data_protection``."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from directory.api.core import (
 )
 from directory.core import paging
 from directory.extensions import db
-from directory.people import queries, services
+from directory.people import data_protection, queries, services
 from directory.people.models import Person
 from directory.people.serializers import person_to_dict, record_contact_view
 
@@ -149,9 +149,9 @@ def delete_person(id: str):
     person = get_or_404(Person, id, "person.view", user)
     require_can(user, "person.delete", person)
     if policy.owns_person(user, person):
-        services.delete_account(user)
+        data_protection.delete_account(user)
     else:
-        services.anonymise_person(person, by=user)
+        data_protection.anonymise_person(person, by=user)
     return "", 204
 
 

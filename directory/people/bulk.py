@@ -14,8 +14,8 @@ from flask import current_app
 from directory.core.bulk import bulk_insert
 from directory.core.models import utcnow
 from directory.extensions import db
+from directory.people.consent import initial_consent_records
 from directory.people.models import ConsentRecord, Person
-from directory.people.services import initial_consent_records
 from directory.search.outbox import SearchOutbox, enqueued_in_bulk
 
 CHUNK = 2000

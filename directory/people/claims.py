@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from directory import audit
+from directory.accounts import email_links
 from directory.accounts import services as accounts
 from directory.accounts.models import EmailToken, User
 from directory.core.errors import ValidationError
@@ -43,14 +44,16 @@ def send_claim_invitation(person, by_user) -> EmailToken:
     if accounts.user_by_email(email) is not None:
         raise ValidationError({"email": _("An account with this email already exists.")})
     ttl = current_app.config["INVITATION_TTL"]
-    token, raw = accounts.issue_email_token("claim", email, ttl, person=person, created_by=by_user)
+    token, raw = email_links.issue_email_token(
+        "claim", email, ttl, person=person, created_by=by_user
+    )
     mission = getattr(by_user, "mission", None)
     send_mail(
         email,
         "accounts/email/claim_invitation",
         invitation_locale(person),
         name=person.full_name,
-        link=accounts.link(f"/claim/{raw}"),
+        link=email_links.link(f"/claim/{raw}"),
         days=ttl.days,
         mission_name=mission.name if mission is not None else None,
     )
@@ -63,12 +66,12 @@ def send_claim_invitation(person, by_user) -> EmailToken:
 
 def claim_target(raw_token: str) -> tuple[EmailToken, Person]:
     """(token, person) for a claim link that can still be used, or ``TokenInvalid``."""
-    token = accounts.find_email_token(raw_token, "claim")
+    token = email_links.find_email_token(raw_token, "claim")
     person = db.session.get(Person, token.person_id) if token.person_id else None
     if person is None or person.anonymised_at is not None:
-        raise accounts.TokenInvalid("unknown")
+        raise email_links.TokenInvalid("unknown")
     if person.user is not None:
-        raise accounts.TokenInvalid("used")
+        raise email_links.TokenInvalid("used")
     return token, person
 
 

@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from directory.extensions import db
 from directory.i18n import current_locale
+from directory.people.fields import field_names
 from directory.people.models import EVIDENCE_SOURCES, KINDS
 from directory.reference.countries import country_choices, language_choices
 
@@ -97,32 +98,8 @@ class PersonForm(FlaskForm):
     links = TextAreaField(_l("Professional links"), validators=[Optional(), Length(max=3200)])
     submit = SubmitField(_l("Save"))
 
-    # Keys sent to the service, in the contract's names.
-    SERVICE_KEYS = (
-        "full_name",
-        "other_names",
-        "kinds",
-        "fields",
-        "skills",
-        "title",
-        "organization",
-        "sector",
-        "education",
-        "languages",
-        "country",
-        "city",
-        "hometown_province",
-        "birth_year",
-        "bio",
-        "company",
-        "company_sector",
-        "company_size",
-        "company_website",
-        "email",
-        "phone",
-        "website",
-        "links",
-    )
+    # Keys sent to the service, in the contract's names: every declared field of the form.
+    SERVICE_KEYS = field_names(form=True)
 
     def __init__(self, *args, countries: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

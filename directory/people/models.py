@@ -19,25 +19,10 @@ if TYPE_CHECKING:  # annotations only: importing these at run time would make im
 
 KINDS = ("expert", "entrepreneur")
 VISIBILITY_LEVELS = ("public", "officials", "private")
-# Field groups whose visibility the member chooses; the name and country are always shown
-# to whoever may see the profile at all.
+# Field groups whose visibility the member chooses (which field is in which group:
+# ``directory.people.fields``); the name and country are always shown to whoever may see the
+# profile at all.
 VISIBILITY_GROUPS = ("profile", "contact")
-CONTACT_FIELDS = ("email", "phone", "website", "links")
-PROFILE_FIELDS = (
-    "other_names",
-    "title",
-    "organization",
-    "sector",
-    "education",
-    "city",
-    "bio",
-    "birth_year",
-    "skills",
-    "company",
-    "company_sector",
-    "company_size",
-    "company_website",
-)
 PROVENANCE_KINDS = ("self", "mission", "import")
 CONSENT_PURPOSES = ("listed", "contact")
 # How consent given outside the directory reached the mission (recorded by an official).

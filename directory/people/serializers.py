@@ -5,33 +5,12 @@ from __future__ import annotations
 from directory import audit, policy
 from directory.core.models import isoformat
 from directory.extensions import db
+from directory.people.fields import field_names
 
-BASIC_FIELDS = (
-    "id",
-    "full_name",
-    "kinds",
-    "fields",
-    "country",
-    "hometown_province",
-    "hometown_as_given",
-    "languages",
-)
-PROFILE_GROUP = (
-    "other_names",
-    "skills",
-    "title",
-    "organization",
-    "sector",
-    "education",
-    "city",
-    "bio",
-    "birth_year",
-    "company",
-    "company_sector",
-    "company_size",
-    "company_website",
-)
-CONTACT_GROUP = ("email", "phone", "website", "links")
+# The declared fields by visibility group, with the read-only id and hometown wording.
+BASIC_FIELDS = ("id", *field_names(group="basic", api=True), "hometown_as_given")
+PROFILE_GROUP = field_names(group="profile", api=True)
+CONTACT_GROUP = field_names(group="contact", api=True)
 
 
 def person_to_dict(person, viewer) -> dict:

@@ -22,7 +22,7 @@ from directory.associations.services import memberships_of
 from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
-from directory.people import queries, services
+from directory.people import consent, data_protection, queries, services
 from directory.people.forms import (
     ActionForm,
     DeleteAccountForm,
@@ -184,7 +184,7 @@ def mine():
         memberships=memberships_of(person),
         proposals=memberships_of(person, "proposed"),
         action_form=ActionForm(),
-        notice_version=services._notice_version(),
+        notice_version=consent.current_notice_version(),
     )
 
 
@@ -207,7 +207,7 @@ def create_own():
             return redirect(url_for("people.mine"))
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "people/create_own.html", form=form, notice_version=services._notice_version()
+        "people/create_own.html", form=form, notice_version=consent.current_notice_version()
     ), status
 
 
@@ -246,7 +246,7 @@ def privacy():
         "people/privacy.html",
         form=form,
         person=person,
-        notice_version=services._notice_version(),
+        notice_version=consent.current_notice_version(),
     ), (422 if request.method == "POST" else 200)
 
 
@@ -260,7 +260,7 @@ def download():
     policy.require(current_user, "person.export", person)
     if not ActionForm().validate_on_submit():
         abort(400)
-    data = services.export_person_data(person, by=current_user)
+    data = data_protection.export_person_data(person, by=current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
         body,
@@ -275,7 +275,7 @@ def delete_account():
     """Delete the account after a confirmation step; the profile is anonymised."""
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        services.delete_account(current_user._get_current_object())
+        data_protection.delete_account(current_user._get_current_object())
         logout_user()
         flash(_("Your account was deleted and your profile anonymised."), "success")
         return redirect(url_for("core.index"))

@@ -65,8 +65,8 @@ class FrozenClock:
 @pytest.fixture
 def totp_clock(monkeypatch):
     """Freeze the second-factor clock at the start of a 30-second step."""
-    from directory.accounts import services
+    from directory.accounts import two_factor
 
     clock = FrozenClock(1_767_225_600.0)  # 2026-01-01T00:00:00Z, a step boundary
-    monkeypatch.setattr(services, "totp_clock", clock)
+    monkeypatch.setattr(two_factor, "totp_clock", clock)
     return clock

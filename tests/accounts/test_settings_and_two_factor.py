@@ -47,7 +47,7 @@ def test_members_are_not_offered_two_factor(client, login, member):
 
 def test_the_service_refuses_two_factor_to_those_the_policy_does_not_offer_it(db, member):
     from directory import policy
-    from directory.accounts.services import enable_totp
+    from directory.accounts.two_factor import enable_totp
     from directory.core.errors import ValidationError
 
     secret = pyotp.random_base32()

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from directory.accounts import services
+from directory.accounts import two_factor
 from directory.accounts.models import User
 from directory.core.errors import ValidationError
 from directory.extensions import db as _db
@@ -65,10 +65,10 @@ def test_the_next_code_signs_in_after_one_was_used(app, officer, totp_clock):
 def test_an_older_code_still_in_the_drift_window_is_refused_after_a_newer_one(
     app, db, officer, totp_clock
 ):
-    services.use_totp_code(officer, code_at(totp_clock))
+    two_factor.use_totp_code(officer, code_at(totp_clock))
     db.session.commit()
     with pytest.raises(ValidationError) as refused:
-        services.use_totp_code(officer, code_at(totp_clock, offset=-30))
+        two_factor.use_totp_code(officer, code_at(totp_clock, offset=-30))
     assert set(refused.value.fields) == {"code"}
     db.session.refresh(officer)
     assert officer.totp_last_step == int(totp_clock.now) // 30
@@ -122,7 +122,7 @@ def test_a_code_accepted_elsewhere_is_refused_even_if_this_request_read_the_user
             .values(totp_last_step=int(totp_clock.now) // 30)
         )
     with pytest.raises(ValidationError):
-        services.use_totp_code(stale, code)
+        two_factor.use_totp_code(stale, code)
 
 
 # --- two sign-ins at the same moment, on PostgreSQL ---------------------------------------
@@ -138,13 +138,13 @@ def test_two_concurrent_sign_ins_with_one_code_let_only_one_in(
 
     # Both requests have loaded the user and checked the code before either claims the step.
     barrier = threading.Barrier(2, timeout=20)
-    real_claim = services._claim_step
+    real_claim = two_factor._claim_step
 
     def claim_together(user, step):
         barrier.wait()
         return real_claim(user, step)
 
-    monkeypatch.setattr(services, "_claim_step", claim_together)
+    monkeypatch.setattr(two_factor, "_claim_step", claim_together)
     url = pg_app.config["SQLALCHEMY_DATABASE_URI"]
     apps = [make_app(SQLALCHEMY_DATABASE_URI=url) for _ in range(2)]
     outcomes: list[str] = []
@@ -152,7 +152,7 @@ def test_two_concurrent_sign_ins_with_one_code_let_only_one_in(
     def attempt(app):
         with app.app_context():
             try:
-                services.use_totp_code(_db.session.get(User, officer_id), code)
+                two_factor.use_totp_code(_db.session.get(User, officer_id), code)
                 _db.session.commit()
                 outcomes.append("accepted")
             except ValidationError:

@@ -10,7 +10,7 @@ from directory.associations import services
 from directory.associations.models import Membership
 from directory.audit import AuditEvent
 from directory.core.errors import ValidationError
-from directory.people import services as people_services
+from directory.people import data_protection
 from tests.factories import AssociationFactory, MembershipFactory, PersonFactory, UserFactory
 
 BUSINESS = {"name": "Hội Doanh nhân trẻ tại Pháp", "kind": "business", "country": "FR"}
@@ -138,7 +138,7 @@ def test_no_email_goes_to_a_person_without_an_account(db, cast, mail_outbox):
 
 def test_the_data_download_lists_memberships_with_their_status(db, cast, club):
     services.add_membership(club, cast.owned, "member", by=cast.other_member)
-    data = people_services.export_person_data(cast.owned, by=cast.owner)
+    data = data_protection.export_person_data(cast.owned, by=cast.owner)
     assert [(m["association_name"], m["status"]) for m in data["memberships"]] == [
         (club.name, "proposed")
     ]

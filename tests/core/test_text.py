@@ -31,7 +31,7 @@ def test_an_empty_cell_means_no_and_an_unknown_word_is_refused():
 
 @pytest.mark.parametrize("word", sorted((YES_WORDS | NO_WORDS) - {""}) + YES + NO)
 def test_search_filters_accept_every_yes_no_word_an_import_accepts(app, word):
-    from directory.people.services import parse_bool as import_parse_bool
+    from directory.people.normalise import parse_bool as import_parse_bool
     from directory.search.services import parse_search_args
 
     with app.test_request_context():

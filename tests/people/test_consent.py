@@ -9,7 +9,7 @@ from werkzeug.exceptions import Forbidden
 from directory.audit import AuditEvent
 from directory.core.errors import ValidationError
 from directory.core.models import utcnow
-from directory.people import services
+from directory.people import data_protection, services
 from directory.people.models import ConsentRecord, Person
 from tests.factories import MissionFactory, PersonFactory, UserFactory
 
@@ -234,7 +234,7 @@ def test_the_data_download_shows_how_each_consent_was_given(db, cast):
         cast.embassy_fr,
     )
     member = UserFactory(role="member", person_id=person.id)
-    data = services.export_person_data(person, by=member)
+    data = data_protection.export_person_data(person, by=member)
     listed = next(c for c in data["consent_history"] if c["purpose"] == "listed")
     assert (listed["source"], listed["evidence_date"], listed["evidence_reference"]) == (
         "email",

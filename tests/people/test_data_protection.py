@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from directory.accounts.models import User
 from directory.audit import AuditEvent
-from directory.people import services
+from directory.people import data_protection, services
 from directory.people.models import Person
 from directory.search.outbox import SearchOutbox
 from tests.factories import MembershipFactory
@@ -15,7 +15,7 @@ from tests.factories import MembershipFactory
 def test_export_contains_everything_held_about_the_person(db, cast):
     services.set_consent(cast.owned, listed=True, contact=False, by=cast.owner)
     MembershipFactory(person=cast.owned, role="president")
-    data = services.export_person_data(cast.owned, by=cast.owner)
+    data = data_protection.export_person_data(cast.owned, by=cast.owner)
     assert data["profile"]["full_name"] == "Nguyễn Văn Dũng"
     assert data["profile"]["phone"] == "+33612345678"
     assert data["profile"]["email"] == cast.owned.email
@@ -31,7 +31,7 @@ def test_export_contains_everything_held_about_the_person(db, cast):
 def test_deleting_an_account_anonymises_the_profile(db, cast):
     MembershipFactory(person=cast.owned)
     person_id, user_id, email = cast.owned.id, cast.owner.id, cast.owner.email
-    services.delete_account(cast.owner)
+    data_protection.delete_account(cast.owner)
     db.session.expire_all()
     person = db.session.get(Person, person_id)
     assert person.full_name == "Đã xóa / Deleted"
@@ -59,7 +59,7 @@ def test_deleting_an_account_anonymises_the_profile(db, cast):
 def test_after_deletion_the_audit_trail_keeps_only_ids(db, cast, client, login):
     login(cast.owner)
     client.get(f"/people/{cast.owned.id}")
-    services.delete_account(cast.owner)
+    data_protection.delete_account(cast.owner)
     rows = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.actor_id == cast.owner.id))
     for event in rows:
         assert event.ip is None
@@ -69,7 +69,7 @@ def test_after_deletion_the_audit_trail_keeps_only_ids(db, cast, client, login):
 
 def test_an_anonymised_profile_is_gone_for_everyone_but_the_admin(db, cast, client, login):
     person_id = cast.owned.id
-    services.delete_account(cast.owner)
+    data_protection.delete_account(cast.owner)
     assert client.get(f"/people/{person_id}").status_code == 404
     login(cast.province)
     assert client.get(f"/people/{person_id}").status_code == 404

@@ -3,7 +3,7 @@
 import pytest
 
 from directory.core.errors import ValidationError
-from directory.people.services import normalize_person_input
+from directory.people.normalise import normalize_person_input
 
 
 def test_a_full_profile_is_normalised(app):

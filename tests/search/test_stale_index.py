@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from directory.associations.search import association_document
 from directory.extensions import db
+from directory.people import data_protection
 from directory.people import services as people_services
 from directory.people.search import person_document
 from directory.search import documents
@@ -170,7 +171,7 @@ def test_a_withdrawn_consent_takes_the_profile_out_of_public_results_and_counts(
 
 
 def test_an_anonymised_profile_is_found_by_no_one(d):
-    people_services.anonymise_person(d.lan, d.users.admin)
+    data_protection.anonymise_person(d.lan, d.users.admin)
     db.session.commit()
     assert pending_count() > 0
     for user in (None, d.users.embassy, d.users.admin):

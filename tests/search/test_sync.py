@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from directory.extensions import db
+from directory.people import data_protection
 from directory.people import services as people_services
 from directory.search.outbox import SearchOutbox
 from directory.search.services import parse_search_args, run_search
@@ -61,7 +62,7 @@ def test_withdrawing_consent_removes_the_person_from_public_search(app):
 def test_deleting_an_account_removes_the_profile_from_the_index(app):
     person = PersonFactory(full_name="Hoàng Văn Sơn")
     user = UserFactory(role="member", person_id=person.id)
-    people_services.delete_account(user)
+    data_protection.delete_account(user)
     db.session.commit()
     admin = UserFactory(role="admin")
     assert found("hoang", admin) == []
