@@ -123,12 +123,11 @@ def visible_groups(user, person) -> set[str]:
     return groups
 
 
-def _load_rules() -> None:
-    import importlib
-    import pkgutil
-
-    for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")
-
-
-_load_rules()
+# The rule modules register their actions when imported. Each domain's module is imported here,
+# explicitly, so that the policy is complete as soon as this package is imported: a new domain
+# adds its module beside this file and one line below.
+from directory.policy import associations as _associations  # noqa: E402, F401
+from directory.policy import general as _general  # noqa: E402, F401
+from directory.policy import imports as _imports  # noqa: E402, F401
+from directory.policy import nominations as _nominations  # noqa: E402, F401
+from directory.policy import people as _people  # noqa: E402, F401
