@@ -51,16 +51,6 @@ def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def apply_errors(form, exc: ValidationError) -> None:
-    """Show a service's per-field messages on the form (unknown fields at the top)."""
-    for name, message in exc.fields.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)
-
-
 def link_invalid(reason: str):
     """A clear page for an unknown, used or expired email link (never a 500)."""
     status = 404 if reason == "unknown" else 410
@@ -134,7 +124,7 @@ def login_code():
         try:
             services.use_totp_code(user, form.code.data)
         except ValidationError as exc:
-            form.code.errors = list(exc.fields.values())
+            form.show_errors(exc.fields)
         else:
             return finish_login(user, session.get("totp_next") or None)
     return render_template("accounts/login_code.html", form=form)
@@ -166,7 +156,7 @@ def signup():
         try:
             services.register_member(form.email.data, form.password.data, form.locale.data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             session["lang"] = form.locale.data
             return render_template("accounts/check_email.html", kind="verify")
@@ -219,7 +209,7 @@ def reset(token: str):
         except services.TokenInvalid as exc:
             return link_invalid(exc.reason)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             logout_user()
             flash(_("Your password has been changed. You can sign in now."), "success")
@@ -249,7 +239,7 @@ def claim(token: str):
         except services.TokenInvalid as exc:
             return link_invalid(exc.reason)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             logout_user()
             login_user(user)
@@ -311,7 +301,7 @@ def change_password():
                 current_user, form.current_password.data, form.new_password.data
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             # The other sessions have ended; this one stays signed in.
             loaders.stamp_session(current_user)
@@ -342,7 +332,7 @@ def totp_confirm():
         try:
             services.enable_totp(current_user, secret, form.code.data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             session.pop("totp_setup", None)
             flash(_("Two-factor sign-in is on."), "success")
@@ -359,7 +349,7 @@ def totp_disable():
         try:
             services.disable_totp(current_user, form.code.data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for("accounts.settings"))

@@ -10,7 +10,6 @@ from wtforms import SelectChoice
 from directory import policy
 from directory.accounts import services as accounts
 from directory.accounts.models import User
-from directory.accounts.views import apply_errors
 from directory.admin import services
 from directory.admin.forms import (
     KIND_LABELS,
@@ -119,7 +118,7 @@ def user_new():
                 by=current_user,
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
             status = 422
         else:
             if not form.password.data:
@@ -155,7 +154,7 @@ def user_edit(user_id: str):
             )
         except ValidationError as exc:
             db.session.rollback()
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
             status = 422
         else:
             flash(_("Changes saved."), "success")
@@ -207,7 +206,7 @@ def mission_new():
                 by=current_user,
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
             status = 422
         else:
             flash(_("Mission created."), "success")
@@ -240,7 +239,7 @@ def mission_edit(mission_id: str):
             )
         except ValidationError as exc:
             db.session.rollback()
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
             status = 422
         else:
             flash(_("Changes saved."), "success")
