@@ -215,3 +215,11 @@ def pg_app(pg_url, make_app, request):
         sync_reference_data()
         yield app
         _db.session.remove()
+
+
+@pytest.fixture
+def cast(db):
+    """One user of each role and the records they act on (``tests.factories.make_cast``)."""
+    from tests.factories import make_cast
+
+    return make_cast()

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from directory.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from directory.core.forms import ServiceForm
 
 LANGUAGE_CHOICES = [SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")]
 
@@ -58,7 +59,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class TotpForm(FlaskForm):
+class TotpForm(ServiceForm):
     code = StringField(
         _l("Six-digit code from your authenticator app"),
         validators=[DataRequired(message=_l("This field is required."))],
@@ -66,7 +67,7 @@ class TotpForm(FlaskForm):
     )
 
 
-class SignupForm(FlaskForm):
+class SignupForm(ServiceForm):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(message=_l("This field is required.")), Length(max=254)],
@@ -88,12 +89,12 @@ class ResetRequestForm(FlaskForm):
     )
 
 
-class ResetForm(FlaskForm):
+class ResetForm(ServiceForm):
     password = _new_password(_l("New password (at least 10 characters)"))
     confirm = _confirm(_l("Repeat the new password"))
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(ServiceForm):
     password = _new_password(_l("Choose a password (at least 10 characters)"))
     confirm = _confirm(_l("Repeat the password"))
     consent_listed = BooleanField(_l("List my profile in the directory"))
@@ -106,7 +107,7 @@ class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(ServiceForm):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("This field is required."))],

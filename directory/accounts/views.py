@@ -53,16 +53,6 @@ def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def apply_errors(form, exc: ValidationError) -> None:
-    """Show a service's per-field messages on the form (unknown fields at the top)."""
-    for name, message in exc.fields.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)
-
-
 def link_invalid(reason: str):
     """A clear page for an unknown, used or expired email link (never a 500)."""
     status = 404 if reason == "unknown" else 410
@@ -136,7 +126,7 @@ def login_code():
         try:
             two_factor.use_totp_code(user, form.code.data)
         except ValidationError as exc:
-            form.code.errors = list(exc.fields.values())
+            form.show_errors(exc.fields)
         else:
             return finish_login(user, session.get("totp_next") or None)
     return render_template("accounts/login_code.html", form=form)
@@ -168,7 +158,7 @@ def signup():
         try:
             email_links.register_member(form.email.data, form.password.data, form.locale.data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             session["lang"] = form.locale.data
             return render_template("accounts/check_email.html", kind="verify")
@@ -221,7 +211,7 @@ def reset(token: str):
         except email_links.TokenInvalid as exc:
             return link_invalid(exc.reason)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             logout_user()
             flash(_("Your password has been changed. You can sign in now."), "success")
@@ -251,7 +241,7 @@ def claim(token: str):
         except email_links.TokenInvalid as exc:
             return link_invalid(exc.reason)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             logout_user()
             login_user(user)
@@ -313,7 +303,7 @@ def change_password():
                 current_user, form.current_password.data, form.new_password.data
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             # The other sessions have ended; this one stays signed in.
             loaders.stamp_session(current_user)
@@ -344,7 +334,7 @@ def totp_confirm():
         try:
             two_factor.enable_totp(current_user, secret, form.code.data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             session.pop("totp_setup", None)
             flash(_("Two-factor sign-in is on."), "success")
@@ -361,7 +351,7 @@ def totp_disable():
         try:
             two_factor.disable_totp(current_user, form.code.data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
         else:
             flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for("accounts.settings"))

@@ -10,6 +10,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, Selec
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.accounts.forms import LANGUAGE_CHOICES
+from directory.core.forms import ServiceForm
 
 ROLE_LABELS = {
     "member": _l("Member"),
@@ -31,7 +32,7 @@ class _ScopeMixin:
     approver = BooleanField(_l("Approver: may approve representative appointments"))
 
 
-class UserCreateForm(_ScopeMixin, FlaskForm):
+class UserCreateForm(_ScopeMixin, ServiceForm):
     email = EmailField(_l("Email"), validators=[_required(), Length(max=254)])
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
@@ -42,12 +43,12 @@ class UserCreateForm(_ScopeMixin, FlaskForm):
     )
 
 
-class UserEditForm(_ScopeMixin, FlaskForm):
+class UserEditForm(_ScopeMixin, ServiceForm):
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     active = BooleanField(_l("Active (unticked: the account cannot sign in or use the API)"))
 
 
-class MissionForm(FlaskForm):
+class MissionForm(ServiceForm):
     code = StringField(_l("Code"), validators=[_required(), Length(max=20)])
     name = StringField(_l("Name"), validators=[_required(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()])

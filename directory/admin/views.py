@@ -11,7 +11,6 @@ from directory import policy
 from directory.accounts import email_links
 from directory.accounts import services as accounts
 from directory.accounts.models import User
-from directory.accounts.views import apply_errors
 from directory.admin import services
 from directory.admin.forms import (
     KIND_LABELS,
@@ -120,7 +119,7 @@ def user_new():
                 by=current_user,
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
             status = 422
         else:
             if not form.password.data:
@@ -156,7 +155,7 @@ def user_edit(user_id: str):
             )
         except ValidationError as exc:
             db.session.rollback()
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
             status = 422
         else:
             flash(_("Changes saved."), "success")
@@ -208,7 +207,7 @@ def mission_new():
                 by=current_user,
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
             status = 422
         else:
             flash(_("Mission created."), "success")
@@ -241,7 +240,7 @@ def mission_edit(mission_id: str):
             )
         except ValidationError as exc:
             db.session.rollback()
-            apply_errors(form, exc)
+            form.show_errors(exc.fields)
             status = 422
         else:
             flash(_("Changes saved."), "success")

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.associations.models import MEMBERSHIP_ROLES
+from directory.core.forms import ServiceForm
 from directory.i18n import current_locale
 from directory.people.forms import field_choices
 from directory.reference.countries import country_choices
@@ -46,7 +47,7 @@ def province_choices(locale: str) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: p[1])
 
 
-class AssociationForm(FlaskForm):
+class AssociationForm(ServiceForm):
     """A hometown, professional or business association."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=250)])
@@ -101,19 +102,12 @@ class AssociationForm(FlaskForm):
                 value = "" if value is None else str(value)
             getattr(self, key).data = value
 
-    def apply_errors(self, errors: dict[str, str]) -> dict[str, str]:
-        """Attach service errors to their inputs; returns those that belong to no input."""
-        rest = {}
-        for key, message in errors.items():
-            field = getattr(self, key, None) if key in self.SERVICE_KEYS else None
-            if field is None:
-                rest[key] = message
-            else:
-                field.errors = [*field.errors, message]
-        return rest
+    def error_field(self, key: str):
+        """Only the inputs sent to the service show its messages."""
+        return self.input_named(key) if key in self.SERVICE_KEYS else None
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(ServiceForm):
     """Add a person to the association, by profile id or profile link."""
 
     person = StringField(

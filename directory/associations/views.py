@@ -20,6 +20,7 @@ from directory.associations.forms import (
 from directory.associations.models import ASSOCIATION_KINDS, Association, Membership
 from directory.core import paging
 from directory.core.errors import ValidationError
+from directory.core.forms import flash_leftover
 from directory.extensions import db
 from directory.people.forms import ActionForm
 from directory.people.models import Person
@@ -43,11 +44,6 @@ def _mission_countries() -> list[str] | None:
     if policy.role(current_user) == "embassy" and current_user.mission is not None:
         return current_user.mission.countries
     return None
-
-
-def _flash_leftover(errors: dict[str, str]) -> None:
-    for message in errors.values():
-        flash(message, "error")
 
 
 @bp.get("/associations")
@@ -99,7 +95,7 @@ def create():
             association = services.create_association(form.to_service_data(), current_user)
         except ValidationError as exc:
             db.session.rollback()
-            _flash_leftover(form.apply_errors(exc.fields))
+            flash_leftover(form.apply_errors(exc.fields))
         else:
             flash(_("The association was registered."), "success")
             return redirect(url_for("associations.detail", association_id=association.id))
@@ -124,7 +120,7 @@ def edit(association_id: str):
             services.update_association(association, form.to_service_data(), current_user)
         except ValidationError as exc:
             db.session.rollback()
-            _flash_leftover(form.apply_errors(exc.fields))
+            flash_leftover(form.apply_errors(exc.fields))
         else:
             flash(_("The association was saved."), "success")
             return redirect(url_for("associations.detail", association_id=association.id))
@@ -169,12 +165,7 @@ def members(association_id: str):
             )
         except ValidationError as exc:
             db.session.rollback()
-            for key, message in exc.fields.items():
-                field = getattr(form, key, None)
-                if field is not None and key in ("person", "role", "start_date", "end_date"):
-                    field.errors = [*field.errors, message]
-                else:
-                    flash(message, "error")
+            flash_leftover(form.apply_errors(exc.fields))
         else:
             if membership.accepted:
                 flash(_("The member was added."), "success")
@@ -212,7 +203,7 @@ def end_member(association_id: str, membership_id: str):
             services.end_membership(membership, form.end_date.data, by=current_user)
         except ValidationError as exc:
             db.session.rollback()
-            _flash_leftover(exc.fields)
+            flash_leftover(exc.fields)
         else:
             flash(_("The membership was ended."), "success")
     return redirect(url_for("associations.members", association_id=association.id))
@@ -248,7 +239,7 @@ def _decide(membership_id: str, accept: bool):
             services.decline_membership(membership, current_user)
     except ValidationError as exc:
         db.session.rollback()
-        _flash_leftover(exc.fields)
+        flash_leftover(exc.fields)
     else:
         if accept:
             flash(_("You accepted the membership; it is now shown."), "success")

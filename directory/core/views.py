@@ -16,7 +16,7 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 def index():
-    """The landing page: search box, what the directory is, and the user's next steps."""
+    """The landing page: the search box and what the directory is (the menu has the rest)."""
     return render_template("core/index.html")
 
 

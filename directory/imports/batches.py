@@ -18,6 +18,7 @@ import os
 
 import sqlalchemy as sa
 from flask import current_app
+from werkzeug.exceptions import Forbidden
 
 from directory import audit, policy
 from directory.core.bulk import bulk_insert
@@ -189,6 +190,25 @@ def batch_progress(batch: ImportBatch) -> dict:
         "total_rows": total or batch.total_rows,
         "running": batch.running,
     }
+
+
+# --- which steps the batch's state allows ----------------------------------------------------
+#
+# The policy says who may act on a batch ("import.commit", "import.invite"); these say whether
+# the batch is at that step. A step the batch is not at is refused like a step that is not
+# offered (403), and nothing changes.
+
+
+def require_committable(batch: ImportBatch) -> None:
+    """Decisions, merges and the commit: only while the batch is ready or being committed."""
+    if not batch.can_commit:
+        raise Forbidden(description="import.commit")
+
+
+def require_done(batch: ImportBatch) -> None:
+    """Claim invitations: only once the batch is committed."""
+    if not batch.is_done:
+        raise Forbidden(description="import.invite")
 
 
 def decision_counts(batch: ImportBatch) -> dict[str, int]:

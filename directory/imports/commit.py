@@ -11,7 +11,12 @@ from directory import audit, policy
 from directory.core.models import utcnow
 from directory.extensions import db
 from directory.imports.analysis import CHUNK
-from directory.imports.batches import PROGRESS, decision_counts, set_progress
+from directory.imports.batches import (
+    PROGRESS,
+    decision_counts,
+    require_committable,
+    set_progress,
+)
 from directory.imports.consent import batch_evidence, consent_audit
 from directory.imports.merge import MergeTargetGone, apply_merge
 from directory.imports.models import ImportBatch, ImportRow
@@ -108,6 +113,7 @@ def _accepted_rows(batch_id: str) -> Iterable[dict]:
 def claim_commit(batch: ImportBatch, by) -> bool:
     """Move a ready batch to ``committing`` (only once, even with two clicks); commits."""
     policy.require(by, "import.commit", batch)
+    require_committable(batch)
     result = db.session.execute(
         sa.update(ImportBatch)
         .where(ImportBatch.id == batch.id, ImportBatch.status == "ready")

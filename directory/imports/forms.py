@@ -8,6 +8,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from directory.core.forms import ServiceForm
+
 
 class UploadForm(FlaskForm):
     """The spreadsheet to import (and, for the admin, the mission importing it)."""
@@ -21,7 +23,7 @@ class UploadForm(FlaskForm):
     mission = SelectField(_l("Mission"), choices=[], validate_choice=True)
 
 
-class CommitForm(FlaskForm):
+class CommitForm(ServiceForm):
     """Confirm the import; rows with errors are left out only when the officer says so.
 
     With a consent column, the officer may attest how and when the people gave consent (for
@@ -58,18 +60,27 @@ class CommitForm(FlaskForm):
             "reference": parts[2] or None,
         }
 
+    # The people service's keys for the evidence -> the inputs of the attestation.
+    ERROR_FIELDS = {
+        "consent_evidence.source": "consent_source",
+        "consent_evidence.date": "consent_date",
+        "consent_evidence.reference": "consent_reference",
+    }
+
+    def error_field(self, key: str):
+        """Only the attestation's inputs; the summary goes on the source when it is alone."""
+        if key == "consent_evidence":
+            return self.consent_source
+        return self.input_named(self.ERROR_FIELDS[key]) if key in self.ERROR_FIELDS else None
+
     def evidence_messages(self, errors: dict[str, str]) -> list[tuple[str, str]]:
-        """(input label, message) for the people service's evidence messages."""
-        inputs = {
-            "consent_evidence.source": self.consent_source,
-            "consent_evidence.date": self.consent_date,
-            "consent_evidence.reference": self.consent_reference,
-        }
+        """(input label, message) for the people service's evidence messages (the page
+        redirects, so they are shown as messages rather than beside the inputs)."""
+        if len(errors) > 1:
+            errors = {key: message for key, message in errors.items() if key != "consent_evidence"}
         out = []
         for key, message in errors.items():
-            field = inputs.get(key)
-            if field is None and key == "consent_evidence" and len(errors) == 1:
-                field = self.consent_source
+            field = self.error_field(key)
             if field is not None:
                 out.append((str(field.label.text), message))
         return out

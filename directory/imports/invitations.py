@@ -9,6 +9,7 @@ from directory import audit, policy
 from directory.core.errors import ValidationError
 from directory.core.models import utcnow
 from directory.extensions import db
+from directory.imports.batches import require_done
 from directory.imports.models import ImportBatch, ImportRow
 from directory.people.models import Person
 
@@ -50,6 +51,7 @@ def send_invitations(batch: ImportBatch, by, *, limit: int | None = None) -> dic
     from directory.people.claims import send_claim_invitation
 
     policy.require(by, "import.invite", batch)
+    require_done(batch)
     size = limit or current_app.config.get("IMPORT_INVITATION_BATCH", 200)
     people = invitable_people(batch)
     todo, remaining = people[:size], max(0, len(people) - size)

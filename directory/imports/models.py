@@ -72,6 +72,24 @@ class ImportBatch(TimestampMixin, db.Model):
     def running(self) -> bool:
         return self.status in ("queued", "reading", "committing")
 
+    # Which steps the workflow's state allows; who may take them is the policy's business.
+
+    @property
+    def in_review(self) -> bool:
+        """The preview is open: the reviewer's decisions may change and the commit may start."""
+        return self.status == "ready"
+
+    @property
+    def can_commit(self) -> bool:
+        """Decisions, merges and the commit belong here: ready, or being committed (a second
+        click then finds the commit under way)."""
+        return self.status in ("ready", "committing")
+
+    @property
+    def is_done(self) -> bool:
+        """Committed: the claim invitations may go out."""
+        return self.status == "done"
+
     def __repr__(self) -> str:
         return f"<ImportBatch {self.id} {self.status}>"
 

@@ -25,7 +25,7 @@ from directory.extensions import db
 from directory.i18n import current_locale
 from directory.imports import batches as batch_service
 from directory.imports import commit as commit_service
-from directory.imports import consent, exports, jobs
+from directory.imports import consent, decisions, exports, jobs
 from directory.imports import invitations as invitation_service
 from directory.imports import merge as merge_service
 from directory.imports.columns import HEADERS_EN, HEADERS_VI
@@ -146,7 +146,7 @@ def status(batch_id: str):
         "imports/status.html",
         batch=batch,
         progress=batch_service.batch_progress(batch),
-        counts=batch_service.decision_counts(batch) if batch.status == "ready" else None,
+        counts=batch_service.decision_counts(batch) if batch.in_review else None,
     )
 
 
@@ -177,7 +177,7 @@ def _filtered(query, name: str):
 def preview(batch_id: str):
     """Every row with its normalised values, issues and duplicates; decisions are set here."""
     batch = _batch_or_404(batch_id)
-    if batch.status != "ready":
+    if not batch.in_review:
         return redirect(url_for(".status", batch_id=batch.id))
     user = _user()
     show = request.args.get("show", "all")
@@ -185,21 +185,12 @@ def preview(batch_id: str):
     page = paging.requested_page()
     if request.method == "POST":
         policy.require(user, "import.commit", batch)
-        ids = [key.removeprefix("decision-") for key in request.form if key.startswith("decision-")]
-        rows = db.session.scalars(
-            sa.select(ImportRow).where(ImportRow.batch_id == batch.id, ImportRow.id.in_(ids))
-        ).all()
-        problems = 0
-        for row in rows:
-            choice = request.form.get(f"decision-{row.id}")
-            if choice == row.decision or choice == "merge":
-                continue
-            try:
-                merge_service.set_decision(row, choice, user)
-            except ValidationError:
-                problems += 1
-        db.session.commit()
-        if problems:
+        choices = {
+            key.removeprefix("decision-"): value
+            for key, value in request.form.items()
+            if key.startswith("decision-")
+        }
+        if decisions.apply_decisions(batch, choices, user):
             flash(_("Rows with errors cannot be imported; they stay skipped."), "warning")
         flash(_("Your choices were saved."), "success")
         return redirect(url_for(".preview", batch_id=batch.id, show=show, page=page))
@@ -237,6 +228,7 @@ def merge(batch_id: str, row_id: str):
     batch = _batch_or_404(batch_id)
     user = _user()
     policy.require(user, "import.commit", batch)
+    batch_service.require_committable(batch)
     row = db.session.get(ImportRow, row_id)
     if row is None or row.batch_id != batch.id or row.has_errors:
         abort(404)
@@ -284,36 +276,23 @@ def commit(batch_id: str):
     batch = _batch_or_404(batch_id)
     user = _user()
     policy.require(user, "import.commit", batch)
+    batch_service.require_committable(batch)
     form = CommitForm()
     if not form.validate_on_submit():
         abort(400)
-    counts = batch_service.decision_counts(batch)
-    if batch.status != "ready":
-        return redirect(url_for(".status", batch_id=batch.id))
-    if counts["errors"] and not form.skip_errors.data:
-        flash(
-            _(
-                "Confirm that the rows with errors will be left out, or fix the file and upload it "
-                "again."
-            ),
-            "error",
-        )
-        return redirect(url_for(".preview", batch_id=batch.id))
-    if counts["create"] + counts["merge"] == 0:
-        flash(_("No row is marked to be imported."), "error")
-        return redirect(url_for(".preview", batch_id=batch.id))
     try:
-        # The attestation of consent for the whole batch (None: the consent column is ignored).
-        consent.attest_consent(batch, form.evidence(), user)
+        size = decisions.start_commit(
+            batch, user, skip_errors=form.skip_errors.data, evidence=form.evidence()
+        )
+    except decisions.CommitRefused as exc:
+        flash(exc.message, "error")
+        return redirect(url_for(".preview", batch_id=batch.id))
     except ValidationError as exc:
-        db.session.rollback()
         flash(_("Say how and when the people gave consent, or leave those inputs empty."), "error")
         for label, message in form.evidence_messages(exc.fields):
             flash(f"{label}: {message}", "error")
         return redirect(url_for(".preview", batch_id=batch.id) + "#confirm-title")
-    db.session.commit()
-    if commit_service.claim_commit(batch, user):
-        size = counts["create"] + counts["merge"]
+    if size:
         if _inline(rows=size):
             commit_service.commit_batch(batch.id, user.id)
         else:
@@ -350,6 +329,7 @@ def invitations(batch_id: str):
     batch = _batch_or_404(batch_id)
     user = _user()
     policy.require(user, "import.invite", batch)
+    batch_service.require_done(batch)
     if request.method == "POST":
         report = invitation_service.send_invitations(batch, user)
         flash(

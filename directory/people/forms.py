@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from directory.core.forms import ServiceForm
 from directory.extensions import db
 from directory.i18n import current_locale
 from directory.people.fields import field_names
@@ -66,7 +67,7 @@ def evidence_source_choices() -> list[tuple[str, str]]:
     return [("", _l("— choose —")), *((s, labels[s]) for s in EVIDENCE_SOURCES)]
 
 
-class PersonForm(FlaskForm):
+class PersonForm(ServiceForm):
     """Every field of the contract's Person, grouped as on the page."""
 
     full_name = StringField(
@@ -138,26 +139,26 @@ class PersonForm(FlaskForm):
         "consent_evidence.date": "consent_date",
         "consent_evidence.reference": "consent_reference",
     }
+    ERROR_FIELDS = {
+        "hometown": "hometown_province",
+        "consent_evidence": "consent_source",
+        **EVIDENCE_INPUTS,
+    }
+
+    def error_field(self, key: str):
+        """The inputs sent to the service, and the visibility and consent inputs."""
+        name = self.ERROR_FIELDS.get(key, key)
+        if name in self.SERVICE_KEYS:
+            return self.input_named(name)
+        if name.startswith(("visibility", "consent")):
+            return self.input_named(name.replace(".", "_"))
+        return None
 
     def apply_errors(self, errors: dict[str, str]) -> dict[str, str]:
-        """Attach service errors to their inputs; returns those that belong to no input."""
-        rest = {}
-        detailed = any(key in self.EVIDENCE_INPUTS for key in errors)
-        for key, message in errors.items():
-            if key == "consent_evidence" and detailed:
-                continue  # the summary of the messages shown next to each evidence input
-            name = "hometown_province" if key == "hometown" else key
-            name = self.EVIDENCE_INPUTS.get(name, name)
-            if name == "consent_evidence":
-                name = "consent_source"
-            field = getattr(self, name, None) if name in self.SERVICE_KEYS else None
-            if field is None and name.startswith(("visibility", "consent")):
-                field = getattr(self, name.replace(".", "_"), None)
-            if field is None:
-                rest[key] = message
-            else:
-                field.errors = [*field.errors, message] if field.errors else [message]
-        return rest
+        """As the base; the evidence summary is left out when each input has its message."""
+        if any(key in self.EVIDENCE_INPUTS for key in errors):
+            errors = {key: message for key, message in errors.items() if key != "consent_evidence"}
+        return super().apply_errors(errors)
 
 
 class ConsentEvidenceMixin:

@@ -21,6 +21,7 @@ from directory import policy
 from directory.associations.services import memberships_of
 from directory.core import paging
 from directory.core.errors import ValidationError
+from directory.core.forms import flash_leftover
 from directory.extensions import db
 from directory.people import consent, data_protection, queries, services
 from directory.people.forms import (
@@ -46,11 +47,6 @@ def visible_person_or_404(person_id: str) -> Person:
     if person is None or not policy.can(current_user, "person.view", person):
         abort(404)
     return person
-
-
-def _flash_leftover(errors: dict[str, str]) -> None:
-    for message in errors.values():
-        flash(message, "error")
 
 
 @bp.get("/people/<person_id>")
@@ -92,7 +88,7 @@ def register():
             person = services.register_person(form.to_service_data(), current_user)
         except ValidationError as exc:
             db.session.rollback()
-            _flash_leftover(form.apply_errors(exc.fields))
+            flash_leftover(form.apply_errors(exc.fields))
         else:
             flash(_("The profile was registered."), "success")
             return redirect(url_for("people.detail", person_id=person.id))
@@ -121,7 +117,7 @@ def edit(person_id: str):
             services.update_person(person, form.to_service_data(), current_user)
         except ValidationError as exc:
             db.session.rollback()
-            _flash_leftover(form.apply_errors(exc.fields))
+            flash_leftover(form.apply_errors(exc.fields))
         else:
             flash(_("The profile was saved."), "success")
             return redirect(url_for("people.detail", person_id=person.id))
@@ -155,7 +151,7 @@ def invite(person_id: str):
         send_claim_invitation(person, current_user)
     except ValidationError as exc:
         db.session.rollback()
-        _flash_leftover(exc.fields)
+        flash_leftover(exc.fields)
     else:
         db.session.commit()
         flash(_("The invitation was sent."), "success")
@@ -201,7 +197,7 @@ def create_own():
             services.create_own_profile(current_user, form.to_service_data())
         except ValidationError as exc:
             db.session.rollback()
-            _flash_leftover(form.apply_errors(exc.fields))
+            flash_leftover(form.apply_errors(exc.fields))
         else:
             flash(_("Your profile was created."), "success")
             return redirect(url_for("people.mine"))

@@ -6,7 +6,7 @@ nomination's *state* allows the step is the workflow's business (a 409, not a 40
 
 from __future__ import annotations
 
-from directory.policy import is_admin, is_official, mission_covers, role, rule
+from directory.policy.core import is_admin, is_official, mission_covers, role, rule
 
 
 def province_officer_of(user, province_slug: str | None) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from directory.policy import (  # noqa: F401
+from directory.policy.core import (  # noqa: F401
     LEVEL_ORDER,
     can,
     is_admin,

@@ -7,10 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from directory.core.forms import ServiceForm
 from directory.reference.countries import country_choices
 
 
-class NominationForm(FlaskForm):
+class NominationForm(ServiceForm):
     country = SelectField(_l("Host country"), validators=[DataRequired()])
     region = StringField(_l("Region or city (optional)"), validators=[Optional(), Length(max=120)])
     rationale = TextAreaField(

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from directory import policy
 from directory.core import paging
 from directory.core.errors import ValidationError
+from directory.core.forms import flash_leftover
 from directory.extensions import db
 from directory.i18n import current_locale
 from directory.people.models import Person
@@ -43,16 +44,6 @@ def _nomination_or_404(nomination_id: str):
     if nomination is None:
         abort(404)
     return nomination
-
-
-def _apply_errors(form, errors: dict[str, str]) -> None:
-    """Show service errors beside their fields; the rest as messages."""
-    for name, message in errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors or []), message]
-        else:
-            flash(message, "error")
 
 
 def action_label(action: str) -> str:
@@ -156,11 +147,11 @@ def nominate(person_id: str):
             return redirect(url_for(".detail", nomination_id=nomination.id), 303)
         except ValidationError as exc:
             db.session.rollback()
-            _apply_errors(form, exc.fields)
+            flash_leftover(form.apply_errors(exc.fields))
         except workflow.WorkflowError as exc:
             db.session.rollback()
             if exc.fields:
-                _apply_errors(form, exc.fields)
+                flash_leftover(form.apply_errors(exc.fields))
             else:
                 flash(exc.message, "error")
     return render_template(

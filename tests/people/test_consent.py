@@ -54,7 +54,7 @@ def test_an_official_cannot_list_a_person_and_publish_their_email_without_their_
         services.update_person(
             person,
             {"consent_listed": True, "visibility": {"contact": "public", "profile": "public"}},
-            cast.embassy_fr,
+            cast.embassy,
         )
     assert {"consent_evidence", "visibility.contact", "visibility.profile"} <= set(
         info.value.fields
@@ -73,15 +73,15 @@ def test_an_official_records_consent_with_its_source_and_date_and_the_audit_show
 ):
     person = registered_elsewhere
     services.update_person(
-        person, {"consent_listed": True, "consent_evidence": EVIDENCE}, cast.embassy_fr
+        person, {"consent_listed": True, "consent_evidence": EVIDENCE}, cast.embassy
     )
     [record] = records(db, person, "listed")
     assert record.granted and record.source == "email"
     assert record.evidence_date.isoformat() == "2026-01-20"
     assert record.evidence_reference == "Thư ngày 20/01"
-    assert record.user_id == cast.embassy_fr.id
+    assert record.user_id == cast.embassy.id
     [event] = events(db, "person.consent")
-    assert event.actor_id == cast.embassy_fr.id and event.object_id == person.id
+    assert event.actor_id == cast.embassy.id and event.object_id == person.id
     assert event.details == {
         "granted": ["listed"],
         "withdrawn": [],
@@ -112,7 +112,7 @@ def test_invalid_evidence_is_refused_naming_consent_evidence(
         services.update_person(
             registered_elsewhere,
             {"consent_contact": True, "consent_evidence": evidence},
-            cast.embassy_fr,
+            cast.embassy,
         )
     assert "consent_evidence" in info.value.fields
     if part:
@@ -127,7 +127,7 @@ def test_consent_cannot_be_dated_in_the_future(db, cast, registered_elsewhere):
         services.update_person(
             registered_elsewhere,
             {"consent_listed": True, "consent_evidence": {"source": "paper", "date": tomorrow}},
-            cast.embassy_fr,
+            cast.embassy,
         )
     assert "consent_evidence.date" in info.value.fields
 
@@ -137,7 +137,7 @@ def test_an_official_may_withdraw_consent_and_narrow_visibility_of_an_unclaimed_
     services.update_person(
         person,
         {"consent_listed": False, "visibility": {"profile": "officials"}},
-        cast.embassy_de,
+        cast.other_embassy,
     )
     assert not person.consent_listed and person.visibility_profile == "officials"
     [record] = records(db, person, "listed")
@@ -149,7 +149,7 @@ def test_an_official_may_withdraw_consent_and_narrow_visibility_of_an_unclaimed_
 def test_an_official_may_not_make_a_group_public_through_set_visibility(db, cast):
     with pytest.raises(ValidationError) as info:
         services.set_visibility(
-            cast.unclaimed, profile="officials", contact="public", by=cast.embassy_fr
+            cast.unclaimed, profile="officials", contact="public", by=cast.embassy
         )
     assert set(info.value.fields) == {"visibility.contact"}
     services.set_visibility(cast.unclaimed, profile="private", contact="private", by=cast.admin)
@@ -158,14 +158,14 @@ def test_an_official_may_not_make_a_group_public_through_set_visibility(db, cast
 
 def test_set_consent_by_an_official_needs_evidence(db, cast):
     with pytest.raises(ValidationError) as info:
-        services.set_consent(cast.unclaimed, listed=True, contact=False, by=cast.embassy_fr)
+        services.set_consent(cast.unclaimed, listed=True, contact=False, by=cast.embassy)
     assert set(info.value.fields) == {"consent_evidence"}
     db.session.rollback()
     services.set_consent(
         cast.unclaimed,
         listed=True,
         contact=False,
-        by=cast.embassy_fr,
+        by=cast.embassy,
         evidence={"source": "in_person", "date": "2026-01-05"},
     )
     [record] = records(db, cast.unclaimed, "listed")
@@ -185,7 +185,7 @@ def test_on_a_claimed_profile_officials_change_no_consent_nor_visibility(db, cas
         )
     assert set(info.value.fields) == {"consent_contact", "visibility.profile"}
     with pytest.raises(Forbidden):
-        services.set_consent(cast.owned, listed=False, contact=False, by=cast.embassy_fr)
+        services.set_consent(cast.owned, listed=False, contact=False, by=cast.embassy)
     with pytest.raises(Forbidden):
         services.set_visibility(cast.owned, profile="private", contact="private", by=cast.admin)
 
@@ -205,13 +205,13 @@ def test_the_member_gives_consent_online_and_their_record_says_so(db, cast):
 def test_registration_records_consent_only_with_evidence_and_never_public(db, cast):
     new = {"full_name": "Mai Văn Tùng", "country": "FR", "consent_listed": True}
     with pytest.raises(ValidationError) as info:
-        services.register_person({**new, "visibility": {"contact": "public"}}, cast.embassy_fr)
+        services.register_person({**new, "visibility": {"contact": "public"}}, cast.embassy)
     assert set(info.value.fields) == {"consent_evidence", "visibility.contact"}
     db.session.rollback()
     assert db.session.scalar(sa.select(Person).where(Person.full_name == "Mai Văn Tùng")) is None
     person = services.register_person(
         {**new, "consent_evidence": EVIDENCE, "visibility": {"contact": "officials"}},
-        cast.embassy_fr,
+        cast.embassy,
     )
     assert person.consent_listed and person.visibility_contact == "officials"
     by_purpose = {r.purpose: r for r in records(db, person)}
@@ -231,7 +231,7 @@ def test_the_data_download_shows_how_each_consent_was_given(db, cast):
             "consent_listed": True,
             "consent_evidence": EVIDENCE,
         },
-        cast.embassy_fr,
+        cast.embassy,
     )
     member = UserFactory(role="member", person_id=person.id)
     data = data_protection.export_person_data(person, by=member)
@@ -250,7 +250,7 @@ REGISTRATION = {"full_name": "Hoàng Văn Thái", "country": "FR", "kinds": ["ex
 
 
 def test_the_register_form_asks_for_evidence_next_to_its_inputs(client, cast, login, db):
-    login(cast.embassy_fr)
+    login(cast.embassy)
     html = client.get("/people/register").get_data(as_text=True)
     for name in ("consent_source", "consent_date", "consent_reference"):
         assert f'name="{name}"' in html
@@ -269,7 +269,7 @@ def test_the_register_form_asks_for_evidence_next_to_its_inputs(client, cast, lo
 
 
 def test_the_register_form_records_the_evidence(client, cast, login, db):
-    login(cast.embassy_fr)
+    login(cast.embassy)
     response = client.post(
         "/people/register",
         data={
@@ -292,7 +292,7 @@ def test_the_register_form_records_the_evidence(client, cast, login, db):
 
 
 def test_the_mission_edit_form_records_consent_with_evidence(client, cast, login, db):
-    login(cast.embassy_fr)
+    login(cast.embassy)
     html = client.get(f"/people/{cast.unclaimed.id}/edit").get_data(as_text=True)
     assert 'name="consent_source"' in html
     form = {"full_name": cast.unclaimed.full_name, "country": "FR", "consent_listed": "y"}
@@ -323,7 +323,7 @@ def test_the_member_sees_how_their_consent_was_recorded(client, cast, login, db)
             "consent_listed": True,
             "consent_evidence": {"source": "paper", "date": "2026-01-20"},
         },
-        cast.embassy_fr,
+        cast.embassy,
     )
     member = UserFactory(role="member", person_id=person.id, locale="en")
     login(member)

@@ -1,9 +1,9 @@
-"""The cast of the representative workflow, and nominations in any state.
+"""Nominations in any state, for the cast of ``tests/conftest.py``.
 
-Roles (the keys of ``cast``): the Đà Nẵng officer and approver, their Hà Nội counterparts, an
-officer of the Paris embassy (covering France) and one of the Berlin embassy (Germany), the
-nominee (a verified expert living in France, with a member account), another member, the
-admin, and the anonymous visitor (None).
+Roles of the workflow (``cast[role]``): the Đà Nẵng officer and approver, their Hà Nội
+counterparts, an officer of the Paris embassy (covering France) and one of the Berlin embassy
+(Germany), the nominee (a verified expert living in France, with a member account), another
+member, the admin, and the anonymous visitor (None).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from directory.accounts.tokens import create_token
 from directory.audit import AuditEvent
 from directory.core.models import utcnow
 from directory.representatives.models import Nomination, NominationEvent
-from tests.factories import MissionFactory, PersonFactory, UserFactory
 
 ROLES = (
     "officer",
@@ -51,41 +50,6 @@ _ASKED = _SUBMITTED - {"embassy_review", "objected", "withdrawn"}
 _TERM = {"active", "expired", "revoked", "resigned"}
 
 _regions = itertools.count(1)
-
-
-class Cast(dict):
-    """role -> User (None for anonymous), plus the missions and the nominee's profile."""
-
-    paris = None
-    berlin = None
-    nominee_person = None
-
-
-@pytest.fixture
-def cast(db) -> Cast:
-    paris = MissionFactory(code="FR-PARIS", name="Đại sứ quán Việt Nam tại Pháp", countries=["FR"])
-    berlin = MissionFactory(code="DE-BERLIN", name="Đại sứ quán Việt Nam tại Đức", countries=["DE"])
-    nominee_person = PersonFactory(
-        full_name="Nguyễn Văn Dũng",
-        verified_at=utcnow(),
-        verified_by_mission_id=paris.id,
-        provenance="mission",
-        provenance_mission_id=paris.id,
-    )
-    people = Cast(
-        officer=UserFactory(province_officer=True, email="officer@danang.gov.vn"),
-        other_officer=UserFactory(role="province", province_slug="ha-noi"),
-        approver=UserFactory(approver=True, email="approver@danang.gov.vn", locale="en"),
-        other_approver=UserFactory(role="province", province_slug="ha-noi", is_approver=True),
-        embassy=UserFactory(embassy=True, mission=paris, email="officer@paris.example"),
-        other_embassy=UserFactory(embassy=True, mission=berlin),
-        nominee=UserFactory(person_id=nominee_person.id, email="dung@example.fr"),
-        member=UserFactory(person_id=PersonFactory(full_name="Trần Thị Hương").id),
-        admin=UserFactory(admin=True),
-        anonymous=None,
-    )
-    people.paris, people.berlin, people.nominee_person = paris, berlin, nominee_person
-    return people
 
 
 @pytest.fixture

@@ -101,6 +101,7 @@ def test_inbox_counts_follow_each_role(cast, nomination_in):
         "embassy": 1,  # France only
         "other_embassy": 1,  # Germany
         "nominee": 1,  # the consent to give
+        "owner": 0,
         "member": 0,
         "admin": 0,
     }

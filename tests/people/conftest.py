@@ -1,1 +1,0 @@
-from tests.people.roles import cast  # noqa: F401
