@@ -19,7 +19,7 @@ from directory.missions.models import Mission
 from directory.people.models import ConsentRecord, Person
 from directory.reference.fields import shipped_fields
 from directory.reference.provinces import all_provinces, resolve_province
-from directory.seed.demo import DEMO_ACCOUNTS, DUPLICATE_CANDIDATES
+from directory.seed.cast import DEMO_ACCOUNTS, DUPLICATE_CANDIDATES
 from search_index.normalize import name_key
 from search_index.outbox import SearchOutbox
 from tests.conftest import _reset_database
