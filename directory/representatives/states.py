@@ -1,4 +1,4 @@
-"""The nomination's states and the steps between them (docs/product.md "Representative workflow")."""
+"""A nomination's states and the steps between them (docs/product.md "Representative workflow")."""
 
 from __future__ import annotations
 

@@ -19,12 +19,13 @@ is SQLite-only):
 
 A query is answered in three steps. FTS5 finds the ids of the matching documents (no ranking).
 Visibility, filters and facet counts are then computed in memory by
-:class:`~search_index.sqlite_fts.columns.Columns`, a column store of every document's listed flag, sort keys, quality and facet values (NumPy
-arrays, one per process, brought up to date from ``gen`` and ``search_gone`` before each query:
-a write costs the next query a few rows, not a reload). Finally the page is ranked by tiers,
-as Meilisearch ranks (:func:`search_index.sqlite_fts.ranking.page`): FTS5 lists the ids of each tier, best
-first, on the filtered set (the filters are facet tokens in the MATCH), until the page is
-full; equally relevant documents are ordered by quality, then recency.
+:class:`~search_index.sqlite_fts.columns.Columns`, a column store of every document's listed
+flag, sort keys, quality and facet values (NumPy arrays, one per process, brought up to date
+from ``gen`` and ``search_gone`` before each query: a write costs the next query a few rows,
+not a reload). Finally the page is ranked by tiers, as Meilisearch ranks
+(:func:`search_index.sqlite_fts.ranking.page`): FTS5 lists the ids of each tier, best first,
+on the filtered set (the filters are facet tokens in the MATCH), until the page is full;
+equally relevant documents are ordered by quality, then recency.
 
 The name column also holds the name's other orders (given name first, Western order), the tags
 column the keys of the fields the profile holds and its title states, the place column those
@@ -33,8 +34,8 @@ term or a province name alone is matched and ranked through them.
 
 When the application database is not SQLite (PostgreSQL) the same tables live in a separate
 SQLite file, ``<instance>/search-index.sqlite3`` (see :func:`search_index.init_app`).
-:meth:`SqliteBackend.rebuild` fills ``search_new_*`` tables and renames them over the live ones in one short
-transaction, so searches keep answering during a reindex.
+:meth:`SqliteBackend.rebuild` fills ``search_new_*`` tables and renames them over the live
+ones in one short transaction, so searches keep answering during a reindex.
 
 The engine's parts: :mod:`.schema` (the tables), :mod:`.writing` (documents in and out, the
 vocabulary, rebuilds), :mod:`.columns` (the column store), :mod:`.expressions` (MATCH
