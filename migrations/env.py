@@ -69,7 +69,7 @@ def include_object(obj, name, type_, reflected, compare_to):
     """Leave the embedded search engine's own tables (search_docs, search_fts…) alone.
 
     They live in the application database but are created and managed by
-    search_index/sqlite_fts.py, not by the models.
+    search_index/sqlite_fts/, not by the models.
     """
     return not (
         type_ == "table" and reflected and compare_to is None and name.startswith("search_")

@@ -28,7 +28,7 @@ from directory.core.errors import ApiError
 from directory.core.models import isoformat
 from directory.extensions import db
 from directory.reference.provinces import resolve_province
-from directory.representatives import services, workflow
+from directory.representatives import nominating, refusals, services, states, workflow
 from directory.representatives.models import STATES, Nomination
 
 bp = api_blueprint("representatives_api")
@@ -134,7 +134,7 @@ register_schema(
             "actions": {
                 "type": "array",
                 "readOnly": True,
-                "items": {"type": "string", "enum": list(workflow.USER_ACTIONS)},
+                "items": {"type": "string", "enum": list(states.USER_ACTIONS)},
                 "description": "The steps the caller may take now.",
             },
             "created_at": {"type": "string", "format": "date-time", "readOnly": True},
@@ -223,7 +223,7 @@ def nomination_to_dict(nomination: Nomination, viewer) -> dict:
             }
             for event in nomination.events
         ],
-        "actions": workflow.allowed_actions(nomination, viewer),
+        "actions": states.allowed_actions(nomination, viewer),
         "created_at": isoformat(nomination.created_at),
         "updated_at": isoformat(nomination.updated_at),
     }
@@ -329,7 +329,7 @@ def create_nomination():
     user = require_api_user()
     require_can(user, "nomination.create")
     data = check_keys(json_body(), WRITABLE, READ_ONLY)
-    nomination = workflow.create_nomination(data, user)
+    nomination = nominating.create_nomination(data, user)
     response = jsonify(nomination_to_dict(nomination, user))
     response.status_code = 201
     response.headers["Location"] = url_for("representatives_api.get_nomination", id=nomination.id)
@@ -361,7 +361,7 @@ def get_nomination(id: str):
         **ID,
         "action": {
             "in": "path",
-            "schema": {"type": "string", "enum": list(workflow.USER_ACTIONS)},
+            "schema": {"type": "string", "enum": list(states.USER_ACTIONS)},
         },
     },
     body=ref("NominationAction"),
@@ -381,13 +381,13 @@ def get_nomination(id: str):
 def take_action(id: str, action: str):
     """One step of the workflow, by the caller."""
     user = require_api_user()
-    if action not in workflow.USER_ACTIONS:
+    if action not in states.USER_ACTIONS:
         raise ApiError(404, "unknown_action", _("Unknown action."))
     nomination = db.session.get(Nomination, id) if len(id) <= 64 else None
     if nomination is None:
         raise not_found()
     if not policy.can(user, "nomination.view", nomination):
-        raise workflow.WorkflowError(
+        raise refusals.WorkflowError(
             403, "forbidden", _("You are not allowed to take this step on this nomination.")
         )
     data = {}

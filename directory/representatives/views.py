@@ -15,7 +15,7 @@ from directory.i18n import current_locale
 from directory.people.models import Person
 from directory.reference.countries import country_name, resolve_country
 from directory.reference.provinces import all_provinces, resolve_province
-from directory.representatives import services, workflow
+from directory.representatives import nominating, refusals, residence, services, states, workflow
 from directory.representatives.forms import ActionForm, NominationForm
 from directory.representatives.models import STATES
 
@@ -32,7 +32,7 @@ def _appointments_for(person, include_ended: bool = False):
 
 @bp.app_template_global("nomination_state")
 def _nomination_state(state: str) -> str:
-    return workflow.state_label(state)
+    return states.state_label(state)
 
 
 def _locale() -> str:
@@ -122,7 +122,7 @@ def nominate(person_id: str):
     form = NominationForm(locale=_locale())
     if request.method == "GET":
         if previous is not None:
-            renewal = workflow.renewal_data(previous)
+            renewal = nominating.renewal_data(previous)
             form.country.data = renewal["country"]
             form.region.data = renewal["region"]
             form.rationale.data = renewal["rationale"]
@@ -138,7 +138,7 @@ def nominate(person_id: str):
         if previous is not None:
             data["previous_nomination_id"] = previous.id
         try:
-            nomination = workflow.create_nomination(data, current_user)
+            nomination = nominating.create_nomination(data, current_user)
             if request.form.get("submit_now"):
                 workflow.submit(nomination, current_user, "")
                 flash(_done_message("submit"), "success")
@@ -148,7 +148,7 @@ def nominate(person_id: str):
         except ValidationError as exc:
             db.session.rollback()
             flash_leftover(form.apply_errors(exc.fields))
-        except workflow.WorkflowError as exc:
+        except refusals.WorkflowError as exc:
             db.session.rollback()
             if exc.fields:
                 flash_leftover(form.apply_errors(exc.fields))
@@ -177,7 +177,7 @@ def inbox():
         ),
         PER_PAGE,
     )
-    rows = [(n, workflow.allowed_actions(n, current_user)) for n in listing.items]
+    rows = [(n, states.allowed_actions(n, current_user)) for n in listing.items]
     return render_template(
         "representatives/inbox.html",
         rows=rows,
@@ -224,7 +224,7 @@ def detail(nomination_id: str):
 
 def _render_detail(nomination, failed: tuple | None = None, status: int = 200):
     """The nomination page; ``failed`` = (action, its form, {field: message}) after a 422."""
-    actions = workflow.allowed_actions(nomination, current_user)
+    actions = states.allowed_actions(nomination, current_user)
     person = nomination.person
     forms = {action: ActionForm(prefix=action) for action in actions}
     failed_action, failed_fields = None, {}
@@ -232,8 +232,8 @@ def _render_detail(nomination, failed: tuple | None = None, status: int = 200):
         failed_action, form, failed_fields = failed
         forms[failed_action] = form
     residence_warning = None
-    if workflow.needs_residence_acknowledgement(nomination):
-        residence_warning = workflow.residence_note(person, nomination.country)
+    if residence.needs_residence_acknowledgement(nomination):
+        residence_warning = residence.residence_note(person, nomination.country)
     return render_template(
         "representatives/detail.html",
         nomination=nomination,
@@ -248,9 +248,9 @@ def _render_detail(nomination, failed: tuple | None = None, status: int = 200):
         action_label=action_label,
         event_label=event_label,
         event_note=event_note,
-        reason_required=workflow.REASON_REQUIRED,
+        reason_required=states.REASON_REQUIRED,
         show_audit=policy.can(current_user, "audit.read"),
-        can_renew=nomination.state in workflow.RENEWABLE_STATES
+        can_renew=nomination.state in states.RENEWABLE_STATES
         and policy.can(current_user, "nomination.renew", nomination),
     ), status
 
@@ -277,7 +277,7 @@ def event_note(event, nomination) -> str | None:
 def act(nomination_id: str, action: str):
     """Take one step of the workflow from the nomination page."""
     nomination = _nomination_or_404(nomination_id)
-    if action not in workflow.USER_ACTIONS:
+    if action not in states.USER_ACTIONS:
         abort(404)
     form = ActionForm(prefix=action)
     if not form.validate_on_submit():
@@ -292,7 +292,7 @@ def act(nomination_id: str, action: str):
     }
     try:
         workflow.take_action(nomination, action, current_user, form.comment.data or "", **extra)
-    except workflow.WorkflowError as exc:
+    except refusals.WorkflowError as exc:
         db.session.rollback()
         flash(exc.message, "error")
     except ValidationError as exc:

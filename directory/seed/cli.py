@@ -6,7 +6,8 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from directory.seed.demo import DEFAULT_PEOPLE, DEFAULT_SEED, DEMO_ACCOUNTS, FIXED_PEOPLE
+from directory.seed.cast import DEMO_ACCOUNTS, FIXED_PEOPLE
+from directory.seed.demo import DEFAULT_PEOPLE, DEFAULT_SEED
 
 
 @click.command("seed-demo")

@@ -93,6 +93,16 @@ def test_only_the_people_domain_constructs_a_person():
     assert offenders == []
 
 
+def test_no_source_file_is_too_big_to_read():
+    big = {
+        str(path.relative_to(ROOT)): n
+        for path in _python_files("directory", "search_index", "bench", "scripts")
+        if str(path.relative_to(ROOT)) not in DATA_FILES
+        and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert big == {}, f"split these along their seams: {big}"
+
+
 def test_nothing_points_at_documents_outside_the_repository():
     words = ("../shared", "CONTRACT.md", "PRODUCT.md", "STYLE.md")
     offenders = [

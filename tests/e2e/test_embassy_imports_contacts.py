@@ -14,7 +14,7 @@ import urllib.parse
 import pytest
 import sqlalchemy as sa
 
-from directory.seed.demo import DEMO_ACCOUNTS, DUPLICATE_CANDIDATES
+from directory.seed.cast import DEMO_ACCOUNTS, DUPLICATE_CANDIDATES
 from search_index.normalize import fold, name_key
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from directory.seed.demo import DEMO_ACCOUNTS
+from directory.seed.cast import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
 

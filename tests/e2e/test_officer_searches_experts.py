@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from directory.seed.demo import DEMO_ACCOUNTS
+from directory.seed.cast import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from urllib.parse import quote_plus
 
 import pytest
 
-from directory.seed.demo import DEMO_ACCOUNTS
+from directory.seed.cast import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from directory.accounts.models import User
 from directory.extensions import db as _db
-from directory.representatives import workflow
+from directory.representatives import refusals, workflow
 from directory.representatives.models import Nomination
 from tests.factories import MissionFactory, PersonFactory, UserFactory
 
@@ -54,7 +54,7 @@ def _seat_race(pg_app, make_app, monkeypatch, lock):
                 actor = _db.session.get(User, approver_id)
                 workflow.approve(nomination, actor, "Phê duyệt")
                 outcomes[nomination_id] = "active"
-            except workflow.WorkflowError as exc:
+            except refusals.WorkflowError as exc:
                 outcomes[nomination_id] = (exc.status, exc.code)
             except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                 outcomes[nomination_id] = repr(exc)

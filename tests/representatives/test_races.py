@@ -25,7 +25,7 @@ from directory.accounts.tokens import create_token
 from directory.audit import AuditEvent
 from directory.core.models import utcnow
 from directory.extensions import db as _db
-from directory.representatives import workflow
+from directory.representatives import nominating, workflow
 from directory.representatives.models import Nomination, NominationEvent
 from tests.factories import MissionFactory, PersonFactory, UserFactory
 
@@ -249,13 +249,13 @@ def test_on_the_pages_the_second_of_two_simultaneous_decisions_is_a_message(race
 def meet_before_creating(race_app, monkeypatch):
     """Hold both creations after their checks of the input, before their first write."""
     barrier = threading.Barrier(2, timeout=20)
-    real = workflow._guard_seat
+    real = nominating.guard_seat
 
     def guard(*seat):
         barrier.wait()
         return real(*seat)
 
-    monkeypatch.setattr(workflow, "_guard_seat", guard)
+    monkeypatch.setattr(nominating, "guard_seat", guard)
     return barrier
 
 

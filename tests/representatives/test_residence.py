@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from directory.audit import AuditEvent
-from directory.representatives import workflow
+from directory.representatives import nominating, workflow
 from directory.representatives.models import Nomination
 from tests.factories import PersonFactory
 
@@ -125,7 +125,7 @@ def test_residence_country_is_read_only(cast, client, bearer, db):
 @pytest.fixture
 def under_review(db, cast, in_germany):
     """An exception confirmed by Đà Nẵng, submitted to the Paris embassy."""
-    nomination = workflow.create_nomination(
+    nomination = nominating.create_nomination(
         _body(in_germany, residence_exception=True), cast["officer"]
     )
     workflow.submit(nomination, cast["officer"])

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from directory.audit import AuditEvent
 from directory.core.errors import ValidationError
-from directory.representatives import workflow
+from directory.representatives import nominating, refusals, workflow
 from directory.representatives.models import Nomination
 from tests.factories import PersonFactory
 
@@ -33,7 +33,9 @@ def _count(db) -> int:
 
 
 def test_a_province_officer_creates_a_draft_for_their_province(cast, db, trail):
-    nomination = workflow.create_nomination(_data(cast, region="  Île-de-France "), cast["officer"])
+    nomination = nominating.create_nomination(
+        _data(cast, region="  Île-de-France "), cast["officer"]
+    )
     assert nomination.state == "draft"
     assert nomination.province_slug == "da-nang"
     assert nomination.region == "Île-de-France"
@@ -43,23 +45,23 @@ def test_a_province_officer_creates_a_draft_for_their_province(cast, db, trail):
 
 
 def test_creation_accepts_names_for_province_and_country(cast):
-    nomination = workflow.create_nomination(
+    nomination = nominating.create_nomination(
         _data(cast, province="Đà Nẵng", country="Pháp"), cast["approver"]
     )
     assert (nomination.province_slug, nomination.country) == ("da-nang", "FR")
 
 
 def test_an_officer_cannot_nominate_for_another_province(cast, db):
-    with pytest.raises(workflow.WorkflowError) as refused:
-        workflow.create_nomination(_data(cast, province="ha-noi"), cast["officer"])
+    with pytest.raises(refusals.WorkflowError) as refused:
+        nominating.create_nomination(_data(cast, province="ha-noi"), cast["officer"])
     assert refused.value.status == 403
     assert _count(db) == 0
 
 
 @pytest.mark.parametrize("role", ["embassy", "nominee", "member", "admin", "anonymous"])
 def test_only_province_officers_nominate(role, cast, db):
-    with pytest.raises(workflow.WorkflowError) as refused:
-        workflow.create_nomination(_data(cast), cast[role])
+    with pytest.raises(refusals.WorkflowError) as refused:
+        nominating.create_nomination(_data(cast), cast[role])
     assert refused.value.status == 403
     assert _count(db) == 0
 
@@ -67,7 +69,7 @@ def test_only_province_officers_nominate(role, cast, db):
 def test_a_person_who_refused_contact_cannot_be_nominated(cast, db):
     shy = PersonFactory(consent_contact=False)
     with pytest.raises(ValidationError) as refused:
-        workflow.create_nomination(_data(cast, person_id=shy.id), cast["officer"])
+        nominating.create_nomination(_data(cast, person_id=shy.id), cast["officer"])
     assert "person_id" in refused.value.fields
     assert _count(db) == 0
 
@@ -89,23 +91,23 @@ def test_a_person_who_refused_contact_cannot_be_nominated(cast, db):
 )
 def test_bad_input_is_refused_field_by_field_and_nothing_is_written(cast, db, overrides, field):
     with pytest.raises(ValidationError) as refused:
-        workflow.create_nomination(_data(cast, **overrides), cast["officer"])
+        nominating.create_nomination(_data(cast, **overrides), cast["officer"])
     assert field in refused.value.fields
     assert _count(db) == 0
 
 
 def test_a_second_open_nomination_of_the_same_person_for_the_same_seat_is_refused(cast, db):
-    workflow.create_nomination(_data(cast), cast["officer"])
-    with pytest.raises(workflow.WorkflowError) as refused:
-        workflow.create_nomination(_data(cast), cast["officer"])
+    nominating.create_nomination(_data(cast), cast["officer"])
+    with pytest.raises(refusals.WorkflowError) as refused:
+        nominating.create_nomination(_data(cast), cast["officer"])
     assert refused.value.status == 409
     assert _count(db) == 1
 
 
 def test_a_renewal_points_to_the_previous_nomination(cast, nomination_in):
     previous = nomination_in("expired")
-    renewal = workflow.create_nomination(
-        {**workflow.renewal_data(previous), "rationale": "Gia hạn nhiệm kỳ."}, cast["officer"]
+    renewal = nominating.create_nomination(
+        {**nominating.renewal_data(previous), "rationale": "Gia hạn nhiệm kỳ."}, cast["officer"]
     )
     assert renewal.previous_nomination_id == previous.id
     assert (renewal.country, renewal.region) == (previous.country, previous.region)
@@ -117,7 +119,7 @@ def test_a_renewal_points_to_the_previous_nomination(cast, nomination_in):
 def test_the_mission_cannot_endorse_an_unverified_profile(cast, nomination_in, trail):
     unverified = PersonFactory(verified_at=None)
     nomination = nomination_in("embassy_review", person_id=unverified.id)
-    with pytest.raises(workflow.WorkflowError) as refused:
+    with pytest.raises(refusals.WorkflowError) as refused:
         workflow.endorse(nomination, cast["embassy"], "Uy tín tốt.")
     assert (refused.value.status, refused.value.code) == (409, "not_verified")
     assert nomination.state == "embassy_review"
@@ -166,7 +168,7 @@ def test_audit_details_carry_ids_only(cast, nomination_in, db):
 
 def test_a_nomination_cannot_go_to_a_country_no_mission_covers(cast, nomination_in, trail):
     nomination = nomination_in("draft", country="NZ")
-    with pytest.raises(workflow.WorkflowError) as refused:
+    with pytest.raises(refusals.WorkflowError) as refused:
         workflow.submit(nomination, cast["officer"])
     assert (refused.value.status, refused.value.code) == (409, "no_mission")
     assert nomination.state == "draft"
@@ -214,7 +216,7 @@ def test_a_second_representative_for_the_same_seat_is_refused_while_the_first_is
     first = nomination_in("awaiting_approval", region="")
     second = nomination_in("awaiting_approval", region="")
     workflow.approve(first, cast["approver"])
-    with pytest.raises(workflow.WorkflowError) as refused:
+    with pytest.raises(refusals.WorkflowError) as refused:
         workflow.approve(second, cast["approver"])
     assert (refused.value.status, refused.value.code) == (409, "seat_taken")
     assert second.state == "awaiting_approval"
@@ -263,7 +265,7 @@ def test_a_stale_approval_is_refused_when_the_unique_index_fires(
         return [n for n in rows if n.id == nomination.id]
 
     monkeypatch.setattr(workflow, "_lock_seat", lock_without_seeing_the_winner)
-    with pytest.raises(workflow.WorkflowError) as refused:
+    with pytest.raises(refusals.WorkflowError) as refused:
         workflow.approve(second, cast["approver"])
     assert refused.value.code == "seat_taken"
     db.session.expire_all()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from directory.core.errors import ValidationError
-from directory.representatives import workflow
+from directory.representatives import nominating, refusals, workflow
 from directory.representatives.models import Nomination
 from tests.factories import PersonFactory
 
@@ -107,14 +107,14 @@ def test_nobody_else_is_nominated_while_another_nomination_of_the_seat_is_open(
 @pytest.mark.parametrize("state", ["withdrawn", "objected", "declined", "rejected", "expired"])
 def test_a_closed_nomination_leaves_the_seat_free(cast, nomination_in, rival, db, state):
     nomination_in(state, region="")
-    nomination = workflow.create_nomination(_data(rival), cast["officer"])
+    nomination = nominating.create_nomination(_data(rival), cast["officer"])
     assert nomination.state == "draft"
 
 
 def test_other_regions_and_countries_are_other_seats_at_creation(cast, nomination_in, rival, db):
     nomination_in("active", region="")
-    lyon = workflow.create_nomination(_data(rival, region="Lyon"), cast["officer"])
-    germany = workflow.create_nomination(
+    lyon = nominating.create_nomination(_data(rival, region="Lyon"), cast["officer"])
+    germany = nominating.create_nomination(
         _data(rival, country="DE", residence_exception=True), cast["officer"]
     )
     assert (lyon.region, germany.country) == ("Lyon", "DE")
@@ -132,7 +132,7 @@ def test_regions_are_compared_without_case_accents_or_spacing(
 
 def test_a_new_nomination_takes_the_spelling_its_seat_already_has(cast, nomination_in, rival, db):
     nomination_in("withdrawn", region="Île-de-France")
-    nomination = workflow.create_nomination(_data(rival, region="ile-de-france"), cast["officer"])
+    nomination = nominating.create_nomination(_data(rival, region="ile-de-france"), cast["officer"])
     assert nomination.region == "Île-de-France"
 
 
@@ -170,7 +170,7 @@ def test_submission_is_refused_while_another_nomination_of_the_seat_is_on_its_wa
     first = nomination_in("draft", region="")
     second = nomination_in("draft", region="", person_id=rival.id)
     workflow.submit(first, cast["officer"])
-    with force_locale("en"), pytest.raises(workflow.WorkflowError) as refused:
+    with force_locale("en"), pytest.raises(refusals.WorkflowError) as refused:
         workflow.submit(second, cast["officer"])
     assert refused.value.code == "seat_pending"
     assert "that nomination is in review by the mission" in refused.value.message
@@ -183,7 +183,7 @@ def test_submission_is_refused_while_the_seat_has_an_active_holder(
 ):
     nomination_in("active", region="")
     draft = nomination_in("draft", region="", person_id=rival.id)
-    with pytest.raises(workflow.WorkflowError) as refused:
+    with pytest.raises(refusals.WorkflowError) as refused:
         workflow.submit(draft, cast["officer"])
     assert refused.value.code == "seat_taken"
     assert draft.state == "draft"
@@ -215,8 +215,8 @@ def test_an_active_appointment_cannot_be_renewed_yet(cast, nomination_in, db):
     active = nomination_in("active", region="")
     before = _count(db)
     with pytest.raises(ValidationError) as refused:
-        workflow.create_nomination(
-            {**workflow.renewal_data(active), "rationale": "Gia hạn."}, cast["officer"]
+        nominating.create_nomination(
+            {**nominating.renewal_data(active), "rationale": "Gia hạn."}, cast["officer"]
         )
     assert "previous_nomination_id" in refused.value.fields
     assert _count(db) == before
@@ -225,8 +225,8 @@ def test_an_active_appointment_cannot_be_renewed_yet(cast, nomination_in, db):
 def test_a_renewal_must_continue_the_same_persons_appointment(cast, nomination_in, rival, db):
     expired = nomination_in("expired", region="")
     with pytest.raises(ValidationError) as refused:
-        workflow.create_nomination(
-            {**workflow.renewal_data(expired), "person_id": rival.id}, cast["officer"]
+        nominating.create_nomination(
+            {**nominating.renewal_data(expired), "person_id": rival.id}, cast["officer"]
         )
     assert "previous_nomination_id" in refused.value.fields
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from directory.audit import AuditEvent
-from directory.representatives import workflow
+from directory.representatives import nominating, refusals, workflow
 from directory.representatives.models import Nomination
 
 
@@ -52,7 +52,7 @@ def test_a_term_not_over_cannot_be_expired(cast, nomination_in):
     running = nomination_in("active", term_end=date.today() + timedelta(days=1))
     try:
         workflow.expire(running)
-    except workflow.WorkflowError as exc:
+    except refusals.WorkflowError as exc:
         assert exc.status == 409
     else:
         raise AssertionError("expired a running term")
@@ -85,8 +85,8 @@ def test_reminders_go_once_to_the_representative_and_the_province(
 def test_a_renewal_reuses_the_previous_data_after_expiry(cast, nomination_in, runner, db):
     old = nomination_in("active", term_end=date.today() - timedelta(days=1), region="")
     runner.invoke(args=["representatives", "expire"])
-    renewal = workflow.create_nomination(
-        {**workflow.renewal_data(old), "rationale": old.rationale}, cast["officer"]
+    renewal = nominating.create_nomination(
+        {**nominating.renewal_data(old), "rationale": old.rationale}, cast["officer"]
     )
     assert renewal.previous_nomination_id == old.id
     assert db.session.scalar(sa.select(sa.func.count(Nomination.id))) == 2

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.representatives import workflow
+from directory.representatives import refusals, states, workflow
 from directory.representatives.models import STATES
 from tests.representatives.conftest import ROLES
 
@@ -53,7 +53,7 @@ def expected(role: str, action: str, state: str) -> int | str:
 
 
 def test_the_table_covers_every_user_action():
-    assert set(ACTORS) == set(MOVES) == set(workflow.USER_ACTIONS)
+    assert set(ACTORS) == set(MOVES) == set(states.USER_ACTIONS)
 
 
 @pytest.mark.parametrize("action", sorted(ACTORS))
@@ -68,7 +68,7 @@ def test_each_role_may_take_each_step_only_as_the_workflow_allows(
         want = expected(role, action, state)
         try:
             workflow.take_action(nomination, action, actor, "Lý do: kiểm tra quy trình.")
-        except workflow.WorkflowError as exc:
+        except refusals.WorkflowError as exc:
             got = exc.status
             events, audits = trail(nomination)
             if nomination.state != state or events or audits:
@@ -86,7 +86,7 @@ def test_each_role_may_take_each_step_only_as_the_workflow_allows(
 @pytest.mark.parametrize("role", ROLES)
 def test_nobody_can_expire_a_term_by_hand(role, cast, nomination_in):
     nomination = nomination_in("active")
-    with pytest.raises(workflow.WorkflowError) as refused:
+    with pytest.raises(refusals.WorkflowError) as refused:
         workflow.take_action(nomination, "expire", cast[role], "")
     assert refused.value.status == 404
     assert nomination.state == "active"
@@ -95,9 +95,9 @@ def test_nobody_can_expire_a_term_by_hand(role, cast, nomination_in):
 def test_refusals_explain_themselves(cast, nomination_in, app):
     nomination = nomination_in("draft")
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        with pytest.raises(workflow.WorkflowError) as not_actor:
+        with pytest.raises(refusals.WorkflowError) as not_actor:
             workflow.approve(nomination, cast["embassy"])
-        with pytest.raises(workflow.WorkflowError) as wrong_state:
+        with pytest.raises(refusals.WorkflowError) as wrong_state:
             workflow.approve(nomination, cast["approver"])
     assert not_actor.value.code == "forbidden"
     assert "not allowed" in not_actor.value.message
@@ -107,25 +107,25 @@ def test_refusals_explain_themselves(cast, nomination_in, app):
 
 def test_refusals_are_in_vietnamese_by_default(cast, nomination_in, app):
     nomination = nomination_in("draft")
-    with app.test_request_context(), pytest.raises(workflow.WorkflowError) as refused:
+    with app.test_request_context(), pytest.raises(refusals.WorkflowError) as refused:
         workflow.endorse(nomination, cast["embassy"])
     assert "bản nháp" in refused.value.message
 
 
 def test_allowed_actions_lists_the_viewers_next_steps(cast, nomination_in):
-    assert workflow.allowed_actions(nomination_in("draft"), cast["officer"]) == [
+    assert states.allowed_actions(nomination_in("draft"), cast["officer"]) == [
         "submit",
         "withdraw",
     ]
-    assert workflow.allowed_actions(nomination_in("embassy_review"), cast["embassy"]) == [
+    assert states.allowed_actions(nomination_in("embassy_review"), cast["embassy"]) == [
         "endorse",
         "object",
     ]
-    assert workflow.allowed_actions(nomination_in("awaiting_approval"), cast["approver"]) == [
+    assert states.allowed_actions(nomination_in("awaiting_approval"), cast["approver"]) == [
         "approve",
         "reject",
         "withdraw",
     ]
-    assert workflow.allowed_actions(nomination_in("active"), cast["nominee"]) == ["resign"]
-    assert workflow.allowed_actions(nomination_in("active"), cast["admin"]) == []
-    assert workflow.allowed_actions(nomination_in("active"), None) == []
+    assert states.allowed_actions(nomination_in("active"), cast["nominee"]) == ["resign"]
+    assert states.allowed_actions(nomination_in("active"), cast["admin"]) == []
+    assert states.allowed_actions(nomination_in("active"), None) == []

@@ -10,10 +10,11 @@ import random
 import pytest
 import sqlalchemy as sa
 
-from search_index import sqlite_fts
 from search_index.base import LEVELS, SEARCHABLE, Audience, SearchQuery
 from search_index.normalize import fold
 from search_index.sqlite_fts import FACET_COLUMNS, SqliteBackend
+from search_index.sqlite_fts import names as fts_names
+from search_index.sqlite_fts import writing as fts_writing
 
 PUBLIC = Audience(level=0, listed_only=True)
 OFFICIAL = Audience(level=1, listed_only=False)
@@ -255,9 +256,7 @@ def test_an_index_built_by_the_previous_version_keeps_answering(engine):
 
 
 def test_the_log_of_removals_is_pruned_and_stale_stores_reload(engine, backend, monkeypatch):
-    import search_index.sqlite_fts as sqlite_fts
-
-    monkeypatch.setattr(sqlite_fts, "GONE_KEEP", 4)
+    monkeypatch.setattr(fts_writing, "GONE_KEEP", 4)
     backend.upsert([make_doc(1, "An", country="FR")])
     assert backend.search(query(filters={"country": ["FR"]})).total == 1
     stale = backend._columns
@@ -279,7 +278,7 @@ def test_a_common_name_split_by_id_lists_still_ranks_the_equal_name_first(
     backend, monkeypatch, limit
 ):
     # Past NAME_SCAN_LIMIT names matched are not read one by one: id lists split them.
-    monkeypatch.setattr(sqlite_fts, "NAME_SCAN_LIMIT", limit)
+    monkeypatch.setattr(fts_names, "NAME_SCAN_LIMIT", limit)
     names = ["Nguyễn Văn Anh", "Nguyễn An Văn", "Nguyễn Văn An", "Nguyễn Văn Bình An"]
     backend.upsert(
         [make_doc(i, name, updated_at=2_000_000_000 - i) for i, name in enumerate(names)]

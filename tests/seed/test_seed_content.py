@@ -20,7 +20,7 @@ from directory.people.models import ConsentRecord, Person
 from directory.reference.fields import shipped_fields
 from directory.reference.provinces import all_provinces, resolve_province
 from directory.search.outbox import SearchOutbox
-from directory.seed.demo import DEMO_ACCOUNTS, DUPLICATE_CANDIDATES
+from directory.seed.cast import DEMO_ACCOUNTS, DUPLICATE_CANDIDATES
 from search_index.normalize import name_key
 from tests.conftest import _reset_database
 from tests.conftest import test_config as base_config
