@@ -30,6 +30,7 @@ from directory.reference.loader import sync_reference_data
 from directory.reference.provinces import province_by_slug, resolve_province
 from directory.search.outbox import enqueue
 from directory.seed import data
+from directory.seed.initiatives import seed_initiatives
 from search_index.normalize import fold, name_key
 
 DEFAULT_PEOPLE = 300
@@ -746,6 +747,7 @@ def seed_demo(people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED) -> SeedSum
     # The embedded engine applies these rows right after the commit; with Meilisearch,
     # ``flask search worker`` does (or ``flask search reindex`` rebuilds everything).
     db.session.commit()
+    seed_initiatives(gen.now)
     return SeedSummary(
         people=len(everyone),
         countries=len({p.country for p in everyone}),
