@@ -34,7 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from directory import audit, policy
 from directory.accounts.models import User
 from directory.core.errors import ApiError, ValidationError
-from directory.core.models import utcnow
+from directory.core.models import new_id, utcnow
 from directory.extensions import db
 from directory.initiatives.models import (
     MAX_ANSWER,
@@ -292,6 +292,7 @@ def submit_initiative(data: dict, by, *, at: datetime | None = None) -> Initiati
         raise ValidationError(errors, _("Some values are not valid."))
     received_at = at or utcnow()
     initiative = Initiative(
+        id=new_id(),  # now: the audit event names it before the flush
         submitter_id=by.id,
         province_slug=province,
         title=title,
