@@ -57,8 +57,9 @@ class StepForm(FlaskForm):
 class BulkForm(FlaskForm):
     """Triage or assign the initiatives ticked in the inbox."""
 
-    action = SelectField(
-        _l("With the selected initiatives"),
-        choices=[("triage", _l("Triage")), ("assign", _l("Assign to"))],
-    )
+    action = SelectField(_l("With the selected initiatives"))
     assignee_id = SelectField(_l("Colleague"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [("triage", _l("Triage")), ("assign", _l("Assign to"))]
