@@ -21,6 +21,7 @@ MODEL_MODULES = (
     "directory.search.outbox",
     "directory.representatives.models",
     "directory.imports.models",
+    "directory.initiatives.models",
 )
 
 
@@ -54,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
         associations,
         core,
         imports,
+        initiatives,
         missions,
         people,
         reference,
@@ -85,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
     search.init_app(app)
     representatives.init_app(app)
     imports.init_app(app)
+    initiatives.init_app(app)
     admin.init_app(app)
     reference.init_app(app)
     api.init_app(app)

@@ -46,6 +46,7 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "PRODUCTION": production,
         "SEARCH_BACKLOG_MAX_SECONDS": int(env.get("SEARCH_BACKLOG_MAX_SECONDS") or 300),
+        "INITIATIVE_ANSWER_DAYS": int(env.get("INITIATIVE_ANSWER_DAYS") or 30),
     }
 
 

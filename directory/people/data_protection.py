@@ -65,6 +65,13 @@ PERSON_EXPORT_COLUMNS = (
 )
 
 
+def _submitted_initiatives(user) -> list[dict]:
+    """The member's initiatives as they see them (officials' private notes are never included)."""
+    from directory.initiatives.queries import export_for_submitter
+
+    return export_for_submitter(user)
+
+
 def export_person_data(person: Person, by=None) -> dict:
     """Everything held about a person: profile, consents, memberships and account (audited)."""
     from directory.associations.models import Membership
@@ -137,6 +144,7 @@ def export_person_data(person: Person, by=None) -> dict:
             for m in memberships
         ],
         "account": account,
+        "initiatives": _submitted_initiatives(user),
         "activity_on_profile": [
             {"action": e.action, "at": isoformat(e.at), "actor_role": e.actor_role} for e in events
         ],

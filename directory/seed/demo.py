@@ -20,6 +20,7 @@ from directory.seed.associations import create_associations
 from directory.seed.builder import DemoBuilder
 from directory.seed.bulk import countries_for, generated_person
 from directory.seed.cast import DEMO_ACCOUNTS, create_accounts, create_fixed_people
+from directory.seed.initiatives import seed_initiatives
 
 DEFAULT_PEOPLE = 300
 DEFAULT_SEED = 2026
@@ -62,6 +63,7 @@ def seed_demo(people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED) -> SeedSum
     # The embedded engine applies these rows right after the commit; with Meilisearch,
     # ``flask search worker`` does (or ``flask search reindex`` rebuilds everything).
     db.session.commit()
+    seed_initiatives(builder.now)
     return SeedSummary(
         people=len(everyone),
         countries=len({p.country for p in everyone}),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 02:08:17.932516
+Create Date: 2026-12-02 07:55:16.713946
 
 """
 
@@ -435,6 +435,72 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_import_batches_status"), ["status"], unique=False)
 
     op.create_table(
+        "initiatives",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("submitter_id", sa.String(length=16), nullable=True),
+        sa.Column("province_slug", sa.String(length=40), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("fields", sa.JSON(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("links", sa.JSON(), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("received_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("assignee_id", sa.String(length=16), nullable=True),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("answered_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_by_id", sa.String(length=16), nullable=True),
+        sa.Column("decided_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "state in ('received','triaged','assigned','under_review','answered','adopted','declined','withdrawn')",
+            name=op.f("ck_initiatives_state"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["answered_by_id"],
+            ["users.id"],
+            name=op.f("fk_initiatives_answered_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["assignee_id"],
+            ["users.id"],
+            name=op.f("fk_initiatives_assignee_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["province_slug"],
+            ["provinces.slug"],
+            name=op.f("fk_initiatives_province_slug_provinces"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitter_id"],
+            ["users.id"],
+            name=op.f("fk_initiatives_submitter_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_initiatives")),
+    )
+    with op.batch_alter_table("initiatives", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_initiatives_assignee_id"), ["assignee_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_initiatives_due_on"), ["due_on"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_initiatives_province_slug"), ["province_slug"], unique=False
+        )
+        batch_op.create_index(
+            "ix_initiatives_province_state", ["province_slug", "state"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_initiatives_state"), ["state"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_initiatives_submitter_id"), ["submitter_id"], unique=False
+        )
+
+    op.create_table(
         "nominations",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("province_slug", sa.String(length=40), nullable=False),
@@ -538,6 +604,63 @@ def upgrade():
         batch_op.create_index("ix_import_rows_batch_row", ["batch_id", "row_number"], unique=False)
 
     op.create_table(
+        "initiative_events",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("initiative_id", sa.String(length=16), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("action", sa.String(length=20), nullable=False),
+        sa.Column("actor_id", sa.String(length=16), nullable=True),
+        sa.Column("at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("from_state", sa.String(length=20), nullable=True),
+        sa.Column("to_state", sa.String(length=20), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"],
+            ["users.id"],
+            name=op.f("fk_initiative_events_actor_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["initiative_id"],
+            ["initiatives.id"],
+            name=op.f("fk_initiative_events_initiative_id_initiatives"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_initiative_events")),
+    )
+    with op.batch_alter_table("initiative_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_initiative_events_initiative_id"), ["initiative_id"], unique=False
+        )
+
+    op.create_table(
+        "initiative_notes",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("initiative_id", sa.String(length=16), nullable=False),
+        sa.Column("author_id", sa.String(length=16), nullable=True),
+        sa.Column("at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["users.id"],
+            name=op.f("fk_initiative_notes_author_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["initiative_id"],
+            ["initiatives.id"],
+            name=op.f("fk_initiative_notes_initiative_id_initiatives"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_initiative_notes")),
+    )
+    with op.batch_alter_table("initiative_notes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_initiative_notes_initiative_id"), ["initiative_id"], unique=False
+        )
+
+    op.create_table(
         "memberships",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("association_id", sa.String(length=16), nullable=False),
@@ -632,6 +755,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_memberships_association_id"))
 
     op.drop_table("memberships")
+    with op.batch_alter_table("initiative_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_initiative_notes_initiative_id"))
+
+    op.drop_table("initiative_notes")
+    with op.batch_alter_table("initiative_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_initiative_events_initiative_id"))
+
+    op.drop_table("initiative_events")
     with op.batch_alter_table("import_rows", schema=None) as batch_op:
         batch_op.drop_index("ix_import_rows_batch_row")
         batch_op.drop_index(batch_op.f("ix_import_rows_batch_id"))
@@ -649,6 +780,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_nominations_country"))
 
     op.drop_table("nominations")
+    with op.batch_alter_table("initiatives", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_initiatives_submitter_id"))
+        batch_op.drop_index(batch_op.f("ix_initiatives_state"))
+        batch_op.drop_index("ix_initiatives_province_state")
+        batch_op.drop_index(batch_op.f("ix_initiatives_province_slug"))
+        batch_op.drop_index(batch_op.f("ix_initiatives_due_on"))
+        batch_op.drop_index(batch_op.f("ix_initiatives_assignee_id"))
+
+    op.drop_table("initiatives")
     with op.batch_alter_table("import_batches", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_import_batches_status"))
         batch_op.drop_index(batch_op.f("ix_import_batches_mission_id"))

@@ -34,6 +34,9 @@ LISTS = {
     "people.mission_list": ("/mission/people", "embassy", "html"),
     "representatives.index": ("/nominations", "approver", "html"),
     "representatives.inbox": ("/inbox", "approver", "html"),
+    "initiatives.inbox": ("/initiatives", "approver", "html"),
+    "initiatives.mine": ("/initiatives/mine", "member", "html"),
+    "initiatives_api.list_initiatives": ("/api/v1/initiatives", "approver", "api"),
     "admin.users": ("/admin/users", "admin", "html"),
     "admin.audit": ("/admin/audit", "admin", "html"),
     "admin.audit_object": ("/admin/audit/users/{admin_id}", "admin", "html"),
@@ -69,6 +72,7 @@ def world(db):
         embassy=UserFactory(role="embassy", mission=mission),
         approver=UserFactory(approver=True),
         admin=UserFactory(admin=True),
+        member=UserFactory(role="member"),
     )
     batch = ImportBatch(
         file_name="people.csv",
