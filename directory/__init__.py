@@ -21,6 +21,7 @@ MODEL_MODULES = (
     "search_index.outbox",
     "directory.representatives.models",
     "directory.imports.models",
+    "directory.needs.models",
 )
 
 
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
         core,
         imports,
         missions,
+        needs,
         people,
         reference,
         representatives,
@@ -85,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
     search.init_app(app)
     representatives.init_app(app)
     imports.init_app(app)
+    needs.init_app(app)
     admin.init_app(app)
     reference.init_app(app)
     api.init_app(app)
