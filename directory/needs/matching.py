@@ -223,11 +223,12 @@ def _recall(need: Need, viewer) -> tuple[dict[str, set[str]], set[str]]:
         if need.countries:
             searches.append(("", {"field": codes, "country": list(need.countries)}, None))
         searches.append(("", {"field": codes, "province": [need.province_slug]}, None))
-        labels = dict(
-            db.session.execute(sa.select(Field.code, Field.label_vi).where(Field.code.in_(codes)))
-            .tuples()
-            .all()
-        )
+        labels = {
+            code: label
+            for code, label in db.session.execute(
+                sa.select(Field.code, Field.label_vi).where(Field.code.in_(codes))
+            )
+        }
         for code in codes:
             if labels.get(code):
                 searches.append((labels[code], {}, code))
