@@ -7,6 +7,7 @@ may not find is never recalled). Up to :data:`RECALL_LIMIT` people and associati
 
 - the need's fields as filters, alone, with the target countries, and with the need's
   province as hometown (current and legacy names: the engine's province filter);
+- the hometown associations of the need's province, whatever their fields;
 - each field's name as a query: the engine expands a taxonomy term to its names and synonyms
   in both languages, so that a profile naming the field in its title, skills or biography is
   found without being tagged ("vi mạch" for semiconductors);
@@ -24,8 +25,8 @@ Points add up; each criterion outweighs every criterion after it put together, s
 =============================================  =========  ==============================
 criterion                                      points     reason code
 =============================================  =========  ==============================
-each need field the profile is tagged with     1000       ``field``
-each need field only named in the profile       500       ``field``
+tagged with one of the need's fields           1000       ``field``
+else, names one of them in its visible text     500       ``field``
 lives (is based) in a target country            200       ``country``
 hometown is the need's province (any name)      100       ``hometown``
 speaks a language of a target country            50       ``language``
@@ -34,9 +35,11 @@ expressed interest in this need                  10       ``interest``
 profile updated recently                        0–9       ``recent`` (shown within 180 days)
 =============================================  =========  ==============================
 
-Ties go by name, then id. The reasons are returned in the viewer's language, in the order of
-the table. Candidates already on the need's shortlist, already representing another province,
-or who expressed interest are marked.
+How many of the need's fields match adds nothing (the reason lists them all): one of them and
+a home in a target country outranks two of them and a home elsewhere. Ties go by name, then
+id. The reasons are returned in the viewer's language, in the order of the table. Candidates
+already on the need's shortlist, already representing another province, or who expressed
+interest are marked.
 """
 
 from __future__ import annotations
@@ -158,7 +161,7 @@ def score(profile: Profile, need: Need, now: datetime | None = None) -> tuple[in
     tagged = [code for code in wanted if code in (profile.fields or [])]
     named = [code for code in wanted if code in profile.named_fields and code not in tagged]
     if tagged or named:
-        points += FIELD_TAGGED * len(tagged) + FIELD_NAMED * len(named)
+        points += FIELD_TAGGED if tagged else FIELD_NAMED
         labels = []
         if tagged:
             labels.append(
@@ -217,7 +220,10 @@ def _recall(need: Need, viewer) -> tuple[dict[str, set[str]], set[str]]:
     from directory.search.services import recall
 
     codes = list(need.fields or [])
-    searches: list[tuple[str, dict, str | None]] = []  # (text, filters, field named by text)
+    # (text, filters, the field a text names); first the province's hometown associations.
+    searches: list[tuple[str, dict, str | None]] = [
+        ("", {"kind": ["association"], "province": [need.province_slug]}, None)
+    ]
     if codes:
         searches.append(("", {"field": codes}, None))
         if need.countries:
