@@ -171,7 +171,7 @@ def detail(need_id: str):
         context.update(
             matches=page,
             shortlist=services.shortlist(need),
-            interests=list(need.interests),
+            interests=[i for i in need.interests if i.person.anonymised_at is None],
             shortlist_form=ShortlistForm(),
         )
     return render_template("needs/detail.html", **context)
