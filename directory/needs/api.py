@@ -330,10 +330,9 @@ def matches(id: str):
     need = _need_or_404(id, user)
     require_can(user, "need.work", need)
     page, per_page = page_args()
-    found = matching.candidates(need, user)
     start = (page - 1) * per_page
-    items = [c.to_dict() for c in found[start : start + per_page]]
-    return jsonify(collection(items, len(found), page, per_page))
+    found, total = matching.candidates(need, user, start, start + per_page)
+    return jsonify(collection([c.to_dict() for c in found], total, page, per_page))
 
 
 @bp.post("/needs/<id>/interest")

@@ -5,8 +5,9 @@ Two steps, for one viewer (an officer of the need's province, or the admin):
 **Recall** (the search engine, ``directory.search.services.recall``, as the viewer: what they
 may not find is never recalled). Up to :data:`RECALL_LIMIT` people and associations each for:
 
-- the need's fields as filters, alone, with the target countries, and with the need's
-  province as hometown (current and legacy names: the engine's province filter);
+- the need's fields as filters: with the target countries and the need's province as hometown
+  (current and legacy names: the engine's province filter), with the target countries, and
+  with the province (the fields alone when the need has no target country);
 - the hometown associations of the need's province, whatever their fields;
 - each field's name as a query: the engine expands a taxonomy term to its names and synonyms
   in both languages, so that a profile naming the field in its title, skills or biography is
@@ -63,7 +64,7 @@ from directory.reference.countries import country_languages, country_name, langu
 from directory.reference.provinces import province_by_slug
 from search_index.normalize import fold
 
-RECALL_LIMIT = 200
+RECALL_LIMIT = 100
 
 FIELD_TAGGED = 1000
 FIELD_NAMED = 500
@@ -114,6 +115,7 @@ class Candidate:
     interested: bool = False
     contactable: bool = False
     represents: list[str] = field(default_factory=list)  # other provinces' slugs
+    profile: Profile | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         return {
@@ -152,8 +154,11 @@ def _hometown_label(profile: Profile, need: Need) -> str:
     return _("Hometown %(province)s", province=current)
 
 
-def score(profile: Profile, need: Need, now: datetime | None = None) -> tuple[int, list[Reason]]:
-    """The points and the reasons of one candidate for one need (see the module's table)."""
+def score(
+    profile: Profile, need: Need, now: datetime | None = None, *, explain: bool = True
+) -> tuple[int, list[Reason]]:
+    """The points of one candidate for one need (see the module's table), and the reasons in
+    the current language (none when ``explain`` is false: ranking a long list needs no words)."""
     now = now or utcnow()
     points = 0
     reasons: list[Reason] = []
@@ -162,32 +167,35 @@ def score(profile: Profile, need: Need, now: datetime | None = None) -> tuple[in
     named = [code for code in wanted if code in profile.named_fields and code not in tagged]
     if tagged or named:
         points += FIELD_TAGGED if tagged else FIELD_NAMED
-        labels = []
-        if tagged:
-            labels.append(
-                _("Field: %(fields)s", fields=_list_labels([field_label(c) for c in tagged]))
-            )
-        if named:
-            labels.append(
-                _(
-                    "Mentions %(fields)s in the profile",
-                    fields=_list_labels([field_label(c) for c in named]),
+        if explain:
+            labels = []
+            if tagged:
+                labels.append(
+                    _("Field: %(fields)s", fields=_list_labels([field_label(c) for c in tagged]))
                 )
-            )
-        reasons.append(Reason("field", " · ".join(labels)))
+            if named:
+                labels.append(
+                    _(
+                        "Mentions %(fields)s in the profile",
+                        fields=_list_labels([field_label(c) for c in named]),
+                    )
+                )
+            reasons.append(Reason("field", " · ".join(labels)))
     targets = list(need.countries or [])
     if profile.country and profile.country in targets:
         points += COUNTRY
-        where = country_name(profile.country, current_locale())
-        label = (
-            _("Based in %(country)s (target country)", country=where)
-            if profile.kind == "association"
-            else _("Lives in %(country)s (target country)", country=where)
-        )
-        reasons.append(Reason("country", label))
+        if explain:
+            where = country_name(profile.country, current_locale())
+            label = (
+                _("Based in %(country)s (target country)", country=where)
+                if profile.kind == "association"
+                else _("Lives in %(country)s (target country)", country=where)
+            )
+            reasons.append(Reason("country", label))
     if profile.hometown and profile.hometown == need.province_slug:
         points += HOMETOWN
-        reasons.append(Reason("hometown", _hometown_label(profile, need)))
+        if explain:
+            reasons.append(Reason("hometown", _hometown_label(profile, need)))
     spoken = []
     for country in targets:
         for code in country_languages(country):
@@ -195,18 +203,20 @@ def score(profile: Profile, need: Need, now: datetime | None = None) -> tuple[in
                 spoken.append(code)
     if spoken:
         points += LANGUAGE
-        reasons.append(Reason("language", " · ".join(_speaks(code) for code in spoken)))
+        if explain:
+            reasons.append(Reason("language", " · ".join(_speaks(code) for code in spoken)))
     if profile.verified:
         points += VERIFIED
-        reasons.append(Reason("verified", _("Verified")))
+        if explain:
+            reasons.append(Reason("verified", _("Verified")))
     if profile.interested:
         points += INTEREST
-        reasons.append(Reason("interest", _("Expressed interest")))
+        if explain:
+            reasons.append(Reason("interest", _("Expressed interest")))
     if profile.updated_at is not None:
         days = max(0, (now - profile.updated_at).days)
-        recent = round(RECENT_MAX * max(0.0, 1 - days / RECENT_DAYS))
-        points += recent
-        if days <= RECENT_SHOWN_DAYS:
+        points += round(RECENT_MAX * max(0.0, 1 - days / RECENT_DAYS))
+        if explain and days <= RECENT_SHOWN_DAYS:
             reasons.append(Reason("recent", _("Profile updated recently")))
     return points, reasons
 
@@ -225,10 +235,14 @@ def _recall(need: Need, viewer) -> tuple[dict[str, set[str]], set[str]]:
         ("", {"kind": ["association"], "province": [need.province_slug]}, None)
     ]
     if codes:
-        searches.append(("", {"field": codes}, None))
+        home = [need.province_slug]
         if need.countries:
-            searches.append(("", {"field": codes, "country": list(need.countries)}, None))
-        searches.append(("", {"field": codes, "province": [need.province_slug]}, None))
+            countries = list(need.countries)
+            searches.append(("", {"field": codes, "country": countries, "province": home}, None))
+            searches.append(("", {"field": codes, "country": countries}, None))
+        else:
+            searches.append(("", {"field": codes}, None))
+        searches.append(("", {"field": codes, "province": home}, None))
         labels = {
             code: label
             for code, label in db.session.execute(
@@ -277,49 +291,69 @@ def _representing(person_ids, province: str) -> dict[str, list[str]]:
     return out
 
 
-def candidates(need: Need, viewer) -> list[Candidate]:
-    """Every candidate for ``need`` that ``viewer`` may see, best first, with reasons."""
+def candidates(
+    need: Need, viewer, start: int = 0, stop: int | None = None
+) -> tuple[list[Candidate], int]:
+    """The candidates ``start:stop`` of ``need`` that ``viewer`` may see, best first, with their
+    reasons and marks, and how many there are in all."""
+    from directory.policy.people import person_view_clause
+
     now = utcnow()
     named_by_person, association_ids = _recall(need, viewer)
     interested = services.interested_ids(need)
     shortlisted = services.shortlisted_ids(need)
-    person_ids = set(named_by_person) | interested
-    people = (
-        db.session.scalars(sa.select(Person).where(Person.id.in_(person_ids))).all()
+    person_ids = list(set(named_by_person) | interested)
+    ranked: list[Candidate] = []
+    # Plain rows (no ORM objects: hundreds of candidates); the SQL twin of "person.view".
+    columns = (
+        Person.id,
+        Person.full_name,
+        Person.fields,
+        Person.country,
+        Person.hometown_province,
+        Person.hometown_as_given,
+        Person.languages,
+        Person.verified_at,
+        Person.updated_at,
+        Person.contact_requests_enabled,
+    )
+    rows = (
+        db.session.execute(
+            sa.select(*columns).where(
+                Person.id.in_(person_ids),
+                Person.consent_contact.is_(True),
+                person_view_clause(viewer),
+            )
+        ).all()
         if person_ids
         else []
     )
-    representing = _representing([p.id for p in people], need.province_slug)
-    out: list[Candidate] = []
-    for person in people:
-        if not person.consent_contact or not policy.can(viewer, "person.view", person):
-            continue
+    for row in rows:
         profile = Profile(
             kind="person",
-            id=person.id,
-            name=person.full_name,
-            fields=list(person.fields or []),
-            named_fields=named_by_person.get(person.id, set()),
-            country=person.country,
-            hometown=person.hometown_province,
-            hometown_as_given=person.hometown_as_given,
-            languages=list(person.languages or []),
-            verified=person.verified,
-            interested=person.id in interested,
-            updated_at=person.updated_at,
+            id=row.id,
+            name=row.full_name,
+            fields=list(row.fields or []),
+            named_fields=named_by_person.get(row.id, set()),
+            country=row.country,
+            hometown=row.hometown_province,
+            hometown_as_given=row.hometown_as_given,
+            languages=list(row.languages or []),
+            verified=row.verified_at is not None,
+            interested=row.id in interested,
+            updated_at=row.updated_at,
         )
-        points, reasons = score(profile, need, now)
-        out.append(
+        ranked.append(
             Candidate(
                 kind="person",
-                id=person.id,
-                name=person.full_name,
-                score=points,
-                reasons=reasons,
-                shortlisted=person.id in shortlisted,
+                id=row.id,
+                name=row.full_name,
+                score=score(profile, need, now, explain=False)[0],
+                reasons=[],
+                shortlisted=row.id in shortlisted,
                 interested=profile.interested,
-                contactable=bool(person.contact_requests_enabled),
-                represents=representing.get(person.id, []),
+                contactable=bool(row.contact_requests_enabled),
+                profile=profile,
             )
         )
     associations = (
@@ -346,15 +380,20 @@ def candidates(need: Need, viewer) -> list[Candidate]:
             updated_at=association.updated_at,
             hometown_association=hometown is not None,
         )
-        points, reasons = score(profile, need, now)
-        out.append(
+        ranked.append(
             Candidate(
                 kind="association",
                 id=association.id,
                 name=association.name,
-                score=points,
-                reasons=reasons,
+                score=score(profile, need, now, explain=False)[0],
+                reasons=[],
+                profile=profile,
             )
         )
-    out.sort(key=lambda c: (-c.score, fold(c.name), c.id))
-    return out
+    ranked.sort(key=lambda c: (-c.score, fold(c.name), c.id))
+    window = ranked[start:stop]
+    representing = _representing([c.id for c in window if c.kind == "person"], need.province_slug)
+    for candidate in window:
+        candidate.score, candidate.reasons = score(candidate.profile, need, now)
+        candidate.represents = representing.get(candidate.id, [])
+    return window, len(ranked)

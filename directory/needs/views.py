@@ -163,9 +163,10 @@ def detail(need_id: str):
         **_labels(),
     }
     if work:
-        found = matching.candidates(need, current_user)
         page = paging.fetch(
-            lambda p: (found[(p - 1) * MATCHES_PER_PAGE : p * MATCHES_PER_PAGE], len(found)),
+            lambda p: matching.candidates(
+                need, current_user, (p - 1) * MATCHES_PER_PAGE, p * MATCHES_PER_PAGE
+            ),
             MATCHES_PER_PAGE,
         )
         context.update(
