@@ -22,6 +22,7 @@ MODEL_MODULES = (
     "directory.representatives.models",
     "directory.imports.models",
     "directory.initiatives.models",
+    "directory.needs.models",
 )
 
 
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
         imports,
         initiatives,
         missions,
+        needs,
         people,
         reference,
         representatives,
@@ -88,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     representatives.init_app(app)
     imports.init_app(app)
     initiatives.init_app(app)
+    needs.init_app(app)
     admin.init_app(app)
     reference.init_app(app)
     api.init_app(app)

@@ -189,7 +189,7 @@ FIELDS_BY_NAME: dict[str, PersonField] = {f.name: f for f in PERSON_FIELDS}
 
 # The columns of ``Person`` that are not edited as fields: the services set them (ids, keys,
 # provenance, verification, dates) or they are changed through their own rules (consent and
-# visibility, by the member or with evidence).
+# visibility, by the member or with evidence; whether the member accepts contact requests).
 MANAGED_COLUMNS = frozenset(
     {
         "id",
@@ -200,6 +200,7 @@ MANAGED_COLUMNS = frozenset(
         "consent_listed",
         "consent_contact",
         "consent_at",
+        "contact_requests_enabled",
         "consent_notice_version",
         "provenance",
         "provenance_mission_id",

@@ -20,6 +20,7 @@ from directory.policy import associations as _associations  # noqa: F401
 from directory.policy import general as _general  # noqa: F401
 from directory.policy import imports as _imports  # noqa: F401
 from directory.policy import initiatives as _initiatives  # noqa: F401
+from directory.policy import needs as _needs  # noqa: F401
 from directory.policy import nominations as _nominations  # noqa: F401
 from directory.policy import people as _people  # noqa: F401
 from directory.policy.core import (  # noqa: F401 - the policy's public names

@@ -181,3 +181,22 @@ def language_choices(locale: str = "vi") -> list[tuple[str, str]]:
         if getattr(lang, "alpha_2", None)
     ]
     return sorted(pairs, key=lambda p: fold(p[1]))
+
+
+@lru_cache(maxsize=256)
+def country_languages(code: str | None) -> tuple[str, ...]:
+    """The languages (ISO 639-1) officially or commonly used in a country, from CLDR.
+
+    "FR" -> ("fr",), "CA" -> ("en", "fr"), "TW" -> ("zh",): scripts and regional variants fold
+    to their language; languages without a two-letter code are left out.
+    """
+    from babel.languages import get_official_languages
+
+    if not code:
+        return ()
+    out: list[str] = []
+    for tag in get_official_languages(code.upper(), de_facto=True):
+        language = tag.split("_")[0].lower()
+        if len(language) == 2 and language not in out:
+            out.append(language)
+    return tuple(out)

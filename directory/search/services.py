@@ -438,3 +438,25 @@ def did_you_mean(
     ).total:
         return text
     return None
+
+
+def recall(
+    searches: list[tuple[str, dict[str, list[str]]]], viewer, limit: int
+) -> list[list[tuple[str, str]]]:
+    """For each (text, filters), the first ``limit`` (entity type, entity id) by relevance.
+
+    What ``viewer`` may find, with the entities whose index entry lags behind evaluated from
+    the database (as :func:`run_search` does), but no records loaded, no facets and no
+    highlights: the recall of a caller that scores the records itself (``directory.needs``).
+    """
+    audience = audience_for(viewer)
+    backend = get_backend()
+    stale = _stale_set()
+    synonyms = _synonyms(backend)
+    out = []
+    for text, filters in searches:
+        params = SearchParams(q=text[:MAX_QUERY_LENGTH], filters=filters, per_page=limit)
+        query = replace(_query(params, audience), facets=(), highlight=False)
+        answer = _answer(backend, query, stale, synonyms)
+        out.append([(hit.entity_type, hit.entity_id) for hit in answer.hits])
+    return out

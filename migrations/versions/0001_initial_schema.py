@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 07:55:16.713946
+Create Date: 2026-12-02 08:47:33.129527
 
 """
 
@@ -134,6 +134,9 @@ def upgrade():
         sa.Column("visibility_contact", sa.String(length=10), nullable=False),
         sa.Column("consent_listed", sa.Boolean(), nullable=False),
         sa.Column("consent_contact", sa.Boolean(), nullable=False),
+        sa.Column(
+            "contact_requests_enabled", sa.Boolean(), server_default=sa.true(), nullable=False
+        ),
         sa.Column("consent_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("consent_notice_version", sa.String(length=20), nullable=True),
         sa.Column("provenance", sa.String(length=10), nullable=False),
@@ -501,6 +504,48 @@ def upgrade():
         )
 
     op.create_table(
+        "needs",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("province_slug", sa.String(length=40), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("type", sa.String(length=30), nullable=False),
+        sa.Column("fields", sa.JSON(), nullable=False),
+        sa.Column("countries", sa.JSON(), nullable=False),
+        sa.Column("milestones", sa.JSON(), nullable=False),
+        sa.Column("deadline", sa.Date(), nullable=True),
+        sa.Column("audience", sa.String(length=10), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("created_by_id", sa.String(length=16), nullable=True),
+        sa.Column("closed_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "audience in ('public','officials')", name=op.f("ck_needs_need_audience")
+        ),
+        sa.CheckConstraint(
+            "status in ('open','in_progress','closed')", name=op.f("ck_needs_need_status")
+        ),
+        sa.CheckConstraint(
+            "type in ('investment','expertise','technology_transfer','training','trade_promotion')",
+            name=op.f("ck_needs_need_type"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_needs_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["province_slug"], ["provinces.slug"], name=op.f("fk_needs_province_slug_provinces")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_needs")),
+    )
+    with op.batch_alter_table("needs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_needs_province_slug"), ["province_slug"], unique=False)
+        batch_op.create_index(batch_op.f("ix_needs_status"), ["status"], unique=False)
+
+    op.create_table(
         "nominations",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("province_slug", sa.String(length=40), nullable=False),
@@ -710,6 +755,70 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_memberships_status"), ["status"], unique=False)
 
     op.create_table(
+        "need_interests",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("need_id", sa.String(length=16), nullable=False),
+        sa.Column("person_id", sa.String(length=16), nullable=False),
+        sa.Column("message", sa.String(length=1000), nullable=False),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["need_id"],
+            ["needs.id"],
+            name=op.f("fk_need_interests_need_id_needs"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_need_interests_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_need_interests")),
+        sa.UniqueConstraint("need_id", "person_id", name="uq_need_interest"),
+    )
+    with op.batch_alter_table("need_interests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_need_interests_need_id"), ["need_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_need_interests_person_id"), ["person_id"], unique=False
+        )
+
+    op.create_table(
+        "need_shortlist",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("need_id", sa.String(length=16), nullable=False),
+        sa.Column("person_id", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.String(length=1000), nullable=False),
+        sa.Column("added_by_id", sa.String(length=16), nullable=True),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["added_by_id"],
+            ["users.id"],
+            name=op.f("fk_need_shortlist_added_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["need_id"],
+            ["needs.id"],
+            name=op.f("fk_need_shortlist_need_id_needs"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_need_shortlist_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_need_shortlist")),
+        sa.UniqueConstraint("need_id", "person_id", name="uq_need_shortlist"),
+    )
+    with op.batch_alter_table("need_shortlist", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_need_shortlist_need_id"), ["need_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_need_shortlist_person_id"), ["person_id"], unique=False
+        )
+
+    op.create_table(
         "nomination_events",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("nomination_id", sa.String(length=16), nullable=False),
@@ -749,6 +858,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_nomination_events_nomination_id"))
 
     op.drop_table("nomination_events")
+    with op.batch_alter_table("need_shortlist", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_need_shortlist_person_id"))
+        batch_op.drop_index(batch_op.f("ix_need_shortlist_need_id"))
+
+    op.drop_table("need_shortlist")
+    with op.batch_alter_table("need_interests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_need_interests_person_id"))
+        batch_op.drop_index(batch_op.f("ix_need_interests_need_id"))
+
+    op.drop_table("need_interests")
     with op.batch_alter_table("memberships", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_memberships_status"))
         batch_op.drop_index(batch_op.f("ix_memberships_person_id"))
@@ -780,6 +899,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_nominations_country"))
 
     op.drop_table("nominations")
+    with op.batch_alter_table("needs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_needs_status"))
+        batch_op.drop_index(batch_op.f("ix_needs_province_slug"))
+
+    op.drop_table("needs")
     with op.batch_alter_table("initiatives", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_initiatives_submitter_id"))
         batch_op.drop_index(batch_op.f("ix_initiatives_state"))

@@ -18,6 +18,7 @@ from directory.associations import views as association_views
 from directory.associations.models import Association
 from directory.core import paging
 from directory.imports.models import ImportBatch, ImportRow
+from directory.needs.models import Need, ShortlistEntry
 from directory.representatives.models import Nomination
 from tests.factories import AssociationFactory, MissionFactory, PersonFactory, UserFactory
 
@@ -48,6 +49,11 @@ LISTS = {
     "representatives_api.list_nominations": ("/api/v1/nominations", "approver", "api"),
     "representatives_api.list_representatives": ("/api/v1/representatives", "anonymous", "api"),
     "search_api.search": ("/api/v1/search", "anonymous", "api"),
+    "needs.index": ("/needs", "anonymous", "html"),
+    "needs.detail": ("/needs/{need_id}", "approver", "html"),
+    "needs_api.list_needs": ("/api/v1/needs", "anonymous", "api"),
+    "needs_api.matches": ("/api/v1/needs/{need_id}/matches", "approver", "api"),
+    "needs_api.get_shortlist": ("/api/v1/needs/{need_id}/shortlist", "approver", "api"),
 }
 
 
@@ -85,8 +91,20 @@ def world(db):
     db.session.flush()
     for number in (2, 3):
         db.session.add(ImportRow(batch_id=batch.id, row_number=number, raw={}, values={}))
+    need = Need(
+        province_slug="da-nang",
+        title="Đào tạo thiết kế vi mạch",
+        type="training",
+        fields=["semiconductors"],
+        countries=["FR"],
+        audience="public",
+    )
+    db.session.add(need)
+    db.session.flush()
+    for person in people:
+        db.session.add(ShortlistEntry(need_id=need.id, person_id=person.id))
     db.session.commit()
-    return SimpleNamespace(users=users, batch=batch)
+    return SimpleNamespace(users=users, batch=batch, need=need)
 
 
 @pytest.fixture
@@ -96,7 +114,9 @@ def visit(client, login, db, world):
 
     def do(endpoint: str, **query):
         path, role, kind = LISTS[endpoint]
-        path = path.format(admin_id=world.users.admin.id, batch_id=world.batch.id)
+        path = path.format(
+            admin_id=world.users.admin.id, batch_id=world.batch.id, need_id=world.need.id
+        )
         user = getattr(world.users, role)
         headers = {"Accept-Language": "en"}
         if user is not None and kind == "api":
