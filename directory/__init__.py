@@ -21,6 +21,8 @@ MODEL_MODULES = (
     "search_index.outbox",
     "directory.representatives.models",
     "directory.imports.models",
+    "directory.notices.models",
+    "directory.contacts.models",
 )
 
 
@@ -52,9 +54,11 @@ def create_app(config: dict | None = None) -> Flask:
         admin,
         api,
         associations,
+        contacts,
         core,
         imports,
         missions,
+        notices,
         people,
         reference,
         representatives,
@@ -83,7 +87,9 @@ def create_app(config: dict | None = None) -> Flask:
     people.init_app(app)
     associations.init_app(app)
     search.init_app(app)
+    notices.init_app(app)
     representatives.init_app(app)
+    contacts.init_app(app)
     imports.init_app(app)
     admin.init_app(app)
     reference.init_app(app)

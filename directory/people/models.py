@@ -84,6 +84,9 @@ class Person(TimestampMixin, db.Model):
     visibility_contact: Mapped[str] = mapped_column(sa.String(10), default="private")
     consent_listed: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     consent_contact: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    contact_requests_enabled: Mapped[bool] = mapped_column(
+        sa.Boolean, default=True, server_default=sa.true()
+    )
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_notice_version: Mapped[str | None] = mapped_column(sa.String(20))
 

@@ -73,6 +73,7 @@ INPUT_KEYS = frozenset(
         "birth_year",
         "consent_listed",
         "consent_contact",
+        "contact_requests_enabled",
         "visibility",
         *TEXT_LIMITS,
         *URL_FIELDS,
@@ -333,7 +334,7 @@ def normalize_person_input(
             else:
                 out["birth_year"] = year
 
-    for key in ("consent_listed", "consent_contact"):
+    for key in ("consent_listed", "consent_contact", "contact_requests_enabled"):
         if given(key):
             try:
                 out[key] = parse_bool(data[key])
@@ -750,6 +751,8 @@ def update_person(person: Person, data: dict, by, *, field_index=None, commit=Tr
     values = normalize_person_input(
         data, partial=True, field_index=field_index, country_hint=person.country
     )
+    if "contact_requests_enabled" in values and not policy.can(by, "person.manage_own", person):
+        raise ValidationError({"contact_requests_enabled": _("Only the member may change this.")})
     privacy_keys = {k for k in values if k.startswith(("consent_", "visibility_"))}
     if privacy_keys and not may_manage_privacy(by, person):
         raise ValidationError(
@@ -862,6 +865,15 @@ def set_consent(
     return person
 
 
+def set_contact_requests(person: Person, enabled: bool, by, commit=True) -> Person:
+    """Whether officials may send the member contact requests: the member's choice alone."""
+    policy.require(by, "person.manage_own", person)
+    person.contact_requests_enabled = bool(enabled)
+    if commit:
+        db.session.commit()
+    return person
+
+
 # --- data protection ------------------------------------------------------------------------
 
 
@@ -887,6 +899,7 @@ PERSON_EXPORT_COLUMNS = (
     "visibility_contact",
     "consent_listed",
     "consent_contact",
+    "contact_requests_enabled",
     "consent_at",
     "consent_notice_version",
     "provenance",

@@ -33,7 +33,8 @@ LISTS = {
     "representatives.register": ("/representatives", "anonymous", "html"),
     "people.mission_list": ("/mission/people", "embassy", "html"),
     "representatives.index": ("/nominations", "approver", "html"),
-    "representatives.inbox": ("/inbox", "approver", "html"),
+    "notices.inbox": ("/inbox", "approver", "html"),
+    "contacts.index": ("/contact-requests", "approver", "html"),
     "admin.users": ("/admin/users", "admin", "html"),
     "admin.audit": ("/admin/audit", "admin", "html"),
     "admin.audit_object": ("/admin/audit/users/{admin_id}", "admin", "html"),
@@ -45,6 +46,7 @@ LISTS = {
     "representatives_api.list_nominations": ("/api/v1/nominations", "approver", "api"),
     "representatives_api.list_representatives": ("/api/v1/representatives", "anonymous", "api"),
     "search_api.search": ("/api/v1/search", "anonymous", "api"),
+    "contacts_api.list_requests": ("/api/v1/contact-requests", "approver", "api"),
 }
 
 
