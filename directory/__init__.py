@@ -23,6 +23,8 @@ MODEL_MODULES = (
     "directory.imports.models",
     "directory.initiatives.models",
     "directory.needs.models",
+    "directory.notices.models",
+    "directory.contacts.models",
 )
 
 
@@ -54,11 +56,13 @@ def create_app(config: dict | None = None) -> Flask:
         admin,
         api,
         associations,
+        contacts,
         core,
         imports,
         initiatives,
         missions,
         needs,
+        notices,
         people,
         reference,
         representatives,
@@ -87,7 +91,9 @@ def create_app(config: dict | None = None) -> Flask:
     people.init_app(app)
     associations.init_app(app)
     search.init_app(app)
+    notices.init_app(app)
     representatives.init_app(app)
+    contacts.init_app(app)
     imports.init_app(app)
     initiatives.init_app(app)
     needs.init_app(app)

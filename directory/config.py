@@ -26,7 +26,11 @@ def from_environment(instance_path: str) -> dict:
             raise RuntimeError("SECRET_KEY must be set in production")
         secret = _instance_secret(instance_path)
     meili_url = env.get("MEILI_URL")
+    extra = {}
+    if env.get("CONTACT_REQUESTS_PER_DAY"):
+        extra["CONTACT_REQUESTS_PER_DAY"] = int(env["CONTACT_REQUESTS_PER_DAY"])
     return {
+        **extra,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
         or f"sqlite:///{os.path.join(instance_path, 'directory.sqlite3')}",
@@ -85,4 +89,7 @@ DEFAULTS = {
     "SEARCH_BACKLOG_MAX_SECONDS": 300,
     "INITIATIVE_ANSWER_DAYS": 30,
     "API_MAX_PER_PAGE": 100,
+    # Contact requests: how many an official may send in 24 hours; how long one waits.
+    "CONTACT_REQUESTS_PER_DAY": 50,
+    "CONTACT_REQUEST_DAYS": 30,
 }

@@ -10,5 +10,9 @@ trap 'mv "$tmp/0002_reference_data.py" migrations/versions/ 2>/dev/null; rm -rf 
 DATABASE_URL="sqlite:///$tmp/empty.sqlite3" INSTANCE_PATH="$tmp" \
   .venv/bin/flask --app app db migrate -m "initial schema" --rev-id 0001_initial_schema >/dev/null
 mv migrations/versions/0001_initial_schema_*.py migrations/versions/0001_initial_schema.py
+# Autogenerate renders a boolean's server default as SQLite spells it ('1'/'0'), which
+# PostgreSQL refuses for a boolean column: write the portable true()/false() instead.
+sed -i -E 's/(sa\.Boolean\(\),[[:space:]]*server_default=)sa\.text\(["'"'"']1["'"'"']\)/\1sa.true()/; s/(sa\.Boolean\(\),[[:space:]]*server_default=)sa\.text\(["'"'"']0["'"'"']\)/\1sa.false()/' \
+  migrations/versions/0001_initial_schema.py
 .venv/bin/ruff format -q migrations/versions/0001_initial_schema.py || true
 echo "regenerated migrations/versions/0001_initial_schema.py"

@@ -278,6 +278,14 @@ register_schema(
                 "type": "boolean",
                 "description": "Officials may contact them (the same rules as `consent_listed`).",
             },
+            "contact_requests_enabled": {
+                "type": "boolean",
+                "description": (
+                    "Officials may send the member contact requests (default true); the "
+                    "member's choice alone. When false, a request is refused with 409 "
+                    "`contact_requests_off`."
+                ),
+            },
             "consent_evidence": {
                 "type": "object",
                 "writeOnly": True,

@@ -52,6 +52,7 @@ PERSON_EXPORT_COLUMNS = (
     "visibility_contact",
     "consent_listed",
     "consent_contact",
+    "contact_requests_enabled",
     "consent_at",
     "consent_notice_version",
     "provenance",

@@ -250,6 +250,9 @@ class PrivacyForm(FlaskForm):
     visibility_contact = SelectField(_l("Who sees my contact details"))
     consent_listed = BooleanField(_l("List my profile in the directory"))
     consent_contact = BooleanField(_l("Officials may contact me"))
+    contact_requests_enabled = BooleanField(
+        _l("Officials may ask, through the directory, to be put in touch with me")
+    )
     submit = SubmitField(_l("Save privacy settings"))
 
     def __init__(self, *args, **kwargs):

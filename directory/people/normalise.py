@@ -36,6 +36,7 @@ INPUT_KEYS = frozenset(
         "hometown",  # the import's column name
         "consent_listed",
         "consent_contact",
+        "contact_requests_enabled",
         "visibility",
     }
 )
@@ -288,7 +289,7 @@ def normalize_person_input(
             else:
                 out["birth_year"] = year
 
-    for key in ("consent_listed", "consent_contact"):
+    for key in ("consent_listed", "consent_contact", "contact_requests_enabled"):
         if given(key):
             try:
                 out[key] = parse_bool(data[key])

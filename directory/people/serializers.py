@@ -29,6 +29,7 @@ def person_to_dict(person, viewer) -> dict:
     if policy.can(viewer, "person.privacy_settings_view", person):
         data["consent_listed"] = bool(person.consent_listed)
         data["consent_contact"] = bool(person.consent_contact)
+        data["contact_requests_enabled"] = bool(person.contact_requests_enabled)
         data["visibility"] = {
             "contact": person.visibility_contact,
             "profile": person.visibility_profile,

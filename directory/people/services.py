@@ -160,6 +160,8 @@ def update_person(person: Person, data: dict, by, *, field_index=None, commit=Tr
     values = normalize_person_input(
         data, partial=True, field_index=field_index, country_hint=person.country
     )
+    if "contact_requests_enabled" in values and not policy.can(by, "person.manage_own", person):
+        raise ValidationError({"contact_requests_enabled": _("Only the member may change this.")})
     privacy_keys = {k for k in values if k.startswith(("consent_", "visibility_"))}
     if privacy_keys and not may_manage_privacy(by, person):
         raise ValidationError(
@@ -267,4 +269,13 @@ def set_consent(
         outbox.enqueue("person", person.id)
         if commit:
             db.session.commit()
+    return person
+
+
+def set_contact_requests(person: Person, enabled: bool, by, commit=True) -> Person:
+    """Whether officials may send the member contact requests: the member's choice alone."""
+    policy.require(by, "person.manage_own", person)
+    person.contact_requests_enabled = bool(enabled)
+    if commit:
+        db.session.commit()
     return person

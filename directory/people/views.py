@@ -220,6 +220,7 @@ def privacy():
         form.visibility_contact.data = person.visibility_contact
         form.consent_listed.data = person.consent_listed
         form.consent_contact.data = person.consent_contact
+        form.contact_requests_enabled.data = person.contact_requests_enabled
     elif form.validate_on_submit():
         services.set_visibility(
             person,
@@ -234,6 +235,9 @@ def privacy():
             contact=form.consent_contact.data,
             by=current_user,
             commit=False,
+        )
+        services.set_contact_requests(
+            person, form.contact_requests_enabled.data, by=current_user, commit=False
         )
         db.session.commit()
         flash(_("Your privacy settings were saved."), "success")

@@ -17,11 +17,13 @@ from __future__ import annotations
 # explicitly, so that the policy is complete as soon as this package is imported: a new domain
 # adds its module beside this file and one line below.
 from directory.policy import associations as _associations  # noqa: F401
+from directory.policy import contacts as _contacts  # noqa: F401
 from directory.policy import general as _general  # noqa: F401
 from directory.policy import imports as _imports  # noqa: F401
 from directory.policy import initiatives as _initiatives  # noqa: F401
 from directory.policy import needs as _needs  # noqa: F401
 from directory.policy import nominations as _nominations  # noqa: F401
+from directory.policy import notices as _notices  # noqa: F401
 from directory.policy import people as _people  # noqa: F401
 from directory.policy.core import (  # noqa: F401 - the policy's public names
     LEVEL_ORDER,

@@ -97,7 +97,7 @@ def _send(to: str | None, template: str, locale: str, nomination: Nomination, **
             locale,
             nomination=nomination,
             url=link("representatives.detail", nomination_id=nomination.id),
-            inbox_url=link("representatives.inbox"),
+            inbox_url=link("notices.inbox"),
             **_names(nomination, locale),
             **ctx,
         )

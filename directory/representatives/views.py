@@ -12,6 +12,7 @@ from directory.core.errors import ValidationError
 from directory.core.forms import flash_leftover
 from directory.extensions import db
 from directory.i18n import current_locale
+from directory.notices.services import inbox_section
 from directory.people.models import Person
 from directory.reference.countries import country_name, resolve_country
 from directory.reference.provinces import all_provinces, resolve_province
@@ -166,38 +167,35 @@ def nominate(person_id: str):
 
 # --- lists ------------------------------------------------------------------------------------
 
+# How many waiting nominations the inbox shows; the rest are on the "waiting" list.
+INBOX_SHOWN = 10
 
-@bp.get("/inbox")
-@login_required
-def inbox():
-    """What waits for the viewer's next step, per role."""
-    listing = paging.fetch(
-        lambda page: services.list_nominations(
-            current_user, waiting=True, page=page, per_page=PER_PAGE
-        ),
-        PER_PAGE,
-    )
-    rows = [(n, states.allowed_actions(n, current_user)) for n in listing.items]
-    return render_template(
-        "representatives/inbox.html",
-        rows=rows,
-        total=listing.total,
-        page=listing.page,
-        pages=listing.pages,
-        action_label=action_label,
-    )
+
+@inbox_section("representatives/_inbox_section.html")
+def _inbox_waiting(user):
+    """The inbox's section: the nominations waiting for ``user``'s next step, with the steps."""
+    items, total = services.list_nominations(user, waiting=True, page=1, per_page=INBOX_SHOWN)
+    if not total:
+        return None
+    return {
+        "rows": [(n, states.allowed_actions(n, user)) for n in items],
+        "total": total,
+        "action_label": action_label,
+    }
 
 
 @bp.get("/nominations")
 @login_required
 def index():
-    """The nominations the viewer may see (a province officer: the province's), by state."""
+    """The nominations the viewer may see (a province officer: the province's), by state;
+    ``waiting=1``: only those waiting for the viewer's next step (all of the inbox's section)."""
     state = request.args.get("state") or None
     if state not in STATES:
         state = None
+    waiting = request.args.get("waiting") == "1"
     listing = paging.fetch(
         lambda page: services.list_nominations(
-            current_user, state=state, page=page, per_page=PER_PAGE
+            current_user, state=state, waiting=waiting, page=page, per_page=PER_PAGE
         ),
         PER_PAGE,
     )
@@ -207,6 +205,7 @@ def index():
         total=listing.total,
         state=state,
         states=STATES,
+        waiting=waiting,
         page=listing.page,
         pages=listing.pages,
     )
@@ -305,7 +304,7 @@ def act(nomination_id: str, action: str):
     else:
         flash(_done_message(action), "success")
     if not policy.can(current_user, "nomination.view", nomination):
-        return redirect(url_for(".inbox"), 303)
+        return redirect(url_for("notices.inbox"), 303)
     return redirect(url_for(".detail", nomination_id=nomination.id), 303)
 
 

@@ -26,7 +26,9 @@ def worker_command(once, interval):
     from directory.search.sync import pending_count, run_worker
 
     app = current_app._get_current_object()
-    failed = run_worker(app, once=once, interval=interval, echo=click.echo)
+    failed = run_worker(
+        app, once=once, interval=interval, echo=click.echo, chores=(expiry_chore(app),)
+    )
     if once:
         left = pending_count()
         if left:
@@ -34,6 +36,31 @@ def worker_command(once, interval):
         if failed:
             # A scheduler running `--once` learns that the engine refused the changes.
             raise click.ClickException("the search engine did not take the changes")
+
+
+# How often the worker expires the contact requests left unanswered (seconds).
+EXPIRY_EVERY = 3600
+
+
+def expiry_chore(app, every: float = EXPIRY_EVERY):
+    """The worker's periodic job: ``flask contact-requests expire``, at most every ``every`` s."""
+    import time
+
+    from directory.contacts.services import expire_due
+
+    last = [float("-inf")]
+
+    def run() -> None:
+        now = time.monotonic()
+        if now - last[0] < every:
+            return
+        last[0] = now
+        with app.app_context():
+            done = expire_due()
+        if done:
+            click.echo(f"expired {len(done)} contact request(s)")
+
+    return run
 
 
 @search_cli.command("status")

@@ -270,8 +270,14 @@ def backlog() -> dict:
     return {"pending": count, "failing": failing, "oldest_pending_seconds": round(age, 1)}
 
 
-def run_worker(app, once: bool = False, interval: float = 1.0, echo=print) -> int:
-    """Apply rows as they come (``once``: drain and return how many batches failed)."""
+def run_worker(
+    app, once: bool = False, interval: float = 1.0, echo=print, chores: tuple = ()
+) -> int:
+    """Apply rows as they come (``once``: drain and return how many batches failed).
+
+    ``chores``: callables run after each round (the application's periodic jobs); one that
+    fails is logged and the worker goes on.
+    """
     from search_index import get_backend
 
     try:
@@ -282,6 +288,11 @@ def run_worker(app, once: bool = False, interval: float = 1.0, echo=print) -> in
         applied, failed = drain(app)
         if applied or failed:
             echo(f"applied {applied} index changes; {failed} failed batches")
+        for chore in chores:
+            try:
+                chore()
+            except Exception as exc:  # noqa: BLE001 - a chore never stops the index worker
+                echo(f"periodic job failed: {exc!r}")
         if once:
             return failed
         time.sleep(interval)

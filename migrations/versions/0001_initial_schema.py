@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 08:47:33.129527
+Create Date: 2026-12-02 08:56:12.067548
 
 """
 
@@ -354,6 +354,54 @@ def upgrade():
         )
 
     op.create_table(
+        "contact_requests",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("person_id", sa.String(length=16), nullable=False),
+        sa.Column("requester_id", sa.String(length=16), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("expires_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answered_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("shared", sa.JSON(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("closed_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "state in ('pending','accepted','declined','withdrawn','expired')",
+            name=op.f("ck_contact_requests_state"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_contact_requests_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["requester_id"],
+            ["users.id"],
+            name=op.f("fk_contact_requests_requester_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_requests")),
+    )
+    with op.batch_alter_table("contact_requests", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_contact_requests_person_id"), ["person_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_contact_requests_requester_created", ["requester_id", "created_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_contact_requests_state"), ["state"], unique=False)
+        batch_op.create_index(
+            "uq_contact_requests_pending",
+            ["requester_id", "person_id"],
+            unique=True,
+            postgresql_where=sa.text("state = 'pending'"),
+            sqlite_where=sa.text("state = 'pending'"),
+        )
+
+    op.create_table(
         "email_tokens",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("purpose", sa.String(length=20), nullable=False),
@@ -615,6 +663,24 @@ def upgrade():
             postgresql_where=sa.text("state = 'active'"),
             sqlite_where=sa.text("state = 'active'"),
         )
+
+    op.create_table(
+        "notices",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("user_id", sa.String(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=60), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("endpoint", sa.String(length=80), nullable=True),
+        sa.Column("endpoint_args", sa.JSON(), nullable=False),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("read_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_notices_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notices")),
+    )
+    with op.batch_alter_table("notices", schema=None) as batch_op:
+        batch_op.create_index("ix_notices_user_read", ["user_id", "read_at"], unique=False)
 
     op.create_table(
         "import_rows",
@@ -887,6 +953,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_import_rows_batch_id"))
 
     op.drop_table("import_rows")
+    with op.batch_alter_table("notices", schema=None) as batch_op:
+        batch_op.drop_index("ix_notices_user_read")
+
+    op.drop_table("notices")
     with op.batch_alter_table("nominations", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_nominations_active_seat",
@@ -919,6 +989,17 @@ def downgrade():
 
     op.drop_table("import_batches")
     op.drop_table("email_tokens")
+    with op.batch_alter_table("contact_requests", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_contact_requests_pending",
+            postgresql_where=sa.text("state = 'pending'"),
+            sqlite_where=sa.text("state = 'pending'"),
+        )
+        batch_op.drop_index(batch_op.f("ix_contact_requests_state"))
+        batch_op.drop_index("ix_contact_requests_requester_created")
+        batch_op.drop_index(batch_op.f("ix_contact_requests_person_id"))
+
+    op.drop_table("contact_requests")
     with op.batch_alter_table("associations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_associations_province_slug"))
         batch_op.drop_index(batch_op.f("ix_associations_country"))

@@ -34,10 +34,11 @@ LISTS = {
     "representatives.register": ("/representatives", "anonymous", "html"),
     "people.mission_list": ("/mission/people", "embassy", "html"),
     "representatives.index": ("/nominations", "approver", "html"),
-    "representatives.inbox": ("/inbox", "approver", "html"),
     "initiatives.inbox": ("/initiatives", "approver", "html"),
     "initiatives.mine": ("/initiatives/mine", "member", "html"),
     "initiatives_api.list_initiatives": ("/api/v1/initiatives", "approver", "api"),
+    "notices.inbox": ("/inbox", "approver", "html"),
+    "contacts.index": ("/contact-requests", "approver", "html"),
     "admin.users": ("/admin/users", "admin", "html"),
     "admin.audit": ("/admin/audit", "admin", "html"),
     "admin.audit_object": ("/admin/audit/users/{admin_id}", "admin", "html"),
@@ -54,6 +55,7 @@ LISTS = {
     "needs_api.list_needs": ("/api/v1/needs", "anonymous", "api"),
     "needs_api.matches": ("/api/v1/needs/{need_id}/matches", "approver", "api"),
     "needs_api.get_shortlist": ("/api/v1/needs/{need_id}/shortlist", "approver", "api"),
+    "contacts_api.list_requests": ("/api/v1/contact-requests", "approver", "api"),
 }
 
 

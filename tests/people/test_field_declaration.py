@@ -74,6 +74,7 @@ NOT_FIELDS_IN_JSON = {
     "updated_at",
     "consent_listed",
     "consent_contact",
+    "contact_requests_enabled",
     "visibility",
 }
 TEXT_KINDS = ("name", "text", "long_text", "url")

@@ -240,7 +240,11 @@ def test_role_action_matrix(cast, targets, action, target, allowed):
 
 # Domains with a cast of their own keep their rows beside their tests (same shape: action,
 # target, the actors allowed); every registered action has rows here or there.
-DOMAIN_MATRICES = ("tests.initiatives.test_policy", "tests.needs.test_policy")
+DOMAIN_MATRICES = (
+    "tests.contacts.test_policy",
+    "tests.initiatives.test_policy",
+    "tests.needs.test_policy",
+)
 
 
 def test_the_matrix_has_rows_for_every_registered_action_and_no_other():

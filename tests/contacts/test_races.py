@@ -1,0 +1,104 @@
+"""Two requests from one official to one person at the same moment: exactly one is stored.
+
+Each request is a real API call from its own thread and test client (its own application
+context and database session), on the suite's SQLite file database and on PostgreSQL. A
+barrier holds both after their check for a pending request and before their first write, so
+both pass the check: the partial unique index decides, and the loser is the same 409 as the
+check's, with nothing written. The race is run several times.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from directory.accounts.tokens import create_token
+from directory.audit import AuditEvent
+from directory.contacts import services
+from directory.contacts.models import ContactRequest
+from directory.extensions import db as _db
+from directory.notices.models import Notice
+from tests.factories import PersonFactory, UserFactory
+
+RUNS = 4
+
+
+@pytest.fixture(params=["suite_db", pytest.param("postgres", marks=pytest.mark.postgres)])
+def race_app(request):
+    """The suite's app (its SQLite file, or PostgreSQL with TEST_DB=postgres), then PostgreSQL."""
+    if request.param == "postgres":
+        return request.getfixturevalue("pg_app")
+    return request.getfixturevalue("app")
+
+
+@pytest.fixture
+def meet(race_app, monkeypatch):
+    """Hold both requests after their check for a pending request, before they write."""
+    barrier = threading.Barrier(2, timeout=20)
+    real = services._check_pending
+
+    def check(by, person):
+        real(by, person)
+        barrier.wait()
+
+    monkeypatch.setattr(services, "_check_pending", check)
+    return barrier
+
+
+def _together(calls):
+    """Send ``calls`` [(client, kwargs)] at once, one thread each; the responses."""
+    start = threading.Barrier(len(calls), timeout=20)
+    responses: list = [None] * len(calls)
+
+    def run(index, client, kwargs):
+        try:
+            start.wait()
+            responses[index] = client.post("/api/v1/contact-requests", **kwargs)
+        except Exception as exc:  # noqa: BLE001 - reported by the caller's assertions
+            responses[index] = exc
+
+    _db.session.commit()  # the test's own session holds nothing while the requests run
+    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return responses
+
+
+def test_of_two_simultaneous_requests_exactly_one_is_stored(race_app, meet):
+    officer = UserFactory(province_officer=True, email="officer@danang.gov.vn")
+    _token, raw = create_token(officer)
+    _db.session.commit()
+    headers = {"Authorization": f"Bearer {raw}", "Accept-Language": "en"}
+    for run in range(RUNS):
+        person = PersonFactory(full_name=f"Võ Thành Nhân {run}")
+        member = UserFactory(person_id=person.id, email=f"nhan{run}@example.fr")
+        person_id, member_id = person.id, member.id
+        body = {"person_id": person_id, "message": "Xin được kết nối."}
+        responses = _together(
+            [(race_app.test_client(), {"json": body, "headers": headers}) for _ in range(2)]
+        )
+
+        statuses = sorted(getattr(r, "status_code", repr(r)) for r in responses)
+        assert statuses == [201, 409], [getattr(r, "get_json", lambda r=r: r)() for r in responses]
+        loser = next(r for r in responses if r.status_code == 409)
+        assert loser.get_json()["error"]["code"] == "already_pending"
+        _db.session.expire_all()
+        stored = _db.session.scalars(
+            sa.select(ContactRequest.id).where(ContactRequest.person_id == person_id)
+        ).all()
+        assert len(stored) == 1
+        notices = _db.session.scalars(sa.select(Notice.id).where(Notice.user_id == member_id))
+        assert len(notices.all()) == 1
+        audits = _db.session.scalars(
+            sa.select(AuditEvent.id).where(
+                AuditEvent.action == "contact_request.create",
+                AuditEvent.object_id == stored[0],
+            )
+        )
+        assert len(audits.all()) == 1
+    total = _db.session.scalar(sa.select(sa.func.count(ContactRequest.id)))
+    assert total == RUNS
