@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
         associations,
         contacts,
         core,
+        dashboards,
         imports,
         initiatives,
         missions,
@@ -97,6 +98,7 @@ def create_app(config: dict | None = None) -> Flask:
     imports.init_app(app)
     initiatives.init_app(app)
     needs.init_app(app)
+    dashboards.init_app(app)
     admin.init_app(app)
     reference.init_app(app)
     api.init_app(app)

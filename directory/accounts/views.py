@@ -65,6 +65,11 @@ def home_for(user) -> str:
         if user.person_id:
             return url_for("people.mine")
         return url_for("people.create_own")
+    # Officials of a province or a mission land on their dashboard.
+    if user.role == "province" and user.province_slug:
+        return url_for("dashboards.province", slug=user.province_slug)
+    if user.role == "embassy" and user.mission_id:
+        return url_for("dashboards.mission")
     return url_for("core.index")
 
 

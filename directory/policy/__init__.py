@@ -18,6 +18,7 @@ from __future__ import annotations
 # adds its module beside this file and one line below.
 from directory.policy import associations as _associations  # noqa: F401
 from directory.policy import contacts as _contacts  # noqa: F401
+from directory.policy import dashboards as _dashboards  # noqa: F401
 from directory.policy import general as _general  # noqa: F401
 from directory.policy import imports as _imports  # noqa: F401
 from directory.policy import initiatives as _initiatives  # noqa: F401
