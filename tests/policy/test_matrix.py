@@ -242,6 +242,7 @@ def test_role_action_matrix(cast, targets, action, target, allowed):
 # target, the actors allowed); every registered action has rows here or there.
 DOMAIN_MATRICES = (
     "tests.contacts.test_policy",
+    "tests.dashboards.test_policy",
     "tests.initiatives.test_policy",
     "tests.needs.test_policy",
 )

@@ -1,0 +1,88 @@
+"""Who reaches the dashboards and the stats API; where officials land after signing in."""
+
+from __future__ import annotations
+
+import pytest
+
+from directory.accounts.passwords import hash_password
+from tests.dashboards.conftest import EXPECTED_PROVINCE
+
+
+def test_the_stats_api_for_the_province_and_the_admin(world, client):
+    from directory.accounts.services import create_api_token
+
+    for user in (world.cast.officer, world.cast.approver, world.cast.admin):
+        _token, raw = create_api_token(user, "dashboard")
+        response = client.get(
+            "/api/v1/stats/province/da-nang", headers={"Authorization": f"Bearer {raw}"}
+        )
+        assert response.status_code == 200
+        assert response.get_json() == EXPECTED_PROVINCE
+
+
+@pytest.mark.parametrize("actor", ["other_officer", "embassy", "member", "owner"])
+def test_the_stats_api_refuses_others(world, login, actor):
+    response = login(world.cast[actor]).get("/api/v1/stats/province/da-nang")
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "forbidden"
+
+
+def test_the_stats_api_unknown_province_and_anonymous(world, client, login):
+    assert client.get("/api/v1/stats/province/da-nang").status_code == 401
+    response = login(world.cast.officer).get("/api/v1/stats/province/atlantis")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_the_stats_route_is_in_the_openapi_document(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/stats/province/{slug}"]["get"]
+    assert set(operation["responses"]) >= {"200", "401", "403", "404"}
+    schema = document["components"]["schemas"]["ProvinceStats"]
+    assert set(schema["required"]) == set(EXPECTED_PROVINCE)
+
+
+@pytest.mark.parametrize(
+    ("actor", "path", "status"),
+    [
+        ("officer", "/dashboard/province/da-nang", 200),
+        ("admin", "/dashboard/province/da-nang", 200),
+        ("other_officer", "/dashboard/province/da-nang", 403),
+        ("embassy", "/dashboard/province/da-nang", 403),
+        ("member", "/dashboard/province/da-nang", 403),
+        ("officer", "/dashboard/province/atlantis", 404),
+        ("embassy", "/dashboard/mission", 200),
+        ("officer", "/dashboard/mission", 403),
+        ("admin", "/dashboard/mission", 403),
+        ("member", "/dashboard", 404),
+    ],
+)
+def test_who_sees_which_page(world, login, actor, path, status):
+    assert login(world.cast[actor]).get(path).status_code == status
+
+
+def test_a_visitor_is_asked_to_sign_in(client):
+    response = client.get("/dashboard/province/da-nang")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("actor", "landing"),
+    [
+        ("officer", "/dashboard/province/da-nang"),
+        ("embassy", "/dashboard/mission"),
+        ("admin", "/"),
+        ("owner", "/people/me"),
+    ],
+)
+def test_officials_land_on_their_dashboard_after_signing_in(db, cast, client, actor, landing):
+    user = cast[actor]
+    user.password_hash = hash_password("a-long-enough-passphrase")
+    db.session.commit()
+    response = client.post(
+        "/login", data={"email": user.email, "password": "a-long-enough-passphrase"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(landing)
+    assert client.get("/dashboard").status_code in (302, 404)
