@@ -63,14 +63,6 @@ class User(UserMixin, TimestampMixin, db.Model):
         return bool(self.is_active_flag)
 
     @property
-    def is_official(self) -> bool:
-        return self.role in OFFICIAL_ROLES
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
     def name(self) -> str:
         if self.person is not None and self.person.full_name:
             return self.person.full_name

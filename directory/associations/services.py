@@ -200,7 +200,7 @@ def create_association(data: dict, by) -> Association:
     association = Association(id=new_id(), **values)
     policy.require(by, "association.create", association)
     association.created_by_id = by.id
-    if policy.role(by) == "member":
+    if policy.can(by, "association.create_as_leader"):
         association.provenance = "self"
         now = utcnow()
         # The member's own membership: accepted at once.
@@ -234,8 +234,7 @@ def update_association(association: Association, data: dict, by) -> Association:
     if (
         "country" in values
         and values["country"] != association.country
-        and policy.role(by) == "embassy"
-        and not policy.mission_covers(by, values["country"])
+        and not policy.can(by, "country.set", values["country"])
     ):
         raise ValidationError({"country": _("This country is outside your mission's area.")})
     changed = sorted(k for k, v in values.items() if getattr(association, k) != v)

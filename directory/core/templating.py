@@ -63,6 +63,11 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def can(action: str, obj=None) -> bool:
+    """Templates ask the policy about the signed-in user: ``{% if can("person.edit", p) %}``."""
+    return policy.can(current_user, action, obj)
+
+
 def register_templating(app) -> None:
     """Expose helpers to every template."""
 
@@ -78,13 +83,14 @@ def register_templating(app) -> None:
                     app.logger.exception("nav counter %s failed", name)
                     counts[name] = 0
         return {
-            "can": lambda action, obj=None: policy.can(current_user, action, obj),
             "lang": current_locale(),
             "nav_counts": counts,
             "url_with": url_with,
         }
 
+    # A global, not a context value, so that imported macros and included templates ask too.
     app.jinja_env.globals.update(
+        can=can,
         country_name=lambda code: country_name(code, current_locale()),
         language_name=lambda code: language_name(code, current_locale()),
         province_name=province_name,

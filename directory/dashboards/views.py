@@ -31,9 +31,9 @@ def diaspora_search(slug: str, **filters) -> str:
 @login_required
 def home():
     """The signed-in official's own dashboard."""
-    if current_user.role == "province" and current_user.province_slug:
+    if policy.can(current_user, "dashboard.province", current_user.province_slug):
         return redirect(url_for(".province", slug=current_user.province_slug))
-    if current_user.role == "embassy" and current_user.mission is not None:
+    if policy.can(current_user, "dashboard.mission", current_user.mission):
         return redirect(url_for(".mission"))
     abort(404)
 

@@ -55,7 +55,7 @@ def _batch_or_404(batch_id: str) -> ImportBatch:
 
 
 def _missions_for(user) -> list[Mission]:
-    if policy.is_admin(user):
+    if policy.can(user, "import.all_missions"):
         return list(db.session.scalars(sa.select(Mission).order_by(Mission.name)))
     return [user.mission] if user.mission is not None else []
 
@@ -88,7 +88,8 @@ def index():
     missions = _missions_for(user)
     form = UploadForm()
     form.mission.choices = [(m.id, f"{m.name} ({m.code})") for m in missions]
-    if not policy.is_admin(user) and missions:
+    choose_mission = policy.can(user, "import.all_missions")
+    if not choose_mission and missions:
         form.mission.data = missions[0].id
     file_error = None
     status = 200
@@ -129,7 +130,7 @@ def index():
             form=form,
             file_error=file_error,
             batches=batches,
-            show_mission=policy.is_admin(user),
+            show_mission=choose_mission,
             headers_en=HEADERS_EN,
             headers_vi=HEADERS_VI,
         ),
@@ -380,8 +381,7 @@ def _format(fmt: str) -> str:
 def exports_page():
     """The lists this official may export."""
     user = _user()
-    if not policy.is_official(user):
-        abort(403)
+    policy.require(user, "import.exports")
     from directory.associations.models import Association
 
     missions = [m for m in _missions_for(user) if policy.can(user, "import.export_mission", m)]

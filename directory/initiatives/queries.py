@@ -12,7 +12,7 @@ from directory.core.templating import nav_counter
 from directory.extensions import db
 from directory.initiatives.models import OPEN_STATES, Initiative, InitiativeEvent
 from directory.initiatives.services import today
-from directory.policy.initiatives import initiative_view_clause
+from directory.policy.initiatives import assignee_clause, initiative_view_clause
 
 # The submitter's view of the history: state changes and the answer, never notes nor who.
 _SUBMITTER_ACTIONS = ("submit", "forward", "answer", "decline")
@@ -76,14 +76,10 @@ def list_initiatives(
 
 
 def colleagues(initiative_or_province, *, central: bool = False) -> list[User]:
-    """Who may be given initiatives of that province (the admins for the central body): the
-    SQL twin of "initiative.assignee", by name."""
+    """Who may be given initiatives of that province (the admins for the central body), by
+    name: the policy's SQL twin of "initiative.assignee"."""
     slug = getattr(initiative_or_province, "province_slug", initiative_or_province)
-    query = sa.select(User).where(User.is_active_flag.is_(True))
-    if slug is None or central:
-        query = query.where(User.role == "admin")
-    else:
-        query = query.where(User.role == "province", User.province_slug == slug)
+    query = sa.select(User).where(assignee_clause(None if central else slug))
     return list(db.session.scalars(query.order_by(User.display_name, User.email)))
 
 
@@ -114,7 +110,7 @@ def waiting_condition(user):
     if user is None or not getattr(user, "is_active", False):
         return sa.false()
     slug = user.province_slug if user.role == "province" else None
-    if user.role not in ("province", "admin") or (user.role == "province" and not slug):
+    if not handles(user, slug):
         return sa.false()
     mine = Initiative.province_slug.is_(None) if slug is None else Initiative.province_slug == slug
     parts = []

@@ -205,7 +205,7 @@ def _province(value, by, errors: dict, *, creating: bool) -> str | None:
     if not creating:
         errors["province"] = _("A need stays with the province that published it.")
         return None
-    if not policy.is_admin(by) and slug != own:
+    if not policy.can(by, "need.publish_in", slug):
         errors["province"] = _("You publish needs for your own province only.")
         return None
     return slug

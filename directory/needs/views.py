@@ -98,7 +98,7 @@ def _province_choices():
 def create():
     """A province officer publishes a need for their province (the admin, for any)."""
     policy.require(current_user, "need.create")
-    provinces = _province_choices() if policy.is_admin(current_user) else None
+    provinces = _province_choices() if policy.can(current_user, "need.choose_province") else None
     form = NeedForm(statuses=("open", "in_progress"), provinces=provinces)
     if request.method == "GET":
         form.audience.data = "officials"

@@ -6,6 +6,7 @@ from directory import audit, policy
 from directory.core.models import isoformat
 from directory.extensions import db
 from directory.people.fields import field_names
+from directory.policy.people import acts_as_official
 
 # The declared fields by visibility group, with the read-only id and hometown wording.
 BASIC_FIELDS = ("id", *field_names(group="basic", api=True), "hometown_as_given")
@@ -46,8 +47,7 @@ def contact_view_is_audited(person, viewer) -> bool:
     return (
         viewer is not None
         and getattr(viewer, "is_authenticated", False)
-        and policy.is_official(viewer)
-        and not policy.owns_person(viewer, person)
+        and acts_as_official(viewer, person)
         and person.visibility_contact != "public"
         and "contact" in policy.visible_groups(viewer, person)
     )

@@ -28,6 +28,7 @@ from directory.people.consent import (
 )
 from directory.people.models import CONSENT_PURPOSES, VISIBILITY_LEVELS, ConsentRecord, Person
 from directory.people.normalise import normalize_person_input
+from directory.policy.people import acts_as_official
 from directory.search import outbox
 
 
@@ -173,8 +174,7 @@ def update_person(person: Person, data: dict, by, *, field_index=None, commit=Tr
     if (
         "country" in values
         and values["country"] != person.country
-        and policy.role(by) == "embassy"
-        and not policy.mission_covers(by, values["country"])
+        and not policy.can(by, "country.set", values["country"])
     ):
         raise ValidationError({"country": _("This country is outside your mission's area.")})
     consent = split_consent(values)
@@ -185,7 +185,7 @@ def update_person(person: Person, data: dict, by, *, field_index=None, commit=Tr
         if getattr(person, key) != value:
             setattr(person, key, value)
     recorded = record_consents(person, consent, by, decisions=decisions, evidence=evidence)
-    official = policy.is_official(by) and not policy.owns_person(by, person)
+    official = acts_as_official(by, person)
     if changed:
         person.updated_at = utcnow()
         if official:
@@ -233,7 +233,7 @@ def set_visibility(person: Person, *, profile: str, contact: str, by, commit=Tru
         return person
     check_privacy(person, {}, {"profile": profile, "contact": contact}, by)
     person.visibility_profile, person.visibility_contact = profile, contact
-    if policy.is_official(by) and not policy.owns_person(by, person):
+    if acts_as_official(by, person):
         audit.record(
             "person.visibility", person, actor=by, details={"profile": profile, "contact": contact}
         )
@@ -259,7 +259,7 @@ def set_consent(
     )
     recorded = record_consents(person, wanted, by, decisions=decisions, evidence=evidence)
     if recorded:
-        if policy.is_official(by) and not policy.owns_person(by, person):
+        if acts_as_official(by, person):
             audit.record(
                 "person.consent",
                 person,

@@ -41,7 +41,12 @@ def _association_create(user, association) -> bool:
         return True
     if role(user) == "embassy":
         return association is None or mission_covers(user, association.country)
-    # Members register associations they lead (the service makes them its leader).
+    return _association_create_as_leader(user, association)
+
+
+@rule("association.create_as_leader")
+def _association_create_as_leader(user, _association) -> bool:
+    """Members register associations they lead: the service makes them its president."""
     return role(user) == "member" and user.person_id is not None
 
 

@@ -3,6 +3,8 @@
 - A province's dashboard and its figures (``GET /api/v1/stats/province/<slug>``): the officers
   of that province (approvers included) and the admin. The object is the province's slug.
 - A mission's dashboard: the embassy officers of that mission. The object is the mission.
+- ``dashboard.home``: the official has one of those of their own (the navigation link, the
+  landing page after sign-in).
 """
 
 from __future__ import annotations
@@ -26,4 +28,14 @@ def _dashboard_mission(user, mission) -> bool:
         and role(user) == "embassy"
         and getattr(user, "mission_id", None) is not None
         and user.mission_id == getattr(mission, "id", None)
+    )
+
+
+@rule("dashboard.home")
+def _dashboard_home(user, _obj=None) -> bool:
+    """The official has a dashboard of their own: their province's, or their mission's."""
+    if user is None or is_admin(user):
+        return False
+    return _dashboard_province(user, getattr(user, "province_slug", None)) or _dashboard_mission(
+        user, getattr(user, "mission", None)
     )

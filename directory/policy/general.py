@@ -32,6 +32,13 @@ def _audit_read(user, _obj) -> bool:
     return is_admin(user)
 
 
+@rule("country.set")
+def _country_set(user, country) -> bool:
+    """Set the country of a profile or an association (registering or moving it): an embassy
+    officer only within its mission's countries; others as far as their edit rights reach."""
+    return user is not None and (role(user) != "embassy" or mission_covers(user, country))
+
+
 @rule("token.manage")
 def _token_manage(user, _obj) -> bool:
     return user is not None

@@ -15,6 +15,12 @@ def _import_use(user, _obj) -> bool:
     return is_admin(user) or (role(user) == "embassy" and user.mission_id is not None)
 
 
+@rule("import.all_missions")
+def _import_all_missions(user, _obj) -> bool:
+    """Every mission's imports and lists (the admin chooses the mission on the upload form)."""
+    return is_admin(user)
+
+
 @rule("import.create")
 def _import_create(user, mission) -> bool:
     """Import into ``mission``: its own officers, or the admin (who chooses a mission)."""
@@ -46,6 +52,12 @@ def _import_commit(user, batch) -> bool:
 @rule("import.invite")
 def _import_invite(user, batch) -> bool:
     return _batch_access(user, batch)
+
+
+@rule("import.exports")
+def _exports(user, _obj) -> bool:
+    """The page of the lists one may export: officials (each list still asks its own rule)."""
+    return is_official(user)
 
 
 @rule("import.export_mission")

@@ -121,6 +121,19 @@ def _assignee(user, initiative) -> bool:
     return initiative is not None and handles(user, initiative.province_slug)
 
 
+def assignee_clause(province_slug: str | None):
+    """The SQL twin of "initiative.assignee": the users who may be given initiatives sent to
+    ``province_slug`` (None: the central body), kept in step by tests."""
+    import sqlalchemy as sa
+
+    from directory.accounts.models import User
+
+    active = User.is_active_flag.is_(True)
+    if province_slug is None:
+        return sa.and_(active, User.role == "admin")
+    return sa.and_(active, User.role == "province", User.province_slug == province_slug)
+
+
 @rule("initiative.review")
 def _review(user, initiative) -> bool:
     return initiative is not None and (

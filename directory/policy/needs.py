@@ -39,6 +39,18 @@ def _need_create(user, _obj) -> bool:
     return role(user) == "province" and bool(getattr(user, "province_slug", None))
 
 
+@rule("need.publish_in")
+def _need_publish_in(user, province_slug) -> bool:
+    """Publish a need for ``province_slug``: its officers, and the admin."""
+    return is_admin(user) or province_officer_of(user, province_slug)
+
+
+@rule("need.choose_province")
+def _need_choose_province(user, _obj) -> bool:
+    """Choose the province of a new need (the others publish for their own): the admin."""
+    return is_admin(user)
+
+
 @rule("need.edit")
 def _need_edit(user, need) -> bool:
     return _province_team(user, need) and need.status != "closed"

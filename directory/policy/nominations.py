@@ -74,6 +74,35 @@ def nomination_view_clause(user):
     return sa.or_(*parts) if parts else sa.false()
 
 
+def nomination_actor_clause(user, action: str):
+    """The SQL twin of the rules naming the actor of a step: the nominations for which ``user``
+    may do ``action`` ("nomination.submit", "nomination.approve", "nomination.endorse" or
+    "nomination.accept"), whatever their state (kept in step by tests)."""
+    import sqlalchemy as sa
+
+    from directory.missions.models import MissionCountry
+    from directory.representatives.models import Nomination
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return sa.false()
+    if action in ("nomination.submit", "nomination.approve"):
+        if role(user) != "province" or not user.province_slug:
+            return sa.false()
+        if action == "nomination.approve" and not user.is_approver:
+            return sa.false()
+        return Nomination.province_slug == user.province_slug
+    if action == "nomination.endorse":
+        if role(user) != "embassy" or not user.mission_id:
+            return sa.false()
+        countries = sa.select(MissionCountry.country).where(
+            MissionCountry.mission_id == user.mission_id
+        )
+        return Nomination.country.in_(countries)
+    if action == "nomination.accept" and user.person_id:
+        return Nomination.person_id == user.person_id
+    return sa.false()
+
+
 @rule("nomination.comment_view")
 def _comment_view(user, event) -> bool:
     """The mission's vetting notes are for officials (and their author); other comments are

@@ -152,6 +152,18 @@ def _person_delete(user, person) -> bool:
     return owns_person(user, person) or is_admin(user)
 
 
+@rule("person.mine")
+def _person_mine(user, _obj) -> bool:
+    """The member's own profile page (the navigation's "My profile"): a member with a profile."""
+    return role(user) == "member" and user.person_id is not None
+
+
+def acts_as_official(user, person) -> bool:
+    """``user`` acts on ``person`` as an official, not as its member: what such a user changes,
+    and the contact details they are shown that the member did not make public, are audited."""
+    return is_official(user) and not owns_person(user, person)
+
+
 @rule("person.create_own")
 def _person_create_own(user, _obj) -> bool:
     return role(user) == "member" and user.person_id is None and user.email_verified_at is not None

@@ -8,38 +8,28 @@ from directory import policy
 from directory.core import paging
 from directory.core.templating import nav_counter
 from directory.extensions import db
-from directory.missions.models import MissionCountry
 from directory.people.models import Person
-from directory.policy.nominations import nomination_view_clause
+from directory.policy.nominations import nomination_actor_clause, nomination_view_clause
 from directory.representatives.models import Nomination
 
-
-def _false():
-    return sa.false()
+# The state in which a nomination waits for each step, and that step's action: who takes it is
+# the policy's (its SQL twin), the state the workflow's.
+WAITING_STEPS = (
+    ("draft", "nomination.submit"),
+    ("awaiting_approval", "nomination.approve"),
+    ("embassy_review", "nomination.endorse"),
+    ("awaiting_consent", "nomination.accept"),
+)
 
 
 def waiting_condition(user):
     """A SQL condition selecting the nominations waiting for ``user``'s next step."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return _false()
-    parts = []
-    if user.role == "province" and user.province_slug:
-        mine = Nomination.province_slug == user.province_slug
-        parts.append(sa.and_(mine, Nomination.state == "draft"))
-        if user.is_approver:
-            parts.append(sa.and_(mine, Nomination.state == "awaiting_approval"))
-    if user.role == "embassy" and user.mission_id:
-        countries = sa.select(MissionCountry.country).where(
-            MissionCountry.mission_id == user.mission_id
+    return sa.or_(
+        *(
+            sa.and_(Nomination.state == state, nomination_actor_clause(user, action))
+            for state, action in WAITING_STEPS
         )
-        parts.append(
-            sa.and_(Nomination.country.in_(countries), Nomination.state == "embassy_review")
-        )
-    if user.person_id:
-        parts.append(
-            sa.and_(Nomination.person_id == user.person_id, Nomination.state == "awaiting_consent")
-        )
-    return sa.or_(*parts) if parts else _false()
+    )
 
 
 def list_nominations(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,3 +113,34 @@ def test_nothing_points_at_documents_outside_the_repository():
         and any(w in path.read_text(encoding="utf-8") for w in words)
     ]
     assert offenders == []
+
+
+# Templates ask the policy (``can(...)``) who may see or do something; a role compared in a
+# template would be a second, untested policy. Display-only uses are listed here, each with why.
+TEMPLATE_ROLE_DISPLAY = {
+    # The heading names the province whose initiatives the officer reads.
+    ("templates/initiatives/inbox.html", "{% if current_user.role == 'province' %}"),
+    # The admin's inbox holds every receiving body's initiatives: a column names the body.
+    ("templates/initiatives/inbox.html", "{% if current_user.role == 'admin' %}"),
+    # The heading names the province whose nominations the officer reads.
+    ("templates/representatives/index.html", "{% elif current_user.role == 'province' %}"),
+    # A line explaining what waits in this officer's inbox.
+    ("templates/representatives/_inbox_section.html", "{% if current_user.role == 'province' %}"),
+    ("templates/representatives/_inbox_section.html", "{% if current_user.is_approver %}"),
+    ("templates/representatives/_inbox_section.html", "{% if current_user.role == 'embassy' %}"),
+    # A line explaining to an embassy officer why proposals for unclaimed profiles reach them.
+    ("templates/associations/proposals.html", "{% if current_user.role == 'embassy' %}"),
+}
+_TAG = re.compile(r"{%.*?%}|{{.*?}}", re.DOTALL)
+_ROLE = re.compile(r"current_user\.(?:role|is_approver)\b")
+
+
+def test_templates_ask_the_policy():
+    found = {
+        (str(path.relative_to(ROOT)), " ".join(tag.split()))
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for tag in _TAG.findall(path.read_text(encoding="utf-8"))
+        if _ROLE.search(tag)
+    }
+    assert found - TEMPLATE_ROLE_DISPLAY == set(), "ask can(...) instead of comparing roles"
+    assert TEMPLATE_ROLE_DISPLAY - found == set(), "remove allowances no template needs"

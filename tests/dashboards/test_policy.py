@@ -18,6 +18,7 @@ MATRIX = [
     ("dashboard.mission", "paris", {"embassy"}),
     ("dashboard.mission", "berlin", {"other_embassy"}),
     ("dashboard.mission", None, set()),
+    ("dashboard.home", None, DA_NANG | HA_NOI | {"embassy", "other_embassy"}),
 ]
 
 

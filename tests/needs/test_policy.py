@@ -27,6 +27,9 @@ MATRIX = [
     ("need.interest", "public", {"member"}),
     ("need.interest", "officials", set()),
     ("need.create", None, {"officer", "approver", "hue", "admin"}),
+    ("need.publish_in", "da-nang", DANANG),
+    ("need.publish_in", "hue", {"hue", "admin"}),
+    ("need.choose_province", None, {"admin"}),
 ]
 
 
@@ -36,6 +39,8 @@ def needs(make_need):
         "public": make_need(),
         "officials": make_need(audience="officials"),
         "closed": make_need(status="closed"),
+        "da-nang": "da-nang",  # provinces, by slug
+        "hue": "hue",
         None: None,
     }
 

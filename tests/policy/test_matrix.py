@@ -41,6 +41,7 @@ OFFICIALS = EMBASSIES | PROVINCES | {"admin"}
 #   "nomination_submitted" (with the embassy), "nomination_asked" (consent asked of the nominee);
 #   "vetting_note" (the embassy's endorsement) and "comment" (the province's submission), events;
 # imports: "paris" and "berlin" (missions), "batch" (an import of the Paris mission);
+# countries: "country_fr" (France, Paris's) and "country_de" (Germany, Berlin's), codes;
 # tokens: "owner_token" (an API token of the owner); None: no record.
 MATRIX = [
     # --- people ------------------------------------------------------------------------------
@@ -82,6 +83,7 @@ MATRIX = [
     ("person.delete", "unclaimed", {"admin"}),
     ("person.create_own", None, set()),  # every member of the cast already has a profile
     ("person.mission_list", None, {"embassy", "other_embassy", "admin"}),
+    ("person.mine", None, MEMBERS),  # the navigation's "My profile"
     ("person.privacy_settings_view", "owned", {"owner", "admin"}),
     ("person.privacy_settings_view", "unclaimed", {"admin"}),
     ("person.claim_status_view", "owned", OFFICIALS),
@@ -92,6 +94,7 @@ MATRIX = [
     ("association.view", "association", EVERYONE),
     ("association.create", None, MEMBERS | EMBASSIES | {"admin"}),
     ("association.create", "association", MEMBERS | {"embassy", "admin"}),
+    ("association.create_as_leader", None, MEMBERS),
     ("association.edit", "association", {"owner", "embassy", "admin"}),
     ("association.verify", "association", {"embassy", "admin"}),
     ("association.manage_members", "association", {"owner", "embassy", "admin"}),
@@ -124,6 +127,7 @@ MATRIX = [
     ("nomination.expire", "nomination_asked", set()),  # only the scheduled command
     # --- imports and exports -----------------------------------------------------------------
     ("import.use", None, EMBASSIES | {"admin"}),
+    ("import.all_missions", None, {"admin"}),
     ("import.create", "paris", {"embassy", "admin"}),
     ("import.create", "berlin", {"other_embassy", "admin"}),
     ("import.create", None, set()),
@@ -134,8 +138,12 @@ MATRIX = [
     ("import.export_mission", "berlin", {"other_embassy", "admin"}),
     ("import.export_association", "association", DA_NANG | {"embassy", "admin"}),
     ("import.export_association", "association_abroad", {"embassy", "admin"}),
+    ("import.exports", None, OFFICIALS),
     ("import.export_search", None, OFFICIALS),
     # --- search, administration, accounts ----------------------------------------------------
+    # An embassy places profiles and associations in its mission's countries only.
+    ("country.set", "country_fr", SIGNED_IN - {"other_embassy"}),
+    ("country.set", "country_de", SIGNED_IN - {"embassy"}),
     ("search.use", None, EVERYONE),
     ("admin.manage", None, {"admin"}),
     ("audit.read", None, {"admin"}),
@@ -226,6 +234,8 @@ def targets(cast):
         "berlin": cast.berlin,
         "batch": batch,
         "owner_token": token,
+        "country_fr": "FR",
+        "country_de": "DE",
         None: None,
     }
 
@@ -283,6 +293,8 @@ TARGET_NAMES = {
     "berlin",
     "batch",
     "owner_token",
+    "country_fr",
+    "country_de",
 }
 
 
@@ -391,3 +403,56 @@ def test_an_inactive_account_searches_as_anonymous(cast):
     cast.officer.is_active_flag = False
     audience = audience_for(cast.officer)
     assert (audience.level, audience.listed_only, audience.own_person_id) == (0, True, None)
+
+
+STEP_ACTIONS = (
+    "nomination.submit",
+    "nomination.approve",
+    "nomination.endorse",
+    "nomination.accept",
+)
+
+
+@pytest.mark.parametrize("action", STEP_ACTIONS)
+def test_the_step_actor_clause_agrees_with_the_rule(cast, targets, action):
+    """Whose step a nomination waits for is read in SQL (the inbox); it must name the actors."""
+    import sqlalchemy as sa
+
+    from directory.extensions import db
+    from directory.policy.nominations import nomination_actor_clause
+    from directory.representatives.models import Nomination
+
+    nominations = [t for name, t in targets.items() if str(name).startswith("nomination_")]
+    ids = [n.id for n in nominations]
+    for actor in ACTORS:
+        user = cast[actor]
+        selected = set(
+            db.session.scalars(
+                sa.select(Nomination.id).where(
+                    Nomination.id.in_(ids), nomination_actor_clause(user, action)
+                )
+            )
+        )
+        allowed = {n.id for n in nominations if policy.can(user, action, n)}
+        assert selected == allowed, actor
+
+
+@pytest.mark.parametrize("province_slug", ["da-nang", "ha-noi", None])
+def test_the_assignee_clause_agrees_with_the_rule(cast, province_slug):
+    """The colleagues offered to take an initiative are exactly those the rule accepts."""
+    from types import SimpleNamespace
+
+    import sqlalchemy as sa
+
+    from directory.accounts.models import User
+    from directory.extensions import db
+    from directory.policy.initiatives import assignee_clause
+
+    cast.other_approver.is_active_flag = False
+    db.session.commit()
+    sent_to = SimpleNamespace(province_slug=province_slug)
+    users = {actor: cast[actor] for actor in ACTORS if cast[actor] is not None}
+    selected = set(db.session.scalars(sa.select(User.id).where(assignee_clause(province_slug))))
+    accepted = {u.id for u in users.values() if policy.can(u, "initiative.assignee", sent_to)}
+    assert selected & {u.id for u in users.values()} == accepted
+    assert accepted, "the cast has someone to give it to"
