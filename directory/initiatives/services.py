@@ -49,6 +49,7 @@ from directory.initiatives.models import (
     InitiativeEvent,
     InitiativeNote,
 )
+from directory.notices import services as notices
 from directory.reference.fields import field_index, resolve_field
 from directory.reference.provinces import province_by_slug, resolve_province
 
@@ -86,7 +87,7 @@ ACTION_INPUTS = {
     "note": ("text",),
 }
 BULK_ACTIONS = ("triage", "assign")
-# The states the submitter is told about by email.
+# The states the submitter is told about (inbox notice and email).
 MEMBER_NOTICES = ("answered", "adopted", "declined")
 # Vietnam keeps UTC+7 all year: the due date is a day in Vietnam.
 _VIETNAM = timedelta(hours=7)
@@ -439,6 +440,8 @@ def take_action(
         event = _record(
             initiative, action, actor, from_state, to_state, at=now, comment=comment, **details
         )
+        if notify and to_state in MEMBER_NOTICES:
+            _notice_member(initiative, to_state)
         db.session.commit()
     except DBAPIError as exc:
         if _lock_refused(exc):
@@ -513,6 +516,14 @@ def _link(endpoint: str, **values) -> str:
     """An absolute link (in requests and in CLI commands alike)."""
     adapter = current_app.url_map.bind("localhost", url_scheme="http")
     return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
+def _notice_member(initiative: Initiative, to_state: str) -> None:
+    """The submitter's inbox notice of an answer, adoption or decline (in the step's
+    transaction; the email follows the commit)."""
+    submitter = initiative.submitter
+    if submitter is not None and submitter.is_active:
+        notices.notify(submitter, f"initiative.{to_state}", initiative_id=initiative.id)
 
 
 def _notify_member(initiative: Initiative, event: InitiativeEvent) -> bool:

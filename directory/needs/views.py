@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from directory import policy
+from directory.contacts import queries as contact_queries
 from directory.core import paging
 from directory.core.errors import ApiError, ValidationError
 from directory.extensions import db
@@ -169,9 +170,12 @@ def detail(need_id: str):
             ),
             MATCHES_PER_PAGE,
         )
+        listed = services.shortlist(need)
+        people = [c.id for c in page.items if c.kind == "person"] + [e.person_id for e in listed]
         context.update(
             matches=page,
-            shortlist=services.shortlist(need),
+            asks=contact_queries.ask_states(current_user, people),
+            shortlist=listed,
             interests=[i for i in need.interests if i.person.anonymised_at is None],
             shortlist_form=ShortlistForm(),
         )
