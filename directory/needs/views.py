@@ -12,6 +12,7 @@ from directory.core import paging
 from directory.core.errors import ApiError, ValidationError
 from directory.extensions import db
 from directory.i18n import current_locale
+from directory.initiatives import queries as initiative_queries
 from directory.needs import matching, queries, services
 from directory.needs.forms import (
     ActionForm,
@@ -160,6 +161,9 @@ def detail(need_id: str):
         "interest": queries.interest_of(need, current_user),
         "interest_count": queries.interest_counts([need.id]).get(need.id, 0),
         "interest_form": InterestForm(),
+        "answers": initiative_queries.answering(need.id, current_user)
+        if current_user.is_authenticated
+        else [],
         "action_form": ActionForm(),
         **_labels(),
     }
