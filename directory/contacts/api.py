@@ -27,7 +27,7 @@ from directory.core.models import isoformat
 
 bp = api_blueprint("contacts_api")
 
-WRITABLE = ("person_id", "message")
+WRITABLE = ("person_id", "message", "need_id")
 READ_ONLY = (
     "id",
     "requester_id",
@@ -59,6 +59,13 @@ register_schema(
             "id": {"type": "string", "readOnly": True},
             "person_id": {"type": "string"},
             "message": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "need_id": {
+                "type": ["string", "null"],
+                "description": (
+                    "The cooperation need the request is about (optional): one the official "
+                    "may read, else a 422 naming `need_id`. Null once the need is deleted."
+                ),
+            },
             "requester_id": {"type": "string", "readOnly": True},
             "requester": {
                 "type": "object",
@@ -132,6 +139,7 @@ def request_to_dict(contact_request: ContactRequest, *, contact: dict | None = N
         "id": contact_request.id,
         "person_id": contact_request.person_id,
         "requester_id": contact_request.requester_id,
+        "need_id": contact_request.need_id,
         "requester": services.requester_description(contact_request.requester),
         "message": contact_request.message,
         "state": contact_request.state,
@@ -189,7 +197,8 @@ def list_requests():
         "The person must be listed, have agreed to be contacted by officials, have an account "
         "to answer and contact requests turned on (else 409 `not_contactable`, `no_account` "
         "or `contact_requests_off`); one pending request per official and person (409 "
-        "`already_pending`); at most `CONTACT_REQUESTS_PER_DAY` (50) requests per official in "
+        "`already_pending`); `need_id`, when given, names a need the official may read (else "
+        "422); at most `CONTACT_REQUESTS_PER_DAY` (50) requests per official in "
         "24 hours (429 `rate_limited`). Asking oneself or an unknown person is a 422 naming "
         "`person_id`."
     ),
@@ -197,7 +206,9 @@ def list_requests():
 def create_request():
     user = require_api_user()
     data = check_keys(json_body("ContactRequest"), WRITABLE, READ_ONLY)
-    contact_request = services.create_request(user, data.get("person_id"), data.get("message"))
+    contact_request = services.create_request(
+        user, data.get("person_id"), data.get("message"), need=data.get("need_id")
+    )
     response = jsonify(request_to_dict(contact_request))
     response.status_code = 201
     response.headers["Location"] = url_for("contacts_api.get_request", id=contact_request.id)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.contacts.models import MAX_MESSAGE, MAX_REASON
 
 
 class RequestForm(FlaskForm):
-    """An official asks to be put in touch, with a message."""
+    """An official asks to be put in touch, with a message (and the need it is about, if any)."""
+
+    need_id = HiddenField()
 
     message = TextAreaField(
         _l("Your message"),

@@ -19,6 +19,7 @@ from directory.extensions import db
 
 if TYPE_CHECKING:  # annotations only: importing these at run time would make import cycles
     from directory.accounts.models import User
+    from directory.needs.models import Need
     from directory.people.models import Person
 
 
@@ -39,6 +40,10 @@ class ContactRequest(TimestampMixin, db.Model):
         sa.ForeignKey("people.id", ondelete="CASCADE"), index=True
     )
     requester_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    # The cooperation need the request is about, if any (kept when the need is deleted: unset).
+    need_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("needs.id", ondelete="SET NULL"), index=True
+    )
     message: Mapped[str] = mapped_column(sa.Text)
     state: Mapped[str] = mapped_column(sa.String(12), default="pending", index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -51,6 +56,7 @@ class ContactRequest(TimestampMixin, db.Model):
 
     person: Mapped[Person] = relationship("Person")
     requester: Mapped[User] = relationship("User", foreign_keys=[requester_id])
+    need: Mapped[Need | None] = relationship("Need")
 
     __table_args__ = (
         sa.CheckConstraint("state in (" + ",".join(f"'{s}'" for s in STATES) + ")", name="state"),

@@ -332,8 +332,24 @@ def _check_pending(by, person) -> None:
         _refuse(_already_pending())
 
 
-def create_request(by, person_id, message) -> ContactRequest:
-    """``by`` asks to be put in touch with the person ``person_id``, with ``message``."""
+def clean_need(raw, by):
+    """The need a request is about (a need or its id; None for none), one ``by`` may read, or a
+    ValidationError naming ``need_id``."""
+    from directory.needs.models import Need
+
+    if raw is None or raw == "":
+        return None
+    need = raw if isinstance(raw, Need) else None
+    if need is None and isinstance(raw, str) and len(raw) <= 16:
+        need = db.session.get(Need, raw)
+    if need is None or not policy.can(by, "need.view", need):
+        raise ValidationError({"need_id": _("Unknown need.")}, _("Some values are not valid."))
+    return need
+
+
+def create_request(by, person_id, message, need=None) -> ContactRequest:
+    """``by`` asks to be put in touch with the person ``person_id``, with ``message``, about
+    ``need`` (optional: a need ``by`` may read, or its id)."""
     person = None
     if isinstance(person_id, str) and 0 < len(person_id) <= 16:
         person = db.session.get(Person, person_id)
@@ -347,6 +363,7 @@ def create_request(by, person_id, message) -> ContactRequest:
     if not policy.can(by, "contact_request.create", person):
         raise _forbidden()
     text = clean_message(message)
+    need = clean_need(need, by)
     problem = why_not(person, by)
     if problem is not None:
         _refuse(problem)
@@ -356,6 +373,7 @@ def create_request(by, person_id, message) -> ContactRequest:
         person_id=person.id,
         person=person,
         requester_id=by.id,
+        need_id=need.id if need is not None else None,
         message=text,
         state="pending",
         created_at=now,
@@ -367,7 +385,10 @@ def create_request(by, person_id, message) -> ContactRequest:
         _check_pending(by, person)
         db.session.add(request)
         db.session.flush()
-        audit.record("contact_request.create", request, actor=by, details={"person_id": person.id})
+        details = {"person_id": person.id}
+        if need is not None:
+            details["need_id"] = need.id
+        audit.record("contact_request.create", request, actor=by, details=details)
         notify(person.user, "contact_request.received", request_id=request.id)
         db.session.commit()
     except IntegrityError:

@@ -39,6 +39,14 @@ def _done_message(action: str) -> str:
     }[action]
 
 
+def _need_shown(need_id):
+    """The need named by the form, when the official may read it (else None: not shown)."""
+    try:
+        return services.clean_need(need_id or None, current_user)
+    except ValidationError:
+        return None
+
+
 @bp.route("/people/<person_id>/contact-request", methods=["GET", "POST"])
 @login_required
 def ask(person_id: str):
@@ -49,11 +57,16 @@ def ask(person_id: str):
     if not policy.can(current_user, "contact_request.create", person):
         abort(403)
     form = RequestForm()
+    if request.method == "GET":
+        form.need_id.data = request.args.get("need") or ""
+    need = _need_shown(form.need_id.data)
     status = 200
     problem = services.why_not(person, current_user)
     if problem is None and form.validate_on_submit():
         try:
-            contact_request = services.create_request(current_user, person.id, form.message.data)
+            contact_request = services.create_request(
+                current_user, person.id, form.message.data, need=form.need_id.data or None
+            )
         except ValidationError as exc:
             db.session.rollback()
             for name, message in exc.fields.items():
@@ -75,6 +88,7 @@ def ask(person_id: str):
         person=person,
         form=form,
         problem=problem.message if problem is not None else None,
+        need=need,
         days=current_app.config["CONTACT_REQUEST_DAYS"],
     ), status
 
@@ -129,6 +143,7 @@ def _render_detail(contact_request, forms: dict | None = None, status: int = 200
         state_label=services.state_label,
         field_label=services.field_label,
         contact=services.contact_details(contact_request, current_user),
+        need=contact_request.need,
         may_answer=asked and pending,
         may_withdraw=pending
         and policy.can(current_user, "contact_request.withdraw", contact_request),

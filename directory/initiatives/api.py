@@ -38,7 +38,7 @@ from directory.initiatives.models import (
 
 bp = api_blueprint("initiatives_api")
 
-WRITABLE = ("province", "title", "fields", "text", "links")
+WRITABLE = ("province", "title", "fields", "text", "links", "need_id")
 READ_ONLY = (
     "id",
     "state",
@@ -60,8 +60,8 @@ register_schema(
     {
         "type": "object",
         "description": (
-            "A member's initiative to a province or to the central body. The question it answers "
-            "(need_id) is not recorded yet."
+            "A member's initiative to a province or to the central body, optionally answering "
+            "one of a province's cooperation needs (need_id)."
         ),
         "required": ["title", "fields", "text"],
         "properties": {
@@ -69,6 +69,14 @@ register_schema(
             "province": {
                 "type": ["string", "null"],
                 "description": "Receiving province (slug or name); null: the central body.",
+            },
+            "need_id": {
+                "type": ["string", "null"],
+                "description": (
+                    "The cooperation need it answers (optional): one the member may read; the "
+                    "initiative goes to the need's province (another `province` is a 422 naming "
+                    "`need_id`). Null once the need is deleted."
+                ),
             },
             "title": {"type": "string", "maxLength": MAX_TITLE},
             "fields": {
@@ -187,6 +195,7 @@ def initiative_to_dict(initiative: Initiative, viewer) -> dict:
     data = {
         "id": initiative.id,
         "province": initiative.province_slug,
+        "need_id": initiative.need_id,
         "title": initiative.title,
         "fields": list(initiative.fields or []),
         "text": initiative.text,

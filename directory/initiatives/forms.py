@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.initiatives.models import MAX_ANSWER, MAX_TEXT, MAX_TITLE
@@ -25,6 +25,7 @@ class InitiativeForm(FlaskForm):
     fields = SelectMultipleField(_l("Fields"), validators=[DataRequired()])
     text = TextAreaField(_l("Your initiative"), validators=[DataRequired(), Length(max=MAX_TEXT)])
     links = TextAreaField(_l("Links (optional, one per line)"), validators=[Optional()])
+    need_id = HiddenField()  # the need it answers, when sent from the need's page
 
     def __init__(self, *args, locale: str = "vi", field_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,6 +44,7 @@ class InitiativeForm(FlaskForm):
             "fields": list(self.fields.data or []),
             "text": self.text.data or "",
             "links": (self.links.data or "").split(),
+            "need_id": self.need_id.data or None,
         }
 
 

@@ -24,6 +24,7 @@ from directory.extensions import db
 
 if TYPE_CHECKING:  # annotations only: importing these at run time would make import cycles
     from directory.accounts.models import User
+    from directory.needs.models import Need
 
 
 STATES = (
@@ -62,6 +63,10 @@ class Initiative(TimestampMixin, db.Model):
     fields: Mapped[list] = mapped_column(sa.JSON, default=list)
     text: Mapped[str] = mapped_column(sa.Text)
     links: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # The cooperation need the initiative answers, if any (unset when the need is deleted).
+    need_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("needs.id", ondelete="SET NULL"), index=True
+    )
     state: Mapped[str] = mapped_column(sa.String(20), default="received", index=True)
     version: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -79,6 +84,7 @@ class Initiative(TimestampMixin, db.Model):
 
     submitter: Mapped[User | None] = relationship("User", foreign_keys=[submitter_id])
     assignee: Mapped[User | None] = relationship("User", foreign_keys=[assignee_id])
+    need: Mapped[Need | None] = relationship("Need")
     events: Mapped[list[InitiativeEvent]] = relationship(
         back_populates="initiative",
         cascade="all, delete-orphan",

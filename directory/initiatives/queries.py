@@ -28,6 +28,17 @@ def get_visible(initiative_id: str, user) -> Initiative | None:
     return initiative
 
 
+def answering(need_id: str, viewer) -> list[Initiative]:
+    """The initiatives answering the need ``need_id`` that ``viewer`` may see, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Initiative)
+            .where(Initiative.need_id == need_id, initiative_view_clause(viewer))
+            .order_by(Initiative.received_at.desc(), Initiative.id)
+        )
+    )
+
+
 def overdue_condition(on=None):
     """SQL: still unanswered after the due date."""
     return sa.and_(Initiative.state.in_(OPEN_STATES), Initiative.due_on < (on or today()))

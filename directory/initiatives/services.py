@@ -49,6 +49,7 @@ from directory.initiatives.models import (
     InitiativeEvent,
     InitiativeNote,
 )
+from directory.notices import services as notices
 from directory.reference.fields import field_index, resolve_field
 from directory.reference.provinces import province_by_slug, resolve_province
 
@@ -86,7 +87,7 @@ ACTION_INPUTS = {
     "note": ("text",),
 }
 BULK_ACTIONS = ("triage", "assign")
-# The states the submitter is told about by email.
+# The states the submitter is told about (inbox notice and email).
 MEMBER_NOTICES = ("answered", "adopted", "declined")
 # Vietnam keeps UTC+7 all year: the due date is a day in Vietnam.
 _VIETNAM = timedelta(hours=7)
@@ -218,6 +219,23 @@ def _province(value, errors: dict, key: str = "province") -> str | None:
     return slug
 
 
+def _need(value, by, province: str | None, errors: dict):
+    """The need an initiative answers (optional): one ``by`` may read, of the province it goes
+    to (with no province named, it goes to the need's)."""
+    from directory.needs.models import Need
+
+    if value in (None, ""):
+        return None
+    need = db.session.get(Need, value) if isinstance(value, str) and len(value) <= 16 else None
+    if need is None or not policy.can(by, "need.view", need):
+        errors["need_id"] = _("Unknown need.")
+    elif province is not None and need.province_slug != province:
+        errors["need_id"] = _("This need is another province's: send the initiative to it.")
+    else:
+        return need
+    return None
+
+
 def _fields(value, errors: dict) -> list[str]:
     if value in (None, ""):
         value = []
@@ -279,11 +297,15 @@ def _links(value, errors: dict) -> list[str]:
 
 def submit_initiative(data: dict, by, *, at: datetime | None = None) -> Initiative:
     """A member sends an initiative to a province (``province``: slug or name) or, when
-    ``province`` is empty, to the central body. The answer is due :func:`due_date`."""
+    ``province`` is empty, to the central body, optionally answering a need (``need_id``: it
+    then goes to the need's province). The answer is due :func:`due_date`."""
     if not policy.can(by, "initiative.submit", None):
         raise _forbidden()
     errors: dict[str, str] = {}
     province = _province(data.get("province"), errors)
+    need = _need(data.get("need_id"), by, province, errors)
+    if need is not None:
+        province = need.province_slug
     title = " ".join(_text(data, "title", errors, MAX_TITLE, required=_("Give a title.")).split())
     fields = _fields(data.get("fields"), errors)
     text = _text(data, "text", errors, MAX_TEXT, required=_("Describe the initiative."))
@@ -295,6 +317,7 @@ def submit_initiative(data: dict, by, *, at: datetime | None = None) -> Initiati
         id=new_id(),  # now: the audit event names it before the flush
         submitter_id=by.id,
         province_slug=province,
+        need_id=need.id if need is not None else None,
         title=title,
         fields=fields,
         text=text,
@@ -305,7 +328,16 @@ def submit_initiative(data: dict, by, *, at: datetime | None = None) -> Initiati
         due_on=due_date(received_at),
     )
     db.session.add(initiative)
-    _record(initiative, "submit", by, None, "received", at=received_at, province=province)
+    _record(
+        initiative,
+        "submit",
+        by,
+        None,
+        "received",
+        at=received_at,
+        province=province,
+        need_id=need.id if need is not None else None,
+    )
     db.session.commit()
     return initiative
 
@@ -439,6 +471,8 @@ def take_action(
         event = _record(
             initiative, action, actor, from_state, to_state, at=now, comment=comment, **details
         )
+        if notify and to_state in MEMBER_NOTICES:
+            _notice_member(initiative, to_state)
         db.session.commit()
     except DBAPIError as exc:
         if _lock_refused(exc):
@@ -513,6 +547,14 @@ def _link(endpoint: str, **values) -> str:
     """An absolute link (in requests and in CLI commands alike)."""
     adapter = current_app.url_map.bind("localhost", url_scheme="http")
     return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
+def _notice_member(initiative: Initiative, to_state: str) -> None:
+    """The submitter's inbox notice of an answer, adoption or decline (in the step's
+    transaction; the email follows the commit)."""
+    submitter = initiative.submitter
+    if submitter is not None and submitter.is_active:
+        notices.notify(submitter, f"initiative.{to_state}", initiative_id=initiative.id)
 
 
 def _notify_member(initiative: Initiative, event: InitiativeEvent) -> bool:

@@ -119,6 +119,11 @@ def new():
     form = InitiativeForm(locale=current_locale(), field_choices=_field_choices())
     if request.method == "GET" and request.args.get("province"):
         form.province.data = request.args.get("province", "")[:60]
+    if request.method == "GET" and request.args.get("need"):
+        form.need_id.data = request.args.get("need", "")[:16]
+    need = _readable_need(form.need_id.data)
+    if request.method == "GET" and need is not None:
+        form.province.data = need.province_slug
     if form.validate_on_submit():
         try:
             initiative = services.submit_initiative(form.to_data(), current_user)
@@ -136,8 +141,15 @@ def new():
             return redirect(url_for(".detail", initiative_id=initiative.id), 303)
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "initiatives/new.html", form=form, answer_days=services.answer_days()
+        "initiatives/new.html", form=form, need=need, answer_days=services.answer_days()
     ), status
+
+
+def _readable_need(need_id):
+    """The need named by the form, when the member may read it (else None: not shown)."""
+    from directory.needs import queries as need_queries
+
+    return need_queries.get_visible(need_id or None, current_user)
 
 
 def _format_date(value) -> str:

@@ -32,6 +32,7 @@ from directory.needs.models import (
 from directory.needs.queries import (
     interest_of,
 )
+from directory.notices.services import notify
 from directory.people.models import Person
 
 log = logging.getLogger(__name__)
@@ -131,8 +132,11 @@ def express_interest(need: Need, user, message: str | None) -> NeedInterest:
             409, "already_interested", _("You have already expressed interest in this need.")
         ) from None
     audit.record("need.interest", need, actor=user, details={"person_id": user.person_id})
+    officers = _province_officers(need.province_slug)
+    for officer in officers:  # in the interest's transaction: no notice of what did not happen
+        notify(officer, "need.interest", need_id=need.id, person_id=user.person_id)
     db.session.commit()
-    notify_interest(need, interest)
+    notify_interest(need, interest, officers)
     return interest
 
 
@@ -164,8 +168,10 @@ def _province_officers(province_slug: str) -> list:
     )
 
 
-def notify_interest(need: Need, interest: NeedInterest) -> int:
-    """Email the officers of the need's province, each in their language; returns how many.
+def notify_interest(need: Need, interest: NeedInterest, officers: list | None = None) -> int:
+    """Tell the officers of the need's province: their inbox notice (``need.interest``) is
+    written with the interest, in its transaction (:func:`express_interest`); this sends the
+    email, after the commit, each in their language; returns how many were sent.
 
     A mail failure is logged and never undoes the interest.
     """
@@ -176,7 +182,7 @@ def notify_interest(need: Need, interest: NeedInterest) -> int:
     adapter = current_app.url_map.bind("localhost", url_scheme="http")
     url = base + adapter.build("needs.detail", {"need_id": need.id})
     sent = 0
-    for officer in _province_officers(need.province_slug):
+    for officer in officers if officers is not None else _province_officers(need.province_slug):
         locale = officer.locale if officer.locale in ("vi", "en") else "vi"
         try:
             with force_locale(locale):

@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from directory import policy
+from directory.contacts import queries as contact_queries
 from directory.core import paging
 from directory.core.errors import ApiError, ValidationError
 from directory.extensions import db
 from directory.i18n import current_locale
+from directory.initiatives import queries as initiative_queries
 from directory.needs import matching, queries, services
 from directory.needs.forms import (
     ActionForm,
@@ -159,6 +161,9 @@ def detail(need_id: str):
         "interest": queries.interest_of(need, current_user),
         "interest_count": queries.interest_counts([need.id]).get(need.id, 0),
         "interest_form": InterestForm(),
+        "answers": initiative_queries.answering(need.id, current_user)
+        if current_user.is_authenticated
+        else [],
         "action_form": ActionForm(),
         **_labels(),
     }
@@ -169,9 +174,12 @@ def detail(need_id: str):
             ),
             MATCHES_PER_PAGE,
         )
+        listed = services.shortlist(need)
+        people = [c.id for c in page.items if c.kind == "person"] + [e.person_id for e in listed]
         context.update(
             matches=page,
-            shortlist=services.shortlist(need),
+            asks=contact_queries.ask_states(current_user, people),
+            shortlist=listed,
             interests=[i for i in need.interests if i.person.anonymised_at is None],
             shortlist_form=ShortlistForm(),
         )

@@ -69,6 +69,13 @@ DEMO_ACCOUNTS = (
         "Lê Thị Thu Hà",
         "member with a claimed profile (Lê Thị Thu Hà, Paris)",
     ),
+    DemoAccount(
+        "expert@demo.kieubao.vn",
+        "demo-expert-2026",
+        "member",
+        "Võ Thành Nhân",
+        "member with a claimed profile (Võ Thành Nhân, Grenoble): answers contact requests",
+    ),
 )
 
 
@@ -94,6 +101,7 @@ class FixedPerson:
     consent_contact: bool = True
     visibility_contact: str = "private"
     provenance: str = "mission"
+    account: str | None = None  # the demo account (DEMO_ACCOUNTS) that has claimed the profile
 
 
 FIXED_PEOPLE = (
@@ -121,6 +129,7 @@ FIXED_PEOPLE = (
         other_names=["Nhan Vo"],
         verified=True,
         visibility_contact="officials",
+        account="expert@demo.kieubao.vn",
     ),
     # The demo member's own profile (member@demo.kieubao.vn); she leads a hometown association.
     FixedPerson(
@@ -142,6 +151,7 @@ FIXED_PEOPLE = (
         phone="07 81 23 45 67",
         other_names=["Thu Ha Le"],
         provenance="self",
+        account="member@demo.kieubao.vn",
         # Verified, so that the representative demo runs with a nominee who can sign in.
         verified=True,
     ),
@@ -246,8 +256,8 @@ def create_fixed_people(builder: DemoBuilder) -> dict[str, Person]:
         person.visibility_contact = spec.visibility_contact
         builder.hometown(person, spec.hometown)
         builder.provenance(person, spec.provenance)
-        if spec.key == "member":
-            person.user = builder.users["member@demo.kieubao.vn"]
+        if spec.account:
+            person.user = builder.users[spec.account]
         builder.restrict_unclaimed(person)
         builder.consent(person, True, spec.consent_contact, person.created_at)
         if spec.verified:

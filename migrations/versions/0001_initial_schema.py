@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 08:56:12.067548
+Create Date: 2026-12-02 09:11:29.180192
 
 """
 
@@ -354,54 +354,6 @@ def upgrade():
         )
 
     op.create_table(
-        "contact_requests",
-        sa.Column("id", sa.String(length=16), nullable=False),
-        sa.Column("person_id", sa.String(length=16), nullable=False),
-        sa.Column("requester_id", sa.String(length=16), nullable=False),
-        sa.Column("message", sa.Text(), nullable=False),
-        sa.Column("state", sa.String(length=12), nullable=False),
-        sa.Column("expires_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("answered_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("shared", sa.JSON(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("closed_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "state in ('pending','accepted','declined','withdrawn','expired')",
-            name=op.f("ck_contact_requests_state"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_contact_requests_person_id_people"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["requester_id"],
-            ["users.id"],
-            name=op.f("fk_contact_requests_requester_id_users"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_requests")),
-    )
-    with op.batch_alter_table("contact_requests", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_contact_requests_person_id"), ["person_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_contact_requests_requester_created", ["requester_id", "created_at"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_contact_requests_state"), ["state"], unique=False)
-        batch_op.create_index(
-            "uq_contact_requests_pending",
-            ["requester_id", "person_id"],
-            unique=True,
-            postgresql_where=sa.text("state = 'pending'"),
-            sqlite_where=sa.text("state = 'pending'"),
-        )
-
-    op.create_table(
         "email_tokens",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("purpose", sa.String(length=20), nullable=False),
@@ -484,72 +436,6 @@ def upgrade():
             batch_op.f("ix_import_batches_mission_id"), ["mission_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_import_batches_status"), ["status"], unique=False)
-
-    op.create_table(
-        "initiatives",
-        sa.Column("id", sa.String(length=16), nullable=False),
-        sa.Column("submitter_id", sa.String(length=16), nullable=True),
-        sa.Column("province_slug", sa.String(length=40), nullable=True),
-        sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("fields", sa.JSON(), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("links", sa.JSON(), nullable=False),
-        sa.Column("state", sa.String(length=20), nullable=False),
-        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
-        sa.Column("received_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("assignee_id", sa.String(length=16), nullable=True),
-        sa.Column("answer", sa.Text(), nullable=True),
-        sa.Column("answered_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("answered_by_id", sa.String(length=16), nullable=True),
-        sa.Column("decided_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "state in ('received','triaged','assigned','under_review','answered','adopted','declined','withdrawn')",
-            name=op.f("ck_initiatives_state"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["answered_by_id"],
-            ["users.id"],
-            name=op.f("fk_initiatives_answered_by_id_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["assignee_id"],
-            ["users.id"],
-            name=op.f("fk_initiatives_assignee_id_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["province_slug"],
-            ["provinces.slug"],
-            name=op.f("fk_initiatives_province_slug_provinces"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["submitter_id"],
-            ["users.id"],
-            name=op.f("fk_initiatives_submitter_id_users"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_initiatives")),
-    )
-    with op.batch_alter_table("initiatives", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_initiatives_assignee_id"), ["assignee_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_initiatives_due_on"), ["due_on"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_initiatives_province_slug"), ["province_slug"], unique=False
-        )
-        batch_op.create_index(
-            "ix_initiatives_province_state", ["province_slug", "state"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_initiatives_state"), ["state"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_initiatives_submitter_id"), ["submitter_id"], unique=False
-        )
 
     op.create_table(
         "needs",
@@ -683,6 +569,62 @@ def upgrade():
         batch_op.create_index("ix_notices_user_read", ["user_id", "read_at"], unique=False)
 
     op.create_table(
+        "contact_requests",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("person_id", sa.String(length=16), nullable=False),
+        sa.Column("requester_id", sa.String(length=16), nullable=False),
+        sa.Column("need_id", sa.String(length=16), nullable=True),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("expires_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answered_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("shared", sa.JSON(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("closed_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "state in ('pending','accepted','declined','withdrawn','expired')",
+            name=op.f("ck_contact_requests_state"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["need_id"],
+            ["needs.id"],
+            name=op.f("fk_contact_requests_need_id_needs"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_contact_requests_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["requester_id"],
+            ["users.id"],
+            name=op.f("fk_contact_requests_requester_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_requests")),
+    )
+    with op.batch_alter_table("contact_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_contact_requests_need_id"), ["need_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_contact_requests_person_id"), ["person_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_contact_requests_requester_created", ["requester_id", "created_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_contact_requests_state"), ["state"], unique=False)
+        batch_op.create_index(
+            "uq_contact_requests_pending",
+            ["requester_id", "person_id"],
+            unique=True,
+            postgresql_where=sa.text("state = 'pending'"),
+            sqlite_where=sa.text("state = 'pending'"),
+        )
+
+    op.create_table(
         "import_rows",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("batch_id", sa.String(length=16), nullable=False),
@@ -715,60 +657,77 @@ def upgrade():
         batch_op.create_index("ix_import_rows_batch_row", ["batch_id", "row_number"], unique=False)
 
     op.create_table(
-        "initiative_events",
+        "initiatives",
         sa.Column("id", sa.String(length=16), nullable=False),
-        sa.Column("initiative_id", sa.String(length=16), nullable=False),
-        sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=20), nullable=False),
-        sa.Column("actor_id", sa.String(length=16), nullable=True),
-        sa.Column("at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("from_state", sa.String(length=20), nullable=True),
-        sa.Column("to_state", sa.String(length=20), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("details", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_id"],
-            ["users.id"],
-            name=op.f("fk_initiative_events_actor_id_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["initiative_id"],
-            ["initiatives.id"],
-            name=op.f("fk_initiative_events_initiative_id_initiatives"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_initiative_events")),
-    )
-    with op.batch_alter_table("initiative_events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_initiative_events_initiative_id"), ["initiative_id"], unique=False
-        )
-
-    op.create_table(
-        "initiative_notes",
-        sa.Column("id", sa.String(length=16), nullable=False),
-        sa.Column("initiative_id", sa.String(length=16), nullable=False),
-        sa.Column("author_id", sa.String(length=16), nullable=True),
-        sa.Column("at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("submitter_id", sa.String(length=16), nullable=True),
+        sa.Column("province_slug", sa.String(length=40), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("fields", sa.JSON(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("links", sa.JSON(), nullable=False),
+        sa.Column("need_id", sa.String(length=16), nullable=True),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("received_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("assignee_id", sa.String(length=16), nullable=True),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("answered_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_by_id", sa.String(length=16), nullable=True),
+        sa.Column("decided_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "state in ('received','triaged','assigned','under_review','answered','adopted','declined','withdrawn')",
+            name=op.f("ck_initiatives_state"),
+        ),
         sa.ForeignKeyConstraint(
-            ["author_id"],
+            ["answered_by_id"],
             ["users.id"],
-            name=op.f("fk_initiative_notes_author_id_users"),
+            name=op.f("fk_initiatives_answered_by_id_users"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["initiative_id"],
-            ["initiatives.id"],
-            name=op.f("fk_initiative_notes_initiative_id_initiatives"),
-            ondelete="CASCADE",
+            ["assignee_id"],
+            ["users.id"],
+            name=op.f("fk_initiatives_assignee_id_users"),
+            ondelete="SET NULL",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_initiative_notes")),
+        sa.ForeignKeyConstraint(
+            ["need_id"],
+            ["needs.id"],
+            name=op.f("fk_initiatives_need_id_needs"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["province_slug"],
+            ["provinces.slug"],
+            name=op.f("fk_initiatives_province_slug_provinces"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitter_id"],
+            ["users.id"],
+            name=op.f("fk_initiatives_submitter_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_initiatives")),
     )
-    with op.batch_alter_table("initiative_notes", schema=None) as batch_op:
+    with op.batch_alter_table("initiatives", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_initiative_notes_initiative_id"), ["initiative_id"], unique=False
+            batch_op.f("ix_initiatives_assignee_id"), ["assignee_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_initiatives_due_on"), ["due_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_initiatives_need_id"), ["need_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_initiatives_province_slug"), ["province_slug"], unique=False
+        )
+        batch_op.create_index(
+            "ix_initiatives_province_state", ["province_slug", "state"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_initiatives_state"), ["state"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_initiatives_submitter_id"), ["submitter_id"], unique=False
         )
 
     op.create_table(
@@ -915,11 +874,76 @@ def upgrade():
             batch_op.f("ix_nomination_events_nomination_id"), ["nomination_id"], unique=False
         )
 
+    op.create_table(
+        "initiative_events",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("initiative_id", sa.String(length=16), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("action", sa.String(length=20), nullable=False),
+        sa.Column("actor_id", sa.String(length=16), nullable=True),
+        sa.Column("at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("from_state", sa.String(length=20), nullable=True),
+        sa.Column("to_state", sa.String(length=20), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"],
+            ["users.id"],
+            name=op.f("fk_initiative_events_actor_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["initiative_id"],
+            ["initiatives.id"],
+            name=op.f("fk_initiative_events_initiative_id_initiatives"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_initiative_events")),
+    )
+    with op.batch_alter_table("initiative_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_initiative_events_initiative_id"), ["initiative_id"], unique=False
+        )
+
+    op.create_table(
+        "initiative_notes",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("initiative_id", sa.String(length=16), nullable=False),
+        sa.Column("author_id", sa.String(length=16), nullable=True),
+        sa.Column("at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["users.id"],
+            name=op.f("fk_initiative_notes_author_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["initiative_id"],
+            ["initiatives.id"],
+            name=op.f("fk_initiative_notes_initiative_id_initiatives"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_initiative_notes")),
+    )
+    with op.batch_alter_table("initiative_notes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_initiative_notes_initiative_id"), ["initiative_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("initiative_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_initiative_notes_initiative_id"))
+
+    op.drop_table("initiative_notes")
+    with op.batch_alter_table("initiative_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_initiative_events_initiative_id"))
+
+    op.drop_table("initiative_events")
     with op.batch_alter_table("nomination_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_nomination_events_nomination_id"))
 
@@ -940,19 +964,33 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_memberships_association_id"))
 
     op.drop_table("memberships")
-    with op.batch_alter_table("initiative_notes", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_initiative_notes_initiative_id"))
+    with op.batch_alter_table("initiatives", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_initiatives_submitter_id"))
+        batch_op.drop_index(batch_op.f("ix_initiatives_state"))
+        batch_op.drop_index("ix_initiatives_province_state")
+        batch_op.drop_index(batch_op.f("ix_initiatives_province_slug"))
+        batch_op.drop_index(batch_op.f("ix_initiatives_need_id"))
+        batch_op.drop_index(batch_op.f("ix_initiatives_due_on"))
+        batch_op.drop_index(batch_op.f("ix_initiatives_assignee_id"))
 
-    op.drop_table("initiative_notes")
-    with op.batch_alter_table("initiative_events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_initiative_events_initiative_id"))
-
-    op.drop_table("initiative_events")
+    op.drop_table("initiatives")
     with op.batch_alter_table("import_rows", schema=None) as batch_op:
         batch_op.drop_index("ix_import_rows_batch_row")
         batch_op.drop_index(batch_op.f("ix_import_rows_batch_id"))
 
     op.drop_table("import_rows")
+    with op.batch_alter_table("contact_requests", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_contact_requests_pending",
+            postgresql_where=sa.text("state = 'pending'"),
+            sqlite_where=sa.text("state = 'pending'"),
+        )
+        batch_op.drop_index(batch_op.f("ix_contact_requests_state"))
+        batch_op.drop_index("ix_contact_requests_requester_created")
+        batch_op.drop_index(batch_op.f("ix_contact_requests_person_id"))
+        batch_op.drop_index(batch_op.f("ix_contact_requests_need_id"))
+
+    op.drop_table("contact_requests")
     with op.batch_alter_table("notices", schema=None) as batch_op:
         batch_op.drop_index("ix_notices_user_read")
 
@@ -974,32 +1012,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_needs_province_slug"))
 
     op.drop_table("needs")
-    with op.batch_alter_table("initiatives", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_initiatives_submitter_id"))
-        batch_op.drop_index(batch_op.f("ix_initiatives_state"))
-        batch_op.drop_index("ix_initiatives_province_state")
-        batch_op.drop_index(batch_op.f("ix_initiatives_province_slug"))
-        batch_op.drop_index(batch_op.f("ix_initiatives_due_on"))
-        batch_op.drop_index(batch_op.f("ix_initiatives_assignee_id"))
-
-    op.drop_table("initiatives")
     with op.batch_alter_table("import_batches", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_import_batches_status"))
         batch_op.drop_index(batch_op.f("ix_import_batches_mission_id"))
 
     op.drop_table("import_batches")
     op.drop_table("email_tokens")
-    with op.batch_alter_table("contact_requests", schema=None) as batch_op:
-        batch_op.drop_index(
-            "uq_contact_requests_pending",
-            postgresql_where=sa.text("state = 'pending'"),
-            sqlite_where=sa.text("state = 'pending'"),
-        )
-        batch_op.drop_index(batch_op.f("ix_contact_requests_state"))
-        batch_op.drop_index("ix_contact_requests_requester_created")
-        batch_op.drop_index(batch_op.f("ix_contact_requests_person_id"))
-
-    op.drop_table("contact_requests")
     with op.batch_alter_table("associations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_associations_province_slug"))
         batch_op.drop_index(batch_op.f("ix_associations_country"))

@@ -136,3 +136,30 @@ def test_the_badge_adds_the_nominations_waiting_to_the_unread_notices(db, client
     page = client.get("/inbox", headers=EN).get_data(as_text=True)
     assert '<span class="badge" aria-label="2 waiting">2</span>' in page
     assert "Waiting for you" in page and "Hello Bốn," in page
+
+
+DOMAIN_KINDS = {
+    "contact_request.received": {"request_id": "gone"},
+    "contact_request.accepted": {"request_id": "gone"},
+    "contact_request.declined": {"request_id": "gone"},
+    "contact_request.withdrawn": {"request_id": "gone"},
+    "contact_request.expired": {"request_id": "gone", "to": "member"},
+    "need.interest": {"need_id": "gone", "person_id": "gone"},
+    "initiative.answered": {"initiative_id": "gone"},
+    "initiative.adopted": {"initiative_id": "gone"},
+    "initiative.declined": {"initiative_id": "gone"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DOMAIN_KINDS))
+def test_every_domain_kind_reads_in_both_languages_when_its_records_are_gone(db, app, kind):
+    """The domains declare their kinds; a notice outlives its records and still reads."""
+    assert kind in services.kinds()
+    notice = services.notify(UserFactory(), kind, **DOMAIN_KINDS[kind])
+    db.session.commit()
+    texts = {}
+    for locale in ("en", "vi"):
+        with app.test_request_context(), force_locale(locale):
+            texts[locale] = services.text_of(notice)
+            assert services.url_of(notice)
+    assert texts["en"] and texts["vi"] and texts["en"] != texts["vi"]
