@@ -3,8 +3,9 @@
 Each request is a real API call from its own thread and test client (its own application
 context and database session), on the suite's SQLite file database and on PostgreSQL. A
 barrier holds both after their check for a pending request and before their first write, so
-both pass the check: the partial unique index decides, and the loser is the same 409 as the
-check's, with nothing written. The race is run several times.
+both pass the check: the partial unique index decides (the requester's lock, which serialises
+them in the product, is left out), and the loser is the same 409 as the check's, with nothing
+written. The race is run several times. The daily limit is raced the same way, with the lock.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def meet(race_app, monkeypatch):
         barrier.wait()
 
     monkeypatch.setattr(services, "_check_pending", check)
+    # Without the requester's lock (which would serialise the two before the check): the
+    # partial unique index, the last line of defence, is what this race tests.
+    monkeypatch.setattr(services, "_lock_requester", lambda by: None)
     return barrier
 
 
@@ -102,3 +106,42 @@ def test_of_two_simultaneous_requests_exactly_one_is_stored(race_app, meet):
         assert len(audits.all()) == 1
     total = _db.session.scalar(sa.select(sa.func.count(ContactRequest.id)))
     assert total == RUNS
+
+
+def test_two_simultaneous_requests_cannot_pass_the_daily_limit(race_app, monkeypatch):
+    """With one request left today, two at once to two people: one is stored, the other is
+    the daily limit's 429, although both passed the limit's first (unlocked) check."""
+    race_app.config["CONTACT_REQUESTS_PER_DAY"] = 1
+    barrier = threading.Barrier(2, timeout=20)
+    real = services._lock_requester
+
+    def lock(by):
+        barrier.wait()  # both have passed the unlocked check of the limit
+        real(by)
+
+    monkeypatch.setattr(services, "_lock_requester", lock)
+    officer = UserFactory(province_officer=True, email="limit@danang.gov.vn")
+    _token, raw = create_token(officer)
+    people = []
+    for n in range(2):
+        person = PersonFactory(full_name=f"Đặng Thu Hà {n}")
+        UserFactory(person_id=person.id, email=f"ha{n}@example.de")
+        people.append(person.id)
+    officer_id = officer.id
+    headers = {"Authorization": f"Bearer {raw}", "Accept-Language": "en"}
+    calls = [
+        (
+            race_app.test_client(),
+            {"json": {"person_id": p, "message": "Xin chào."}, "headers": headers},
+        )
+        for p in people
+    ]
+    responses = _together(calls)
+
+    statuses = sorted(getattr(r, "status_code", repr(r)) for r in responses)
+    assert statuses == [201, 429], [getattr(r, "get_json", lambda r=r: r)() for r in responses]
+    _db.session.expire_all()
+    stored = _db.session.scalar(
+        sa.select(sa.func.count(ContactRequest.id)).where(ContactRequest.requester_id == officer_id)
+    )
+    assert stored == 1
