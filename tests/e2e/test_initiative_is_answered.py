@@ -111,6 +111,7 @@ def test_a_members_initiative_is_answered_and_adopted(live_server, new_page, sig
     _act(approver, "answer", ANSWER)
     _act(approver, "adopt")
     assert NOTE in approver.content()
+    assert approver.locator("#actions-title").count() == 0  # no step left: no empty section
     _shot(approver, "initiative-official")
 
     # The member sees the state and the answer, never the note.
