@@ -302,7 +302,12 @@ class MeiliBackend:
         if not ids:
             return
         self._ensure()
-        self.wait(self._call(self.client.index(self.uid).delete_documents, ids))
+        # POST /indexes/<uid>/documents/delete-batch: the client library's delete_documents(ids)
+        # sends the same request but is deprecated (a warning on every call) in favour of a
+        # filter, which would need the id to be a filterable attribute.
+        index = self.client.index(self.uid)
+        path = f"{index.config.paths.index}/{self.uid}/{index.config.paths.document}/delete-batch"
+        self.wait(self._call(index.http.post, path, ids))
 
     def rebuild(self, batches: Iterable[list[dict]]) -> None:
         fresh = f"{self.uid}_{int(time.time() * 1000)}"

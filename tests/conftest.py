@@ -217,6 +217,15 @@ def pg_app(pg_url, make_app, request):
         _db.session.remove()
 
 
+@pytest.fixture(params=["suite_db", pytest.param("postgres", marks=pytest.mark.postgres)])
+def race_app(request):
+    """The app a race runs on: the suite's (its SQLite file, or PostgreSQL with
+    TEST_DB=postgres), then PostgreSQL (tests/races.py sends the requests)."""
+    if request.param == "postgres":
+        return request.getfixturevalue("pg_app")
+    return request.getfixturevalue("app")
+
+
 @pytest.fixture
 def cast(db):
     """One user of each role and the records they act on (``tests.factories.make_cast``)."""

@@ -10,7 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from directory import policy
 from directory.contacts.models import ContactRequest
+from directory.core.models import isoformat
 from directory.extensions import db
+from directory.people.data_protection import export_section
 from directory.people.models import Person
 
 # The states that stand for "already in touch, or about to be": no second request is offered.
@@ -69,3 +71,32 @@ def ask_states(official, person_ids) -> dict[str, AskState]:
         else:
             states[person.id] = AskState(None, True)
     return states
+
+
+@export_section("contact_requests_received")
+def export_received(person, _user) -> list[dict]:
+    """The requests to be put in touch with the member, for their data download: who asked
+    (as the member saw it when answering), about which need, the message, the answer and
+    the contact details shared."""
+    from directory.contacts.services import requester_line
+
+    rows = db.session.scalars(
+        sa.select(ContactRequest)
+        .where(ContactRequest.person_id == person.id)
+        .options(selectinload(ContactRequest.requester), selectinload(ContactRequest.need))
+        .order_by(ContactRequest.created_at, ContactRequest.id)
+    ).all()
+    return [
+        {
+            "id": r.id,
+            "from": requester_line(r.requester),
+            "need_title": r.need.title if r.need is not None else None,
+            "message": r.message,
+            "state": r.state,
+            "created_at": isoformat(r.created_at),
+            "answered_at": isoformat(r.answered_at),
+            "decline_reason": r.reason,
+            "shared": list(r.shared or []),
+        }
+        for r in rows
+    ]

@@ -26,8 +26,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import selectinload
 
 from directory import audit, policy
+from directory.accounts.models import User
 from directory.contacts.models import (
     MAX_MESSAGE,
     MAX_REASON,
@@ -36,6 +38,7 @@ from directory.contacts.models import (
     ContactRequest,
 )
 from directory.core.errors import ApiError, ValidationError
+from directory.core.locks import lock_refused
 from directory.core.models import utcnow
 from directory.extensions import db
 from directory.notices.services import notify
@@ -146,15 +149,6 @@ def _refuse(error: Exception):
     raise error
 
 
-def _lock_refused(exc: DBAPIError) -> bool:
-    """The database gave up waiting for a lock (SQLite busy, PostgreSQL deadlock/serialisation)."""
-    orig = getattr(exc, "orig", None)
-    name = getattr(orig, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(orig):
-        return True
-    return getattr(orig, "sqlstate", None) in ("40001", "40P01", "55P03")
-
-
 # --- labels -----------------------------------------------------------------------------------
 
 
@@ -211,7 +205,16 @@ def requester_line(user) -> str:
 def requests_for(user, *, state: str | None = None) -> sa.Select:
     """The requests ``user`` may see (sent by them, sent to them; all for the admin), newest
     first, optionally in one state (to be paged)."""
-    query = sa.select(ContactRequest).where(contact_request_view_clause(user))
+    query = (
+        sa.select(ContactRequest)
+        .where(contact_request_view_clause(user))
+        # The list shows each request's person, requester and need: one query each, not per row.
+        .options(
+            selectinload(ContactRequest.person),
+            selectinload(ContactRequest.requester),
+            selectinload(ContactRequest.need),
+        )
+    )
     if state:
         query = query.where(ContactRequest.state == state)
     return query.order_by(ContactRequest.created_at.desc(), ContactRequest.id)
@@ -326,6 +329,26 @@ def clean_message(raw) -> str:
     return text
 
 
+def _lock_requester(by) -> None:
+    """Serialise the requests of one official: lock their user row (PostgreSQL) or take the
+    write lock (SQLite) with the request's first write, so that the daily count read next
+    includes every request they committed meanwhile."""
+    db.session.execute(
+        # A write that changes nothing (the timestamp set to itself, so no "onupdate" either).
+        sa.update(User)
+        .where(User.id == by.id)
+        .values(updated_at=User.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _check_quota(by) -> None:
+    """Refuse a request over the daily limit, counted under :func:`_lock_requester`'s lock."""
+    limit = daily_limit()
+    if sent_today(by) >= limit:
+        _refuse(_rate_limited(limit))
+
+
 def _check_pending(by, person) -> None:
     """Refuse a second pending request (the partial unique index is the last line)."""
     if pending_between(by, person) is not None:
@@ -382,6 +405,8 @@ def create_request(by, person_id, message, need=None) -> ContactRequest:
         shared=[],
     )
     try:
+        _lock_requester(by)
+        _check_quota(by)
         _check_pending(by, person)
         db.session.add(request)
         db.session.flush()
@@ -394,7 +419,7 @@ def create_request(by, person_id, message, need=None) -> ContactRequest:
     except IntegrityError:
         _refuse(_already_pending())
     except DBAPIError as exc:
-        if _lock_refused(exc):
+        if lock_refused(exc):
             _refuse(_busy())
         raise
 
@@ -503,7 +528,7 @@ def take_action(request: ContactRequest, action: str, by, data: dict | None = No
             notify(request.person.user, "contact_request.withdrawn", request_id=request.id)
         db.session.commit()
     except DBAPIError as exc:
-        if _lock_refused(exc):
+        if lock_refused(exc):
             _refuse(_busy())
         raise
 

@@ -109,6 +109,7 @@ def diaspora(user, slug: str) -> Diaspora:
 @dataclass
 class Waiting:
     initiatives_overdue: int
+    received: int
     assigned: int
     under_review: int
     contact_requests_sent: int
@@ -118,6 +119,7 @@ class Waiting:
     def total(self) -> int:
         return (
             self.initiatives_overdue
+            + self.received
             + self.assigned
             + self.under_review
             + self.contact_requests_sent
@@ -138,12 +140,14 @@ def _province_nominations(user, slug: str) -> sa.Select:
 
 
 def waiting(user, slug: str) -> Waiting:
-    """Overdue initiatives of the province, those assigned to ``user`` (assigned, under
-    review), the contact requests ``user`` sent that wait for an answer, and the province's
+    """Overdue initiatives of the province, those received and not yet triaged (any officer of
+    the province may triage them), those assigned to ``user`` (assigned, under review), the
+    contact requests ``user`` sent that wait for an answer, and the province's
     nominations waiting on it (drafts to submit, appointments to approve)."""
     mine = _province_initiatives(user, slug).where(Initiative.assignee_id == user.id)
     return Waiting(
         initiatives_overdue=count(_province_initiatives(user, slug).where(overdue_condition())),
+        received=count(_province_initiatives(user, slug).where(Initiative.state == "received")),
         assigned=count(mine.where(Initiative.state == "assigned")),
         under_review=count(mine.where(Initiative.state == "under_review")),
         contact_requests_sent=count(

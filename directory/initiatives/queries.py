@@ -12,6 +12,7 @@ from directory.core.templating import nav_counter
 from directory.extensions import db
 from directory.initiatives.models import OPEN_STATES, Initiative, InitiativeEvent
 from directory.initiatives.services import today
+from directory.people.data_protection import export_section
 from directory.policy.initiatives import assignee_clause, initiative_view_clause
 
 # The submitter's view of the history: state changes and the answer, never notes nor who.
@@ -147,7 +148,8 @@ def waiting_count(user) -> int:
     )
 
 
-def export_for_submitter(user) -> list[dict]:
+@export_section("initiatives")
+def export_for_submitter(_person, user) -> list[dict]:
     """The member's initiatives for their data download: what they see, never private notes."""
     if user is None:
         return []

@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from directory import audit, policy
 from directory.accounts.models import User
 from directory.core.errors import ApiError, ValidationError
+from directory.core.locks import lock_refused
 from directory.core.models import new_id, utcnow
 from directory.extensions import db
 from directory.initiatives.models import (
@@ -152,15 +153,6 @@ def _refuse(error: Exception):
     """Roll back and raise ``error``: nothing was changed."""
     db.session.rollback()
     raise error
-
-
-def _lock_refused(exc: DBAPIError) -> bool:
-    """The database gave up waiting for a lock (SQLite busy, PostgreSQL deadlock/serialisation)."""
-    orig = getattr(exc, "orig", None)
-    name = getattr(orig, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(orig):
-        return True
-    return getattr(orig, "sqlstate", None) in ("40001", "40P01", "55P03")
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -475,7 +467,7 @@ def take_action(
             _notice_member(initiative, to_state)
         db.session.commit()
     except DBAPIError as exc:
-        if _lock_refused(exc):
+        if lock_refused(exc):
             _refuse(_busy())
         raise
     if notify and to_state in MEMBER_NOTICES:

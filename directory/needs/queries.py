@@ -12,6 +12,7 @@ from directory.needs.models import (
     NeedInterest,
     ShortlistEntry,
 )
+from directory.people.data_protection import export_section
 
 
 def get_visible(need_id: str | None, user) -> Need | None:
@@ -104,3 +105,23 @@ def need_to_dict(need: Need, count: int | None = None) -> dict:
         "created_at": isoformat(need.created_at),
         "updated_at": isoformat(need.updated_at),
     }
+
+
+@export_section("need_interests")
+def export_interests(person, _user) -> list[dict]:
+    """The member's expressions of interest, for their data download."""
+    rows = db.session.scalars(
+        sa.select(NeedInterest)
+        .where(NeedInterest.person_id == person.id)
+        .order_by(NeedInterest.created_at, NeedInterest.id)
+    ).all()
+    return [
+        {
+            "need_id": i.need_id,
+            "need_title": i.need.title,
+            "province": i.need.province_slug,
+            "message": i.message,
+            "at": isoformat(i.created_at),
+        }
+        for i in rows
+    ]

@@ -32,7 +32,7 @@ from directory.reference.provinces import all_provinces, resolve_province
 bp = Blueprint("needs", __name__)
 
 PER_PAGE = 20
-MATCHES_PER_PAGE = 25
+MATCHES_PER_PAGE = 10
 
 
 def _need_or_404(need_id: str):

@@ -6,6 +6,7 @@ request. An erased profile keeps its id, dates and consent trail, and nothing pe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -66,11 +67,22 @@ PERSON_EXPORT_COLUMNS = (
 )
 
 
-def _submitted_initiatives(user) -> list[dict]:
-    """The member's initiatives as they see them (officials' private notes are never included)."""
-    from directory.initiatives.queries import export_for_submitter
+# Other domains' records about the person, each a section of the data download: name ->
+# function(person, user) -> JSON-ready value (user is the person's account, or None). Each
+# domain registers its own with :func:`export_section`, from the module that reads them, so
+# that people/ imports no other domain. What officials keep for themselves about a member
+# (initiative notes, shortlists) is never registered.
+EXPORT_SECTIONS: dict[str, Callable] = {}
 
-    return export_for_submitter(user)
+
+def export_section(name: str):
+    """Register ``function(person, user)`` as the data download's section ``name``."""
+
+    def register(function: Callable) -> Callable:
+        EXPORT_SECTIONS[name] = function
+        return function
+
+    return register
 
 
 def export_person_data(person: Person, by=None) -> dict:
@@ -145,11 +157,12 @@ def export_person_data(person: Person, by=None) -> dict:
             for m in memberships
         ],
         "account": account,
-        "initiatives": _submitted_initiatives(user),
         "activity_on_profile": [
             {"action": e.action, "at": isoformat(e.at), "actor_role": e.actor_role} for e in events
         ],
     }
+    for name, section in sorted(EXPORT_SECTIONS.items()):
+        data[name] = section(person, user)
     audit.record("person.export", person, actor=by)
     db.session.commit()
     return data

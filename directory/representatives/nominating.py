@@ -7,6 +7,7 @@ from sqlalchemy.exc import DBAPIError
 
 from directory import policy
 from directory.core.errors import ValidationError
+from directory.core.locks import lock_refused
 from directory.extensions import db
 from directory.people.models import Person
 from directory.reference.countries import resolve_country
@@ -18,7 +19,6 @@ from directory.representatives.refusals import (
     WorkflowError,
     busy,
     forbidden,
-    lock_refused,
     refuse,
 )
 from directory.representatives.residence import lives_elsewhere, residence_note

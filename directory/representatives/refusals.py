@@ -6,7 +6,6 @@ A refused step changes nothing: :func:`refuse` rolls the transaction back before
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError
 
 from directory.core.errors import ApiError
 from directory.extensions import db
@@ -69,12 +68,3 @@ def refuse(error: Exception):
     """Roll back (releasing any row lock) and raise ``error``: nothing was changed."""
     db.session.rollback()
     raise error
-
-
-def lock_refused(exc: DBAPIError) -> bool:
-    """The database gave up waiting for a lock (SQLite busy, PostgreSQL deadlock/serialisation)."""
-    orig = getattr(exc, "orig", None)
-    name = getattr(orig, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in str(orig):
-        return True
-    return getattr(orig, "sqlstate", None) in ("40001", "40P01", "55P03")

@@ -40,6 +40,7 @@ from sqlalchemy.orm import lazyload
 
 from directory import policy
 from directory.core.errors import ValidationError
+from directory.core.locks import lock_refused
 from directory.core.models import utcnow
 from directory.extensions import db
 from directory.representatives.events import record
@@ -50,7 +51,6 @@ from directory.representatives.refusals import (
     busy,
     changed_meanwhile,
     forbidden,
-    lock_refused,
     refuse,
     seat_taken,
     wrong_state,

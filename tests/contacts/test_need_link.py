@@ -204,3 +204,31 @@ def test_the_shortlist_offers_the_request_with_the_need_and_shows_its_state(
     services.take_action(request, "accept", parties.member, {"share": ["email"]})
     page = client.get(f"/needs/{need.id}", headers=EN).get_data(as_text=True)
     assert "Contact request accepted" in page and f'href="{ask}"' not in page
+
+
+def test_the_members_data_download_has_their_interest_and_the_requests_they_received(
+    parties, need_of, db
+):
+    """What the member did and was asked is theirs to download; the officials' shortlist and
+    its notes are not."""
+    from directory.people.data_protection import export_person_data
+
+    need = need_of(audience="public")
+    need_services.express_interest(need, parties.member, "Tôi quan tâm.")
+    need_services.add_to_shortlist(
+        need, parties.member_person.id, "Ghi chú nội bộ", parties.officer
+    )
+    request = services.create_request(parties.officer, parties.member_person.id, MESSAGE, need)
+    services.take_action(request, "decline", parties.member, {"reason": "Không có thời gian."})
+    db.session.commit()
+
+    data = export_person_data(parties.member_person, parties.member)
+
+    [interest] = data["need_interests"]
+    assert interest["need_id"] == need.id and interest["message"] == "Tôi quan tâm."
+    [received] = data["contact_requests_received"]
+    assert received["id"] == request.id and received["need_title"] == need.title
+    assert received["message"] == MESSAGE and received["state"] == "declined"
+    assert received["decline_reason"] == "Không có thời gian."
+    assert "Nguyễn Thị Lan" in received["from"]
+    assert "Ghi chú nội bộ" not in str(data)

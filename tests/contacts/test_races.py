@@ -3,8 +3,9 @@
 Each request is a real API call from its own thread and test client (its own application
 context and database session), on the suite's SQLite file database and on PostgreSQL. A
 barrier holds both after their check for a pending request and before their first write, so
-both pass the check: the partial unique index decides, and the loser is the same 409 as the
-check's, with nothing written. The race is run several times.
+both pass the check: the partial unique index decides (the requester's lock, which serialises
+them in the product, is left out), and the loser is the same 409 as the check's, with nothing
+written. The race is run several times. The daily limit is raced the same way, with the lock.
 """
 
 from __future__ import annotations
@@ -14,23 +15,15 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from directory.accounts.tokens import create_token
 from directory.audit import AuditEvent
 from directory.contacts import services
 from directory.contacts.models import ContactRequest
 from directory.extensions import db as _db
 from directory.notices.models import Notice
 from tests.factories import PersonFactory, UserFactory
+from tests.races import bearer, together
 
 RUNS = 4
-
-
-@pytest.fixture(params=["suite_db", pytest.param("postgres", marks=pytest.mark.postgres)])
-def race_app(request):
-    """The suite's app (its SQLite file, or PostgreSQL with TEST_DB=postgres), then PostgreSQL."""
-    if request.param == "postgres":
-        return request.getfixturevalue("pg_app")
-    return request.getfixturevalue("app")
 
 
 @pytest.fixture
@@ -44,42 +37,29 @@ def meet(race_app, monkeypatch):
         barrier.wait()
 
     monkeypatch.setattr(services, "_check_pending", check)
+    # Without the requester's lock (which would serialise the two before the check): the
+    # partial unique index, the last line of defence, is what this race tests.
+    monkeypatch.setattr(services, "_lock_requester", lambda by: None)
     return barrier
-
-
-def _together(calls):
-    """Send ``calls`` [(client, kwargs)] at once, one thread each; the responses."""
-    start = threading.Barrier(len(calls), timeout=20)
-    responses: list = [None] * len(calls)
-
-    def run(index, client, kwargs):
-        try:
-            start.wait()
-            responses[index] = client.post("/api/v1/contact-requests", **kwargs)
-        except Exception as exc:  # noqa: BLE001 - reported by the caller's assertions
-            responses[index] = exc
-
-    _db.session.commit()  # the test's own session holds nothing while the requests run
-    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return responses
 
 
 def test_of_two_simultaneous_requests_exactly_one_is_stored(race_app, meet):
     officer = UserFactory(province_officer=True, email="officer@danang.gov.vn")
-    _token, raw = create_token(officer)
-    _db.session.commit()
-    headers = {"Authorization": f"Bearer {raw}", "Accept-Language": "en"}
+    headers = bearer(officer)
     for run in range(RUNS):
         person = PersonFactory(full_name=f"Võ Thành Nhân {run}")
         member = UserFactory(person_id=person.id, email=f"nhan{run}@example.fr")
         person_id, member_id = person.id, member.id
         body = {"person_id": person_id, "message": "Xin được kết nối."}
-        responses = _together(
-            [(race_app.test_client(), {"json": body, "headers": headers}) for _ in range(2)]
+        responses = together(
+            [
+                (
+                    race_app.test_client(),
+                    "/api/v1/contact-requests",
+                    {"json": body, "headers": headers},
+                )
+                for _ in range(2)
+            ]
         )
 
         statuses = sorted(getattr(r, "status_code", repr(r)) for r in responses)
@@ -102,3 +82,42 @@ def test_of_two_simultaneous_requests_exactly_one_is_stored(race_app, meet):
         assert len(audits.all()) == 1
     total = _db.session.scalar(sa.select(sa.func.count(ContactRequest.id)))
     assert total == RUNS
+
+
+def test_two_simultaneous_requests_cannot_pass_the_daily_limit(race_app, monkeypatch):
+    """With one request left today, two at once to two people: one is stored, the other is
+    the daily limit's 429, although both passed the limit's first (unlocked) check."""
+    race_app.config["CONTACT_REQUESTS_PER_DAY"] = 1
+    barrier = threading.Barrier(2, timeout=20)
+    real = services._lock_requester
+
+    def lock(by):
+        barrier.wait()  # both have passed the unlocked check of the limit
+        real(by)
+
+    monkeypatch.setattr(services, "_lock_requester", lock)
+    officer = UserFactory(province_officer=True, email="limit@danang.gov.vn")
+    people = []
+    for n in range(2):
+        person = PersonFactory(full_name=f"Đặng Thu Hà {n}")
+        UserFactory(person_id=person.id, email=f"ha{n}@example.de")
+        people.append(person.id)
+    officer_id = officer.id
+    headers = bearer(officer)
+    calls = [
+        (
+            race_app.test_client(),
+            "/api/v1/contact-requests",
+            {"json": {"person_id": p, "message": "Xin chào."}, "headers": headers},
+        )
+        for p in people
+    ]
+    responses = together(calls)
+
+    statuses = sorted(getattr(r, "status_code", repr(r)) for r in responses)
+    assert statuses == [201, 429], [getattr(r, "get_json", lambda r=r: r)() for r in responses]
+    _db.session.expire_all()
+    stored = _db.session.scalar(
+        sa.select(sa.func.count(ContactRequest.id)).where(ContactRequest.requester_id == officer_id)
+    )
+    assert stored == 1

@@ -53,9 +53,10 @@ def test_the_province_figures_match_the_known_directory(world):
 def test_what_waits_for_the_officer(world):
     waiting = services.waiting(world.cast.officer, "da-nang")
     assert (waiting.initiatives_overdue, waiting.assigned, waiting.under_review) == (1, 1, 1)
+    assert waiting.received == 1  # the overdue one: still to triage
     assert waiting.contact_requests_sent == 1  # the approver's request is not the officer's
     assert waiting.nominations == {"draft": 1, "awaiting_approval": 1}
-    assert waiting.total == 6
+    assert waiting.total == 7
 
 
 def test_open_needs_carry_their_interested_members(world):
@@ -126,12 +127,13 @@ def test_the_province_page_equals_the_api_and_the_lists(app, world, login, sync,
     assert api == EXPECTED_PROVINCE
     values = [value for _href, _title, value in shown.values()]
     # Waiting, needs, representatives, diaspora: in the page's order.
-    assert values == [1, 1, 1, 1, 1, 1, 2, 2, 1, 8, 3, 7]
+    assert values == [1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 8, 3, 7]
     assert values[-2] == api["people_verified"] and values[-1] == api["people_new_90d"]
-    assert values[6] == api["needs_open"] and values[0] == api["initiatives_overdue"]
-    assert values[7] == api["representatives_active"]
-    assert values[8] == api["representatives_ending_90d"]
-    assert values[4] + values[5] == api["nominations_pending"]
+    assert values[7] == api["needs_open"] and values[0] == api["initiatives_overdue"]
+    assert values[1] == api["initiatives_by_state"]["received"]
+    assert values[8] == api["representatives_active"]
+    assert values[9] == api["representatives_ending_90d"]
+    assert values[5] + values[6] == api["nominations_pending"]
     for href, title, value in shown.values():
         assert title, href  # every counter says what it counts
         path = urlsplit(href).path
@@ -147,13 +149,14 @@ def test_the_province_page_equals_the_api_and_the_lists(app, world, login, sync,
     )
     # The other lists, through the read functions their pages use.
     assert list_initiatives(officer, overdue=True)[1] == values[0]
-    assert list_initiatives(officer, assignee="me", state="assigned")[1] == values[1]
-    assert list_initiatives(officer, assignee="me", state="under_review")[1] == values[2]
-    assert services.count(requests_for(officer, state="pending")) == values[3]
-    assert list_nominations(officer, state="draft")[1] == values[4]
-    assert list_nominations(officer, state="awaiting_approval")[1] == values[5]
+    assert list_initiatives(officer, state="received")[1] == values[1]
+    assert list_initiatives(officer, assignee="me", state="assigned")[1] == values[2]
+    assert list_initiatives(officer, assignee="me", state="under_review")[1] == values[3]
+    assert services.count(requests_for(officer, state="pending")) == values[4]
+    assert list_nominations(officer, state="draft")[1] == values[5]
+    assert list_nominations(officer, state="awaiting_approval")[1] == values[6]
     assert services.count(needs_query(officer, {"province": "da-nang", "status": "open"})) == 2
-    assert list_nominations(officer, state="active")[1] == values[7]
+    assert list_nominations(officer, state="active")[1] == values[8]
 
 
 def test_the_page_links_and_charts(world, login, sync):

@@ -79,11 +79,22 @@ def _match_cards(page):
 
 
 def _shortlist(page, card, note: str) -> None:
-    form = card.locator("form[action$='/shortlist']")
-    form.locator("input[name=note]").fill(note)
-    form.locator("[type=submit]").click()
+    """Add the card's candidate to the shortlist, then write the note on the shortlist."""
+    name = card.locator("h3 a").first.inner_text()
+    card.locator("form[action$='/shortlist'] [type=submit]").click()
     page.wait_for_load_state()
     assert page.locator(".flash-success").count() == 1
+    entry = page.locator("#shortlist .card").filter(has_text=name)
+    entry.locator("input[name=note]").fill(note)
+    entry.locator("form[action$='/shortlist'] [type=submit]").click()
+    page.wait_for_load_state()
+    assert (
+        page.locator("#shortlist .card")
+        .filter(has_text=name)
+        .locator("input[name=note]")
+        .input_value()
+        == note
+    )
 
 
 def _ask_from_shortlist(page, need_url: str, name: str, message: str) -> str:

@@ -13,22 +13,15 @@ import pytest
 import sqlalchemy as sa
 
 from directory.accounts.models import User
-from directory.accounts.tokens import create_token
 from directory.audit import AuditEvent
 from directory.core.models import utcnow
 from directory.extensions import db as _db
 from directory.initiatives import services
 from directory.initiatives.models import Initiative, InitiativeEvent
 from tests.factories import PersonFactory, UserFactory
+from tests.races import bearer, together
 
 RUNS = 3
-
-
-@pytest.fixture(params=["suite_db", pytest.param("postgres", marks=pytest.mark.postgres)])
-def race_app(request):
-    if request.param == "postgres":
-        return request.getfixturevalue("pg_app")
-    return request.getfixturevalue("app")
 
 
 @pytest.fixture
@@ -78,32 +71,6 @@ def _initiative(people, state: str, assignee: str | None = None) -> str:
     return initiative.id
 
 
-def _headers(user_id: str) -> dict:
-    _token, raw = create_token(_db.session.get(User, user_id))
-    _db.session.commit()
-    return {"Authorization": f"Bearer {raw}", "Accept-Language": "en"}
-
-
-def _together(calls):
-    start = threading.Barrier(len(calls), timeout=20)
-    responses: list = [None] * len(calls)
-
-    def run(index, client, path, body, headers):
-        try:
-            start.wait()
-            responses[index] = client.post(path, json=body, headers=headers)
-        except Exception as exc:  # noqa: BLE001 - reported by the caller's assertions
-            responses[index] = exc
-
-    _db.session.commit()
-    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return responses
-
-
 RACES = [
     ("answered", None, ("approver", "adopt", {}), ("approver2", "decline", {})),
     ("received", None, ("officer", "triage", {}), ("colleague", "forward", {"province": "hue"})),
@@ -130,15 +97,15 @@ RACES = [
 def test_of_two_simultaneous_steps_exactly_one_is_taken(
     race_app, people, meet, state, assignee, first, second
 ):
-    headers = {role: _headers(people[role]) for role in (first[0], second[0])}
+    headers = {role: bearer(_db.session.get(User, people[role])) for role in (first[0], second[0])}
     for _run in range(RUNS):
         initiative_id = _initiative(people, state, assignee)
         calls = []
         for role, action, body in (first, second):
             body = {k: (people[v] if k == "assignee_id" else v) for k, v in body.items()}
             path = f"/api/v1/initiatives/{initiative_id}/{action}"
-            calls.append((race_app.test_client(), path, body, headers[role]))
-        responses = _together(calls)
+            calls.append((race_app.test_client(), path, {"json": body, "headers": headers[role]}))
+        responses = together(calls)
 
         statuses = sorted(getattr(r, "status_code", repr(r)) for r in responses)
         assert statuses == [200, 409], [getattr(r, "get_json", lambda r=r: r)() for r in responses]

@@ -21,24 +21,17 @@ import pytest
 import sqlalchemy as sa
 
 from directory import extensions
-from directory.accounts.tokens import create_token
+from directory.accounts.models import User
 from directory.audit import AuditEvent
 from directory.core.models import utcnow
 from directory.extensions import db as _db
 from directory.representatives import nominating, workflow
 from directory.representatives.models import Nomination, NominationEvent
 from tests.factories import MissionFactory, PersonFactory, UserFactory
+from tests.races import bearer, together
 
 RUNS = 4
 CHANGED = "This nomination was changed by someone else meanwhile"
-
-
-@pytest.fixture(params=["suite_db", pytest.param("postgres", marks=pytest.mark.postgres)])
-def race_app(request):
-    """The suite's app (its SQLite file, or PostgreSQL with TEST_DB=postgres), then PostgreSQL."""
-    if request.param == "postgres":
-        return request.getfixturevalue("pg_app")
-    return request.getfixturevalue("app")
 
 
 @pytest.fixture
@@ -107,35 +100,6 @@ def _nomination(people, state: str) -> str:
     return nomination.id
 
 
-def _headers(user_id: str) -> dict:
-    from directory.accounts.models import User
-
-    _token, raw = create_token(_db.session.get(User, user_id))
-    _db.session.commit()
-    return {"Authorization": f"Bearer {raw}", "Accept-Language": "en"}
-
-
-def _together(app, calls):
-    """Send ``calls`` [(client, path, kwargs)] at once, one thread each; the responses."""
-    start = threading.Barrier(len(calls), timeout=20)
-    responses: list = [None] * len(calls)
-
-    def run(index, client, path, kwargs):
-        try:
-            start.wait()
-            responses[index] = client.post(path, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - reported by the caller's assertions
-            responses[index] = exc
-
-    _db.session.commit()  # the test's own session holds nothing while the requests run
-    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return responses
-
-
 def _mailbox(app) -> str:
     return os.path.join(app.instance_path, "mail")
 
@@ -178,7 +142,7 @@ def _trail(nomination_id: str) -> tuple[list[str], list[str], str]:
 def test_of_two_simultaneous_decisions_exactly_one_is_taken(
     race_app, people, meet, start, first, second
 ):
-    headers = {role: _headers(people[role]) for role in (first[0], second[0])}
+    headers = {role: bearer(_db.session.get(User, people[role])) for role in (first[0], second[0])}
     for _run in range(RUNS):
         nomination_id = _nomination(people, start)
         shutil.rmtree(_mailbox(race_app), ignore_errors=True)
@@ -190,7 +154,7 @@ def test_of_two_simultaneous_decisions_exactly_one_is_taken(
             )
             for role, action in (first, second)
         ]
-        responses = _together(race_app, calls)
+        responses = together(calls)
 
         statuses = sorted(getattr(r, "status_code", repr(r)) for r in responses)
         assert statuses == [200, 409], [getattr(r, "get_json", lambda r=r: r)() for r in responses]
@@ -230,7 +194,7 @@ def test_on_the_pages_the_second_of_two_simultaneous_decisions_is_a_message(race
             )
             for client, action in zip(clients, ("approve", "reject"), strict=True)
         ]
-        responses = _together(race_app, calls)
+        responses = together(calls)
 
         assert [getattr(r, "status_code", r) for r in responses] == [303, 303]
         pages = [
@@ -262,7 +226,9 @@ def meet_before_creating(race_app, monkeypatch):
 def test_of_two_simultaneous_nominations_for_one_seat_exactly_one_is_created(
     race_app, people, meet_before_creating
 ):
-    headers = {role: _headers(people[role]) for role in ("officer", "approver")}
+    headers = {
+        role: bearer(_db.session.get(User, people[role])) for role in ("officer", "approver")
+    }
     for run in range(RUNS):
         region = f"Đua {run}"
         calls = [
@@ -281,7 +247,7 @@ def test_of_two_simultaneous_nominations_for_one_seat_exactly_one_is_created(
             )
             for role, person in (("officer", "person"), ("approver", "rival"))
         ]
-        responses = _together(race_app, calls)
+        responses = together(calls)
 
         statuses = sorted(getattr(r, "status_code", repr(r)) for r in responses)
         assert statuses == [201, 409], [getattr(r, "get_json", lambda r=r: r)() for r in responses]

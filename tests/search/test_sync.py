@@ -289,3 +289,21 @@ def test_a_failed_meilisearch_task_is_raised(make_app, meili_server):
     backend.configure()
     with pytest.raises(MeiliTaskFailed, match="invalid_document_id"):
         backend.upsert([{"id": "not a valid id!", "type": "person"}])
+
+
+@pytest.mark.meilisearch
+def test_meilisearch_deletes_documents_by_id(meili_server):
+    """Deleting by ids goes through the delete-batch route (no deprecated client call)."""
+    from search_index.meilisearch import MeiliBackend
+
+    backend = MeiliBackend(meili_server.url, meili_server.key, prefix="deleting")
+    backend.configure()
+    backend.upsert(
+        [
+            {"id": "p1", "type": "person", "name": "Nguyễn Văn An"},
+            {"id": "p2", "type": "person", "name": "Trần Thị Bình"},
+            {"id": "p3", "type": "person", "name": "Lê Văn Cường"},
+        ]
+    )
+    backend.delete(["p1", "p3"])
+    assert backend.document_counts() == {"person": 1}
