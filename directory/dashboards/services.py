@@ -76,43 +76,56 @@ class Diaspora:
 
 def diaspora(user, slug: str) -> Diaspora:
     """The experts and entrepreneurs from province ``slug`` that ``user`` may see, counted by
-    the database (a few GROUP BY queries, whatever the number of profiles)."""
-    condition = sa.and_(
-        person_view_clause(user),
-        # Anonymised profiles are out of every list, the admin's search included.
-        Person.anonymised_at.is_(None),
-        Person.hometown_province == slug,
-        json_array_has_any(Person.kinds, KINDS),
-    )
+    the database in one statement: the province's people are read once (a CTE), then counted
+    in total, by country and by field (``UNION ALL`` of three ``GROUP BY``)."""
     since = utcnow() - timedelta(days=RECENT_DAYS)
-    total, verified, new_recent = db.session.execute(
-        sa.select(
-            sa.func.count(Person.id),
-            sa.func.count(Person.verified_at),
-            sa.func.count(sa.case((Person.created_at >= since, Person.id))),
-        ).where(condition)
-    ).one()
-    countries = db.session.execute(
-        sa.select(Person.country, sa.func.count(Person.id))
-        .where(condition, Person.country.is_not(None), Person.country != "")
-        .group_by(Person.country)
-    ).all()
-    fields = json_array_values(Person.fields)
-    by_field = db.session.execute(
-        # A person naming a field twice counts once in it.
-        sa.select(fields.c.value, sa.func.count(sa.distinct(Person.id)))
-        .select_from(Person)
-        .join(fields, sa.true())
-        .where(condition, fields.c.value.is_not(None))
-        .group_by(fields.c.value)
-    ).all()
-    return Diaspora(
-        total=total,
-        by_country=_by_count(Counter(dict(countries))),
-        by_field=_by_count(Counter(dict(by_field))),
-        verified=verified,
-        new_recent=new_recent,
+    people = (
+        sa.select(Person.id, Person.country, Person.fields, Person.verified_at, Person.created_at)
+        .where(
+            person_view_clause(user),
+            # Anonymised profiles are out of every list, the admin's search included.
+            Person.anonymised_at.is_(None),
+            Person.hometown_province == slug,
+            json_array_has_any(Person.kinds, KINDS),
+        )
+        .cte("diaspora")
     )
+    fields = json_array_values(people.c.fields)
+    rows = db.session.execute(
+        sa.union_all(
+            sa.select(
+                sa.literal("total"),
+                sa.null(),
+                sa.func.count(people.c.id),
+                sa.func.count(people.c.verified_at),
+                sa.func.count(sa.case((people.c.created_at >= since, people.c.id))),
+            ),
+            sa.select(sa.literal("country"), people.c.country, sa.func.count(people.c.id), 0, 0)
+            .where(people.c.country.is_not(None), people.c.country != "")
+            .group_by(people.c.country),
+            # A person naming a field twice counts once in it.
+            sa.select(
+                sa.literal("field"), fields.c.value, sa.func.count(sa.distinct(people.c.id)), 0, 0
+            )
+            .select_from(people)
+            .join(fields, sa.true())
+            .where(fields.c.value.is_not(None))
+            .group_by(fields.c.value),
+        )
+    ).all()
+    out = Diaspora()
+    countries: Counter = Counter()
+    by_field: Counter = Counter()
+    for kind, code, n, verified, new_recent in rows:
+        if kind == "total":
+            out.total, out.verified, out.new_recent = n, verified, new_recent
+        elif kind == "country":
+            countries[code] = n
+        else:
+            by_field[code] = n
+    out.by_country = _by_count(countries)
+    out.by_field = _by_count(by_field)
+    return out
 
 
 # --- what waits for a province officer --------------------------------------------------------
@@ -276,15 +289,31 @@ def mission_figures(user) -> MissionFigures:
     """The people in ``user``'s mission's countries by verification and claim, per country;
     claim invitations sent and not yet used nor expired; the mission's imports not finished;
     the nominations waiting for the embassy."""
-    states = {
-        (verified, claimed): count(mission_people(user, verified=verified, claimed=claimed))
-        for verified in (True, False)
-        for claimed in (True, False)
-    }
-    people = mission_people(user).order_by(None).subquery()
+    # The mission's people read once, grouped by country, verification and claim (a member
+    # account holds at most one profile: the outer join counts each person once).
+    people = (
+        mission_people(user)
+        .order_by(None)
+        .with_only_columns(Person.id, Person.country, Person.verified_at)
+        .subquery()
+    )
     rows = db.session.execute(
-        sa.select(people.c.country, sa.func.count()).group_by(people.c.country)
+        sa.select(
+            people.c.country,
+            people.c.verified_at.is_not(None),
+            User.id.is_not(None),
+            sa.func.count(),
+        )
+        .select_from(people)
+        .outerjoin(User, User.person_id == people.c.id)
+        .group_by(people.c.country, people.c.verified_at.is_not(None), User.id.is_not(None))
     ).all()
+    states = {(verified, claimed): 0 for verified in (True, False) for claimed in (True, False)}
+    countries: Counter = Counter()
+    for country, verified, claimed, n in rows:
+        states[(bool(verified), bool(claimed))] += n
+        if country:
+            countries[country] += n
     unclaimed = mission_people(user, claimed=False).order_by(None).with_only_columns(Person.id)
     invitations = sa.select(EmailToken.person_id).where(
         EmailToken.purpose == "claim",
@@ -294,7 +323,7 @@ def mission_figures(user) -> MissionFigures:
     )
     return MissionFigures(
         states=states,
-        by_country=_by_count(Counter({c: n for c, n in rows if c})),
+        by_country=_by_count(countries),
         invitations_pending=count(invitations.distinct()),
         imports_in_progress=count(
             sa.select(ImportBatch.id).where(
