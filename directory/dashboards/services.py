@@ -165,21 +165,38 @@ def _province_nominations(user, slug: str) -> sa.Select:
 def waiting(user, slug: str) -> Waiting:
     """Overdue initiatives of the province, those assigned to ``user`` (assigned, under
     review), the contact requests ``user`` sent that wait for an answer, and the province's
-    nominations waiting on it (drafts to submit, appointments to approve)."""
-    mine = _province_initiatives(user, slug).where(Initiative.assignee_id == user.id)
+    nominations waiting on it (drafts to submit, appointments to approve). One statement per
+    kind of record, each figure a conditional count over the province's rows."""
+
+    def when(condition):
+        return sa.func.count(sa.case((condition, Initiative.id)))
+
+    mine = Initiative.assignee_id == user.id
+    overdue, assigned, under_review = db.session.execute(
+        _province_initiatives(user, slug).with_only_columns(
+            when(overdue_condition()),
+            when(sa.and_(mine, Initiative.state == "assigned")),
+            when(sa.and_(mine, Initiative.state == "under_review")),
+        )
+    ).one()
+    nominations = dict(
+        db.session.execute(
+            _province_nominations(user, slug)
+            .where(Nomination.state.in_(PROVINCE_NOMINATION_STATES))
+            .with_only_columns(Nomination.state, sa.func.count(Nomination.id))
+            .group_by(Nomination.state)
+        ).all()
+    )
     return Waiting(
-        initiatives_overdue=count(_province_initiatives(user, slug).where(overdue_condition())),
-        assigned=count(mine.where(Initiative.state == "assigned")),
-        under_review=count(mine.where(Initiative.state == "under_review")),
+        initiatives_overdue=overdue,
+        assigned=assigned,
+        under_review=under_review,
         contact_requests_sent=count(
             sa.select(ContactRequest.id).where(
                 ContactRequest.requester_id == user.id, ContactRequest.state == "pending"
             )
         ),
-        nominations={
-            state: count(_province_nominations(user, slug).where(Nomination.state == state))
-            for state in PROVINCE_NOMINATION_STATES
-        },
+        nominations={state: nominations.get(state, 0) for state in PROVINCE_NOMINATION_STATES},
     )
 
 
@@ -314,12 +331,14 @@ def mission_figures(user) -> MissionFigures:
         states[(bool(verified), bool(claimed))] += n
         if country:
             countries[country] += n
+    # Each pending invitation looks its person up (not the mission's unclaimed people listed
+    # first: SQLite would build that list whole).
     unclaimed = mission_people(user, claimed=False).order_by(None).with_only_columns(Person.id)
     invitations = sa.select(EmailToken.person_id).where(
         EmailToken.purpose == "claim",
         EmailToken.used_at.is_(None),
         EmailToken.expires_at > utcnow(),
-        EmailToken.person_id.in_(unclaimed),
+        unclaimed.where(Person.id == EmailToken.person_id).exists(),
     )
     return MissionFigures(
         states=states,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 13:26:35.723363
+Create Date: 2026-12-02 13:35:41.726630
 
 """
 
@@ -176,10 +176,7 @@ def upgrade():
     )
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_people_country",
-            ["country"],
-            unique=False,
-            postgresql_include=["id", "anonymised_at", "verified_at"],
+            "ix_people_country", ["country", "anonymised_at", "verified_at", "id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_people_email"), ["email"], unique=False)
         batch_op.create_index(
@@ -1074,9 +1071,7 @@ def downgrade():
             ],
         )
         batch_op.drop_index(batch_op.f("ix_people_email"))
-        batch_op.drop_index(
-            "ix_people_country", postgresql_include=["id", "anonymised_at", "verified_at"]
-        )
+        batch_op.drop_index("ix_people_country")
 
     op.drop_table("people")
     with op.batch_alter_table("mission_countries", schema=None) as batch_op:
