@@ -19,18 +19,22 @@ The issue's targets: matches p95 under 200 ms with Meilisearch, under 300 ms emb
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.search import fmt_ms, load_database, make_app, percentile  # noqa: E402
+from bench.common import (  # noqa: E402
+    arguments,
+    fmt_ms,
+    make_app,
+    meilisearch_server,
+    percentile,
+    sqlite_directory,
+    workdir_of,
+)
 
 NEEDS = [
     {
@@ -142,28 +146,15 @@ def report(name: str, lat: dict, target_ms: int) -> None:
 def bench_meilisearch(args, workdir: Path, db_url: str) -> dict | None:
     from directory.search.sync import reindex
 
-    server = None
-    if args.meili_url:
-        url, key = args.meili_url, args.meili_key
-    else:
-        from tests.search.conftest import MeiliServer, find_meilisearch
-
-        binary = find_meilisearch()
-        if binary is None:
-            print("Meilisearch binary not found: set MEILI_BIN or run `make meilisearch`")
+    with meilisearch_server(args, workdir) as found:
+        if found is None:
             return None
-        server = MeiliServer(binary, workdir)
-        server.start()
-        url, key = server.url, server.key
-    try:
+        url, key, _server = found
         app = make_app(workdir / "instance-meili-needs", db_url, "meilisearch", (url, key))
         needs = publish_needs(app)
         if not args.reuse_index:
             reindex(app, batch_size=args.batch, echo=lambda *_: None)
         return measure(app, needs, args.rounds)
-    finally:
-        if server is not None:
-            server.stop()
 
 
 def bench_sqlite(args, workdir: Path, db_url: str) -> dict:
@@ -177,26 +168,9 @@ def bench_sqlite(args, workdir: Path, db_url: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=20000)
-    parser.add_argument("--backends", default="meilisearch,sqlite")
-    parser.add_argument("--rounds", type=int, default=10, help="passes over the needs")
-    parser.add_argument("--batch", type=int, default=5000)
-    parser.add_argument("--workdir", default=None, help="keep the database here (reused)")
-    parser.add_argument(
-        "--reuse-index",
-        action="store_true",
-        help="skip the indexing: query the indexes an earlier run left in --workdir",
-    )
-    parser.add_argument("--meili-url", default=os.environ.get("MEILI_URL"))
-    parser.add_argument("--meili-key", default=os.environ.get("MEILI_MASTER_KEY"))
-    args = parser.parse_args()
-
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="kieubao-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    db_url = f"sqlite:///{workdir / f'bench-{args.people}.sqlite3'}"
-    seconds = load_database(make_app(workdir / "instance-load", db_url, "sqlite"), args.people)
-    print(f"{args.people} synthetic profiles in {db_url} (loaded in {seconds:.0f} s)")
+    args = arguments(__doc__, "passes over the needs").parse_args()
+    workdir = workdir_of(args)
+    db_url = sqlite_directory(args, workdir)
     print(f"{len(NEEDS)} needs x {args.rounds} rounds, as an officer of each need's province")
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]

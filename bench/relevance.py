@@ -326,8 +326,8 @@ def main() -> None:
     parser.add_argument("--show-misses", type=int, default=0, help="print N misses per class")
     args = parser.parse_args()
 
+    from bench.common import make_app
     from bench.relevance_people import generate
-    from bench.search import make_app
     from directory.search.sync import reindex
 
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="kieubao-relevance-"))

@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import os
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+
+# True inside :func:`suppressed`: messages are rendered but not delivered.
+_suppressed: ContextVar[bool] = ContextVar("mail_suppressed", default=False)
+
+
+@contextmanager
+def suppressed() -> Iterator[None]:
+    """Deliver no mail inside the block (the demo seed: it replays a history through the
+    services, and nobody is to be told of it again)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
 
 
 def render_message(template: str, locale: str, **context) -> tuple[str, str, str | None]:
@@ -45,7 +62,10 @@ def send_mail(to: str, template: str, locale: str = "vi", **context) -> EmailMes
 
 
 def deliver(msg: EmailMessage) -> None:
-    """Hand one message to SMTP, or write it under ``<instance>/mail/``."""
+    """Hand one message to SMTP, or write it under ``<instance>/mail/`` (nowhere inside
+    :func:`suppressed`)."""
+    if _suppressed.get():
+        return
     cfg = current_app.config
     if cfg.get("MAIL_SERVER"):
         with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:

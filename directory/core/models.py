@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+# The moment ``utcnow()`` answers inside :func:`as_of` (None: the real time).
+_as_of: ContextVar[datetime | None] = ContextVar("as_of", default=None)
+
 
 def utcnow() -> datetime:
-    """Current time in UTC, timezone-aware."""
-    return datetime.now(UTC)
+    """Current time in UTC, timezone-aware (inside :func:`as_of`, the moment it was given)."""
+    return _as_of.get() or datetime.now(UTC)
+
+
+@contextmanager
+def as_of(moment: datetime) -> Iterator[datetime]:
+    """Inside the block, ``utcnow()`` answers ``moment``: every record, audit event and notice
+    written through the services is dated then.
+
+    The demo seed replays a plausible history this way (a request sent six weeks ago, answered
+    three days later), through the same services as the pages; nothing else uses it.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    token = _as_of.set(moment.astimezone(UTC))
+    try:
+        yield moment
+    finally:
+        _as_of.reset(token)
 
 
 def isoformat(value) -> str | None:

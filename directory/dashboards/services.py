@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from directory.accounts.models import EmailToken, User
 from directory.contacts.models import ContactRequest
 from directory.core.models import utcnow
+from directory.core.sql import json_array_has_any, json_array_values
 from directory.extensions import db
 from directory.imports.models import ImportBatch
 from directory.initiatives.models import STATES as INITIATIVE_STATES
@@ -74,32 +75,56 @@ class Diaspora:
 
 
 def diaspora(user, slug: str) -> Diaspora:
-    """The experts and entrepreneurs from province ``slug`` that ``user`` may see."""
-    rows = db.session.execute(
-        sa.select(
-            Person.country, Person.fields, Person.kinds, Person.verified_at, Person.created_at
-        ).where(
+    """The experts and entrepreneurs from province ``slug`` that ``user`` may see, counted by
+    the database in one statement: the province's people are read once (a CTE), then counted
+    in total, by country and by field (``UNION ALL`` of three ``GROUP BY``)."""
+    since = utcnow() - timedelta(days=RECENT_DAYS)
+    people = (
+        sa.select(Person.id, Person.country, Person.fields, Person.verified_at, Person.created_at)
+        .where(
             person_view_clause(user),
             # Anonymised profiles are out of every list, the admin's search included.
             Person.anonymised_at.is_(None),
             Person.hometown_province == slug,
+            json_array_has_any(Person.kinds, KINDS),
+        )
+        .cte("diaspora")
+    )
+    fields = json_array_values(people.c.fields)
+    rows = db.session.execute(
+        sa.union_all(
+            sa.select(
+                sa.literal("total"),
+                sa.null(),
+                sa.func.count(people.c.id),
+                sa.func.count(people.c.verified_at),
+                sa.func.count(sa.case((people.c.created_at >= since, people.c.id))),
+            ),
+            sa.select(sa.literal("country"), people.c.country, sa.func.count(people.c.id), 0, 0)
+            .where(people.c.country.is_not(None), people.c.country != "")
+            .group_by(people.c.country),
+            # A person naming a field twice counts once in it.
+            sa.select(
+                sa.literal("field"), fields.c.value, sa.func.count(sa.distinct(people.c.id)), 0, 0
+            )
+            .select_from(people)
+            .join(fields, sa.true())
+            .where(fields.c.value.is_not(None))
+            .group_by(fields.c.value),
         )
     ).all()
-    since = utcnow() - timedelta(days=RECENT_DAYS)
     out = Diaspora()
     countries: Counter = Counter()
-    fields: Counter = Counter()
-    for country, codes, kinds, verified_at, created_at in rows:
-        if not set(kinds or ()) & set(KINDS):
-            continue
-        out.total += 1
-        if country:
-            countries[country] += 1
-        fields.update(set(codes or ()))
-        out.verified += verified_at is not None
-        out.new_recent += created_at is not None and created_at >= since
+    by_field: Counter = Counter()
+    for kind, code, n, verified, new_recent in rows:
+        if kind == "total":
+            out.total, out.verified, out.new_recent = n, verified, new_recent
+        elif kind == "country":
+            countries[code] = n
+        else:
+            by_field[code] = n
     out.by_country = _by_count(countries)
-    out.by_field = _by_count(fields)
+    out.by_field = _by_count(by_field)
     return out
 
 
@@ -143,22 +168,40 @@ def waiting(user, slug: str) -> Waiting:
     """Overdue initiatives of the province, those received and not yet triaged (any officer of
     the province may triage them), those assigned to ``user`` (assigned, under review), the
     contact requests ``user`` sent that wait for an answer, and the province's
-    nominations waiting on it (drafts to submit, appointments to approve)."""
-    mine = _province_initiatives(user, slug).where(Initiative.assignee_id == user.id)
+    nominations waiting on it (drafts to submit, appointments to approve). One statement per
+    kind of record, each figure a conditional count over the province's rows."""
+
+    def when(condition):
+        return sa.func.count(sa.case((condition, Initiative.id)))
+
+    mine = Initiative.assignee_id == user.id
+    overdue, received, assigned, under_review = db.session.execute(
+        _province_initiatives(user, slug).with_only_columns(
+            when(overdue_condition()),
+            when(Initiative.state == "received"),
+            when(sa.and_(mine, Initiative.state == "assigned")),
+            when(sa.and_(mine, Initiative.state == "under_review")),
+        )
+    ).one()
+    nominations = dict(
+        db.session.execute(
+            _province_nominations(user, slug)
+            .where(Nomination.state.in_(PROVINCE_NOMINATION_STATES))
+            .with_only_columns(Nomination.state, sa.func.count(Nomination.id))
+            .group_by(Nomination.state)
+        ).all()
+    )
     return Waiting(
-        initiatives_overdue=count(_province_initiatives(user, slug).where(overdue_condition())),
-        received=count(_province_initiatives(user, slug).where(Initiative.state == "received")),
-        assigned=count(mine.where(Initiative.state == "assigned")),
-        under_review=count(mine.where(Initiative.state == "under_review")),
+        initiatives_overdue=overdue,
+        received=received,
+        assigned=assigned,
+        under_review=under_review,
         contact_requests_sent=count(
             sa.select(ContactRequest.id).where(
                 ContactRequest.requester_id == user.id, ContactRequest.state == "pending"
             )
         ),
-        nominations={
-            state: count(_province_nominations(user, slug).where(Nomination.state == state))
-            for state in PROVINCE_NOMINATION_STATES
-        },
+        nominations={state: nominations.get(state, 0) for state in PROVINCE_NOMINATION_STATES},
     )
 
 
@@ -268,25 +311,43 @@ def mission_figures(user) -> MissionFigures:
     """The people in ``user``'s mission's countries by verification and claim, per country;
     claim invitations sent and not yet used nor expired; the mission's imports not finished;
     the nominations waiting for the embassy."""
-    states = {
-        (verified, claimed): count(mission_people(user, verified=verified, claimed=claimed))
-        for verified in (True, False)
-        for claimed in (True, False)
-    }
-    people = mission_people(user).order_by(None).subquery()
+    # The mission's people read once, grouped by country, verification and claim (a member
+    # account holds at most one profile: the outer join counts each person once).
+    people = (
+        mission_people(user)
+        .order_by(None)
+        .with_only_columns(Person.id, Person.country, Person.verified_at)
+        .subquery()
+    )
     rows = db.session.execute(
-        sa.select(people.c.country, sa.func.count()).group_by(people.c.country)
+        sa.select(
+            people.c.country,
+            people.c.verified_at.is_not(None),
+            User.id.is_not(None),
+            sa.func.count(),
+        )
+        .select_from(people)
+        .outerjoin(User, User.person_id == people.c.id)
+        .group_by(people.c.country, people.c.verified_at.is_not(None), User.id.is_not(None))
     ).all()
+    states = {(verified, claimed): 0 for verified in (True, False) for claimed in (True, False)}
+    countries: Counter = Counter()
+    for country, verified, claimed, n in rows:
+        states[(bool(verified), bool(claimed))] += n
+        if country:
+            countries[country] += n
+    # Each pending invitation looks its person up (not the mission's unclaimed people listed
+    # first: SQLite would build that list whole).
     unclaimed = mission_people(user, claimed=False).order_by(None).with_only_columns(Person.id)
     invitations = sa.select(EmailToken.person_id).where(
         EmailToken.purpose == "claim",
         EmailToken.used_at.is_(None),
         EmailToken.expires_at > utcnow(),
-        EmailToken.person_id.in_(unclaimed),
+        unclaimed.where(Person.id == EmailToken.person_id).exists(),
     )
     return MissionFigures(
         states=states,
-        by_country=_by_count(Counter({c: n for c, n in rows if c})),
+        by_country=_by_count(countries),
         invitations_pending=count(invitations.distinct()),
         imports_in_progress=count(
             sa.select(ImportBatch.id).where(

@@ -29,7 +29,8 @@ class DemoAccount:
     approver: bool = False
 
 
-DEMO_ACCOUNTS = (
+# Made with the directory, in this order (each draws from the seed's Random).
+DIRECTORY_ACCOUNTS = (
     DemoAccount(
         "admin@demo.kieubao.vn",
         "demo-admin-2026",
@@ -77,6 +78,20 @@ DEMO_ACCOUNTS = (
         "member with a claimed profile (Võ Thành Nhân, Grenoble): answers contact requests",
     ),
 )
+# Made afterwards, with the demo's history (``seed/history.py``), so that adding one leaves the
+# generated directory as it was.
+HISTORY_ACCOUNTS = (
+    DemoAccount(
+        "berlin@demo.kieubao.vn",
+        "demo-berlin-2026",
+        "embassy",
+        "Trịnh Minh Khoa",
+        "embassy officer, Đại sứ quán Việt Nam tại Đức (DE-BERLIN: Germany): "
+        "endorsed Đà Nẵng's representatives in Germany",
+        mission="DE-BERLIN",
+    ),
+)
+DEMO_ACCOUNTS = DIRECTORY_ACCOUNTS + HISTORY_ACCOUNTS
 
 
 @dataclass
@@ -213,10 +228,15 @@ DUPLICATE_CANDIDATES = {
 }
 
 
-def create_accounts(builder: DemoBuilder) -> list[DemoAccount]:
-    """Create the documented demo accounts; returns those skipped (email already used)."""
+def create_accounts(
+    builder: DemoBuilder, accounts=DIRECTORY_ACCOUNTS, verified_at=None
+) -> list[DemoAccount]:
+    """Create the documented demo ``accounts``; returns those skipped (email already used).
+
+    Their address counts as confirmed ``verified_at`` (by default a random day a year ago).
+    """
     skipped = []
-    for account in DEMO_ACCOUNTS:
+    for account in accounts:
         existing = db.session.scalar(sa.select(User).where(User.email == account.email))
         if existing is not None:
             skipped.append(account)
@@ -231,7 +251,7 @@ def create_accounts(builder: DemoBuilder) -> list[DemoAccount]:
             is_approver=account.approver,
             display_name=account.display_name if account.role != "member" else None,
             locale="vi",
-            email_verified_at=builder.past(400, 300),
+            email_verified_at=verified_at or builder.past(400, 300),
             is_active_flag=True,
         )
         db.session.add(user)

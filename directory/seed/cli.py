@@ -51,6 +51,14 @@ def seed_demo_command(people: int, if_empty: bool, seed: int) -> None:
         f"{summary.missions} missions, {summary.associations} associations "
         f"({summary.memberships} memberships)."
     )
+    history = summary.history
+    if history is not None:
+        click.echo(
+            f"Their history: {history.needs} cooperation needs ({history.interests} members "
+            f"interested), {history.contact_requests} contact requests, {history.initiatives} "
+            f"initiatives, {history.nominations} representative nominations, "
+            f"{history.invitations} claim invitations, {history.imports} import in preview."
+        )
     click.echo("Demo accounts (email / password / role):")
     for account in DEMO_ACCOUNTS:
         note = (

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 09:11:29.180192
+Create Date: 2026-12-02 13:35:41.726630
 
 """
 
@@ -175,10 +175,24 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
     )
     with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_people_country"), ["country"], unique=False)
+        batch_op.create_index(
+            "ix_people_country", ["country", "anonymised_at", "verified_at", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_people_email"), ["email"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_people_hometown_province"), ["hometown_province"], unique=False
+            "ix_people_hometown_province",
+            ["hometown_province"],
+            unique=False,
+            postgresql_include=[
+                "id",
+                "anonymised_at",
+                "consent_listed",
+                "country",
+                "verified_at",
+                "created_at",
+                "kinds",
+                "fields",
+            ],
         )
         batch_op.create_index(batch_op.f("ix_people_name_key"), ["name_key"], unique=False)
         batch_op.create_index(batch_op.f("ix_people_phone"), ["phone"], unique=False)
@@ -1043,9 +1057,21 @@ def downgrade():
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_people_phone"))
         batch_op.drop_index(batch_op.f("ix_people_name_key"))
-        batch_op.drop_index(batch_op.f("ix_people_hometown_province"))
+        batch_op.drop_index(
+            "ix_people_hometown_province",
+            postgresql_include=[
+                "id",
+                "anonymised_at",
+                "consent_listed",
+                "country",
+                "verified_at",
+                "created_at",
+                "kinds",
+                "fields",
+            ],
+        )
         batch_op.drop_index(batch_op.f("ix_people_email"))
-        batch_op.drop_index(batch_op.f("ix_people_country"))
+        batch_op.drop_index("ix_people_country")
 
     op.drop_table("people")
     with op.batch_alter_table("mission_countries", schema=None) as batch_op:
