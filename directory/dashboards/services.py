@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from directory.accounts.models import EmailToken, User
 from directory.contacts.models import ContactRequest
 from directory.core.models import utcnow
+from directory.core.sql import json_elements
 from directory.extensions import db
 from directory.imports.models import ImportBatch
 from directory.initiatives.models import STATES as INITIATIVE_STATES
@@ -56,7 +57,7 @@ def count(query: sa.Select) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0
 
 
-def _by_count(counter: Counter) -> dict[str, int]:
+def largest_first(counter: Counter) -> dict[str, int]:
     """Largest first, then by code: the order of the charts and the API."""
     return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -98,8 +99,8 @@ def diaspora(user, slug: str) -> Diaspora:
         fields.update(set(codes or ()))
         out.verified += verified_at is not None
         out.new_recent += created_at is not None and created_at >= since
-    out.by_country = _by_count(countries)
-    out.by_field = _by_count(fields)
+    out.by_country = largest_first(countries)
+    out.by_field = largest_first(fields)
     return out
 
 
@@ -161,13 +162,62 @@ def waiting(user, slug: str) -> Waiting:
 # --- needs, initiatives, representatives of a province ----------------------------------------
 
 
-def open_needs(user, slug: str) -> tuple[int, list[tuple[Need, int]]]:
-    """How many open needs of the province ``user`` may read, and the newest of them with the
-    number of members interested in each."""
+def contactable_clause(user):
+    """SQL: the people an official may reach about a need, as ``user`` sees them: visible to
+    ``user``, not anonymised, who consented to be contacted by officials and accept contact
+    requests (the matcher's "contactable" candidates)."""
+    return sa.and_(
+        person_view_clause(user),
+        Person.anonymised_at.is_(None),
+        Person.consent_contact.is_(True),
+        Person.contact_requests_enabled.is_(True),
+    )
+
+
+def match_counts(user, needs) -> dict[str, int]:
+    """need id -> the contactable people (:func:`contactable_clause`) tagged with at least one
+    of the need's fields, for the ``needs`` given, in one query over the people (a need naming
+    no field has no such match)."""
+    needs = list(needs)
+    pairs = sorted({(need.id, code) for need in needs for code in need.fields or ()})
+    found: dict[str, int] = {}
+    if pairs:
+        wanted = sa.union_all(
+            *(
+                sa.select(sa.literal(need_id).label("need_id"), sa.literal(code).label("code"))
+                for need_id, code in pairs
+            )
+        ).subquery("wanted")
+        tagged = json_elements(Person.fields, "tagged")
+        found = dict(
+            db.session.execute(
+                sa.select(wanted.c.need_id, sa.func.count(sa.distinct(Person.id)))
+                .select_from(Person)
+                .join(tagged, sa.true())
+                .join(wanted, wanted.c.code == tagged.c.value)
+                .where(contactable_clause(user))
+                .group_by(wanted.c.need_id)
+            ).all()
+        )
+    return {need.id: found.get(need.id, 0) for need in needs}
+
+
+@dataclass
+class OpenNeed:
+    need: Need
+    matches: int
+    interested: int
+
+
+def open_needs(user, slug: str, limit: int | None = NEEDS_SHOWN) -> tuple[int, list[OpenNeed]]:
+    """How many open needs of the province ``user`` may read, and the ``limit`` newest of them
+    (None: all) with the number of contactable matching people and of members interested in
+    each."""
     query = needs_query(user, {"province": slug, "status": "open"})
-    needs = list(db.session.scalars(query.limit(NEEDS_SHOWN)))
+    needs = list(db.session.scalars(query if limit is None else query.limit(limit)))
     interest = interest_counts(n.id for n in needs)
-    return count(query), [(n, interest.get(n.id, 0)) for n in needs]
+    matches = match_counts(user, needs)
+    return count(query), [OpenNeed(n, matches[n.id], interest.get(n.id, 0)) for n in needs]
 
 
 def initiatives_by_state(user, slug: str) -> dict[str, int]:
@@ -282,7 +332,7 @@ def mission_figures(user) -> MissionFigures:
     )
     return MissionFigures(
         states=states,
-        by_country=_by_count(Counter({c: n for c, n in rows if c})),
+        by_country=largest_first(Counter({c: n for c, n in rows if c})),
         invitations_pending=count(invitations.distinct()),
         imports_in_progress=count(
             sa.select(ImportBatch.id).where(
