@@ -18,6 +18,7 @@ def _figures(data: dict):
     body = current_app.json.dumps(data, sort_keys=False)
     return current_app.response_class(body + "\n", mimetype="application/json")
 
+
 _COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
 _COUNT = {"type": "integer", "minimum": 0}
 

@@ -3,7 +3,7 @@ the read functions, for the page and for the CSV download alike."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -288,12 +288,12 @@ def _uncovered_table(user, figures: overview.People, csv) -> Table:
             people_search(province=item.slug),
             _("Experts and entrepreneurs from %(province)s, in every country", province=name),
         )
-        for code, value in item.uncovered.items():
+        for i, (code, value) in enumerate(item.uncovered.items()):
             rows.append(
                 (
                     Cell(item.slug),
-                    province,
-                    everyone,
+                    replace(province, repeated=i > 0),
+                    replace(everyone, repeated=i > 0),
                     Cell(code),
                     Cell(_country(code)),
                     number(

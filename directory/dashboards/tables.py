@@ -36,6 +36,9 @@ class Cell:
     text: str
     href: str | None = None
     title: str | None = None
+    # The same as the row above's (a province beside each of its countries): left blank on
+    # the page, written in the CSV so that each row stands alone.
+    repeated: bool = False
 
     @property
     def value(self) -> int:
@@ -101,14 +104,10 @@ def as_of(what: str | None = None) -> str:
 
 
 def last_days(days: int) -> str:
-    """ "New in the last 90 days: 03/09/2026 – 02/12/2026"."""
+    """ "03/09/2026 – 02/12/2026": the last ``days`` days up to today, beside a figure whose
+    label says what they are ("New in the last 90 days")."""
     start = vietnam_date(utcnow() - timedelta(days=days))
-    return _(
-        "New in the last %(days)d days: %(start)s – %(end)s",
-        days=days,
-        start=day_text(start),
-        end=day_text(today()),
-    )
+    return _("%(start)s – %(end)s", start=day_text(start), end=day_text(today()))
 
 
 def ending_within(days: int) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
+from directory.core.models import utcnow
 from directory.dashboards import overview, services
 from tests.dashboards.conftest import EXPECTED_OVERVIEW
 
@@ -72,3 +76,86 @@ def _db_needs(model):
     from directory.extensions import db
 
     return db.session.scalars(sa.select(model)).all()
+
+
+# --- the page: the same figures as the API and the lists they link to -------------------------
+
+
+def test_the_overview_page_equals_the_api_and_the_search(overview_world, login, sync):
+    from html import unescape
+
+    from tests.dashboards.test_figures import TABLE_LINK, figures, search_total
+
+    sync()
+    client = login(overview_world.cast.admin)
+    page = client.get("/dashboard/overview")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    api = client.get("/api/v1/stats/overview").get_json()
+    shown = figures(html)
+    assert [value for _h, _t, value in shown.values()] == [15, 6, 3]
+    profiles_href, profiles_tip, _v = shown["Hồ sơ"]
+    assert profiles_tip and search_total(client, profiles_href) == 15
+    # Every chart row is a search showing the same number, and the API's.
+    rows = [(unescape(m["href"]), int(m["value"])) for m in TABLE_LINK.finditer(html)]
+    assert len(rows) == 6 + 5 + 3
+    for href, value in rows:
+        assert search_total(client, href) == value, href
+    assert [v for _h, v in rows] == [
+        *api["people_by_country"].values(),
+        *api["people_by_field"].values(),
+        *api["people_by_province"].values(),
+    ]
+    # The other tables: every slug and code of the API, each table with its CSV link.
+    for slug in api["provinces_without_representatives"]:
+        assert f'href="/dashboard/province/{slug}"' in html
+    for code in api["fields_without_matches"]:
+        assert f'href="/needs?field={code}&amp;status=open"' in html
+    for table in ("by-country", "by-field", "by-province", "initiatives"):
+        assert f'href="/dashboard/overview/{table}.csv"' in html
+    assert 'href="/initiatives?province=central&amp;state=received"' in html
+    assert "<script" not in html
+    assert len(re.findall(r'<svg class="chart-bars"', html)) == 3
+
+
+def test_the_overview_counts_what_the_search_counts_for_the_admin(overview_world):
+    """Unlisted profiles count for the admin (who finds them), anonymised ones never."""
+    figures = overview.people(overview_world.cast.admin)
+    assert figures.by_country["FR"] == 6  # the unlisted profile included, the anonymised not
+
+
+def test_a_need_s_matches_are_the_matcher_s_contactable_tagged_candidates(overview_world, sync):
+    from directory.needs.matching import candidates
+    from directory.needs.models import Need
+
+    sync()
+    officer = overview_world.cast.officer
+    for need in _db_needs(Need):
+        if need.province_slug != "da-nang" or need.status != "open":
+            continue
+        found, _total = candidates(need, officer)
+        tagged = {
+            c.id
+            for c in found
+            if c.kind == "person" and c.contactable and set(c.profile.fields) & set(need.fields)
+        }
+        assert services.match_counts(officer, [need])[need.id] == len(tagged), need.title
+
+
+def test_each_chart_says_the_period_it_covers(overview_world, login, db):
+    from directory.initiatives.services import today
+
+    admin = overview_world.cast.admin
+    day = today().strftime("%d/%m/%Y")
+    html = login(admin).get("/dashboard/overview").get_data(as_text=True)
+    assert html.count(f"Hồ sơ hiện có, tính đến {day}") == 3
+    assert f"Mọi sáng kiến đã nhận, tính đến {day}" in html
+    admin.locale = "en"
+    db.session.commit()
+    html = login(admin).get("/dashboard/overview").get_data(as_text=True)
+    assert html.count(f"Current profiles, as of {day}") == 3
+    province = login(admin).get("/dashboard/province/da-nang").get_data(as_text=True)
+    assert province.count(f"Current profiles, as of {day}") == 2
+    start = (utcnow() - timedelta(days=90) + timedelta(hours=7)).strftime("%d/%m/%Y")
+    period = re.search(r'<span class="figure-period">([^<]*)</span>', province)
+    assert period and period.group(1) == f"{start} – {day}", "the new profiles' period"
