@@ -327,7 +327,7 @@ def _uncovered_table(user, figures: overview.People, csv) -> Table:
 
 def _gaps_table(user, figures: overview.People, csv) -> Table:
     rows = []
-    for gap in overview.fields_without_matches(user):
+    for gap in overview.fields_without_matches(user, figures):
         label = field_label(gap.code)
         needs = url_for("needs.index", field=gap.code, status="open")
         rows.append(

@@ -32,17 +32,21 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from directory.core.sql import json_elements
-from directory.dashboards.services import contactable_clause, largest_first
+from directory.dashboards.services import (
+    contactable_clause,
+    count_where,
+    largest_first,
+    people_clause,
+)
 from directory.extensions import db
 from directory.initiatives.models import STATES as INITIATIVE_STATES
 from directory.initiatives.models import Initiative
 from directory.initiatives.queries import overdue_condition
 from directory.needs.models import Need
-from directory.people.models import KINDS, Person
+from directory.people.models import Person
 from directory.policy.initiatives import initiative_view_clause
 from directory.policy.needs import need_view_clause
 from directory.policy.nominations import nomination_view_clause
-from directory.policy.people import person_view_clause
 from directory.representatives.models import Nomination
 
 # A province's main countries: where most of its people live, this many of them.
@@ -51,13 +55,6 @@ MAIN_COUNTRIES = 3
 FEW_MATCHES = 3
 # The key of the central body's row in the initiatives' figures (no province has this slug).
 CENTRAL = "central"
-
-
-def people_clause(user):
-    """SQL: the experts and entrepreneurs ``user`` may see, not anonymised."""
-    # A quoted code inside the stored JSON list is that element (codes hold no quote).
-    has_kind = sa.or_(*(sa.cast(Person.kinds, sa.Text).like(f'%"{kind}"%') for kind in KINDS))
-    return sa.and_(person_view_clause(user), Person.anonymised_at.is_(None), has_kind)
 
 
 # --- people --------------------------------------------------------------------------------
@@ -71,10 +68,14 @@ class People:
     by_province: dict[str, int] = field(default_factory=dict)
     # province slug -> country code -> people, largest first
     countries_of: dict[str, dict[str, int]] = field(default_factory=dict)
+    # field code -> the contactable people tagged with it (any kind, or none)
+    contactable_by_field: dict[str, int] = field(default_factory=dict)
 
 
 def people(user) -> People:
-    """The people ``user`` may see, by country, by field and by hometown province."""
+    """The people ``user`` may see, by country, by field and by hometown province, and the
+    contactable people by field: two scans of the profiles (grouped by hometown and country,
+    then by field for both counts at once)."""
     rows = db.session.execute(
         sa.select(Person.hometown_province, Person.country, sa.func.count())
         .where(people_clause(user))
@@ -92,18 +93,21 @@ def people(user) -> People:
             provinces[slug] += n
             if country:
                 pairs.setdefault(slug, Counter())[country] += n
-    codes = json_elements(Person.fields, "codes")
-    by_field = db.session.execute(
-        sa.select(codes.c.value, sa.func.count(sa.distinct(Person.id)))
-        .select_from(Person)
-        .join(codes, sa.true())
-        .where(people_clause(user))
-        .group_by(codes.c.value)
-    ).all()
     out.by_country = largest_first(countries)
     out.by_province = largest_first(provinces)
-    out.by_field = largest_first(Counter({code: n for code, n in by_field if code}))
     out.countries_of = {slug: largest_first(counter) for slug, counter in pairs.items()}
+    # A profile's fields are distinct (``people.normalise`` keeps each code once).
+    listed, reachable = people_clause(user), contactable_clause(user)
+    codes = json_elements(Person.fields, "codes")
+    by_field = db.session.execute(
+        sa.select(codes.c.value, count_where(listed), count_where(reachable))
+        .select_from(Person)
+        .join(codes, sa.true())
+        .where(sa.or_(listed, reachable))
+        .group_by(codes.c.value)
+    ).all()
+    out.by_field = largest_first(Counter({c: n for c, n, _r in by_field if c and n}))
+    out.contactable_by_field = {c: r for c, _n, r in by_field if c and r}
     return out
 
 
@@ -149,7 +153,7 @@ class FieldGap:
     contactable: int  # contactable people tagged with it
 
 
-def fields_without_matches(user) -> list[FieldGap]:
+def fields_without_matches(user, figures: People | None = None) -> list[FieldGap]:
     """The fields named by open needs ``user`` may read that fewer than :data:`FEW_MATCHES`
     contactable people are tagged with; fewest people first, then most needs, then by code."""
     wanted = json_elements(Need.fields, "wanted")
@@ -165,16 +169,7 @@ def fields_without_matches(user) -> list[FieldGap]:
     named.pop(None, None)
     if not named:
         return []
-    tagged = json_elements(Person.fields, "tagged")
-    reach = dict(
-        db.session.execute(
-            sa.select(tagged.c.value, sa.func.count(sa.distinct(Person.id)))
-            .select_from(Person)
-            .join(tagged, sa.true())
-            .where(contactable_clause(user), tagged.c.value.in_(sorted(named)))
-            .group_by(tagged.c.value)
-        ).all()
-    )
+    reach = (figures or people(user)).contactable_by_field
     gaps = [
         FieldGap(code, needs, reach.get(code, 0))
         for code, needs in named.items()
@@ -245,6 +240,6 @@ def overview_stats(user) -> dict:
         "provinces_without_representatives": [
             u.slug for u in provinces_without_representatives(user, figures)
         ],
-        "fields_without_matches": [g.code for g in fields_without_matches(user)],
+        "fields_without_matches": [g.code for g in fields_without_matches(user, figures)],
         "initiatives_by_province": {row.key: row.by_state for row in initiatives_by_province(user)},
     }

@@ -74,33 +74,53 @@ class Diaspora:
     new_recent: int = 0
 
 
+def people_clause(user):
+    """SQL: the experts and entrepreneurs (at least one kind) ``user`` may see, not anonymised:
+    whom the search lists with ``kind=expert&kind=entrepreneur``."""
+    # A quoted code inside the stored JSON list is that element (codes hold no quote).
+    has_kind = sa.or_(*(sa.cast(Person.kinds, sa.Text).like(f'%"{kind}"%') for kind in KINDS))
+    # Anonymised profiles are out of every list, the admin's search included.
+    return sa.and_(person_view_clause(user), Person.anonymised_at.is_(None), has_kind)
+
+
+def field_counts(*where) -> Counter:
+    """Field code -> the people selected by ``where`` tagged with it, counted in SQL (a
+    profile's fields are distinct: ``people.normalise`` keeps each code once)."""
+    codes = json_elements(Person.fields, "codes")
+    query = sa.select(codes.c.value, sa.func.count()).select_from(Person).join(codes, sa.true())
+    rows = db.session.execute(query.where(*where).group_by(codes.c.value)).all()
+    return Counter({code: n for code, n in rows if code})
+
+
+def count_where(condition):
+    """SQL: how many of the grouped rows meet ``condition``."""
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
 def diaspora(user, slug: str) -> Diaspora:
     """The experts and entrepreneurs from province ``slug`` that ``user`` may see."""
+    since = utcnow() - timedelta(days=RECENT_DAYS)
+    where = (people_clause(user), Person.hometown_province == slug)
     rows = db.session.execute(
         sa.select(
-            Person.country, Person.fields, Person.kinds, Person.verified_at, Person.created_at
-        ).where(
-            person_view_clause(user),
-            # Anonymised profiles are out of every list, the admin's search included.
-            Person.anonymised_at.is_(None),
-            Person.hometown_province == slug,
+            Person.country,
+            sa.func.count(),
+            count_where(Person.verified_at.is_not(None)),
+            count_where(Person.created_at >= since),
         )
+        .where(*where)
+        .group_by(Person.country)
     ).all()
-    since = utcnow() - timedelta(days=RECENT_DAYS)
     out = Diaspora()
     countries: Counter = Counter()
-    fields: Counter = Counter()
-    for country, codes, kinds, verified_at, created_at in rows:
-        if not set(kinds or ()) & set(KINDS):
-            continue
-        out.total += 1
+    for country, n, verified, new in rows:
+        out.total += n
+        out.verified += verified or 0
+        out.new_recent += new or 0
         if country:
-            countries[country] += 1
-        fields.update(set(codes or ()))
-        out.verified += verified_at is not None
-        out.new_recent += created_at is not None and created_at >= since
+            countries[country] += n
     out.by_country = largest_first(countries)
-    out.by_field = largest_first(fields)
+    out.by_field = largest_first(field_counts(*where)) if out.total else {}
     return out
 
 
@@ -195,7 +215,10 @@ def match_counts(user, needs) -> dict[str, int]:
                 .select_from(Person)
                 .join(tagged, sa.true())
                 .join(wanted, wanted.c.code == tagged.c.value)
-                .where(contactable_clause(user))
+                .where(
+                    tagged.c.value.in_(sorted({code for _need, code in pairs})),
+                    contactable_clause(user),
+                )
                 .group_by(wanted.c.need_id)
             ).all()
         )
