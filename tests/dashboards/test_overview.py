@@ -159,3 +159,21 @@ def test_each_chart_says_the_period_it_covers(overview_world, login, db):
     start = (utcnow() - timedelta(days=90) + timedelta(hours=7)).strftime("%d/%m/%Y")
     period = re.search(r'<span class="figure-period">([^<]*)</span>', province)
     assert period and period.group(1) == f"{start} – {day}", "the new profiles' period"
+
+
+def test_the_initiative_figures_equal_the_inbox_they_open(overview_world, login):
+    """Each number of the initiatives table opens the inbox filtered by body and state (or
+    overdue), which lists as many."""
+    from html import unescape
+
+    client = login(overview_world.cast.admin)
+    html = client.get("/dashboard/overview").get_data(as_text=True)
+    start = html.index('id="table-initiatives"')
+    links = re.findall(
+        r'<a href="(/initiatives\?province=[^"]+)" title="[^"]+">(\d+)</a>', html[start:]
+    )
+    assert len(links) == 3 * 10  # three bodies: eight states, overdue, total
+    for href, value in links:
+        inbox = client.get(unescape(href)).get_data(as_text=True)
+        shown = re.search(r'<p class="meta">(\d+) ', inbox)
+        assert int(shown.group(1) if shown else 0) == int(value), href
