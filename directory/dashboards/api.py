@@ -144,7 +144,7 @@ register_schema(
                 "items": {"type": "string"},
                 "description": (
                     f"Slugs of the provinces with no active representative in at least one of "
-                    f"the {overview.MAIN_COUNTRIES} countries where most of their people live; "
+                    f"the {overview.MAIN_COUNTRIES} countries abroad where most of their people live; "
                     "the provinces with most people first."
                 ),
             },

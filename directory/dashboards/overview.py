@@ -12,11 +12,11 @@ Definitions (also in docs/product-rules.md, "The central overview"):
   anonymised: what the search lists with ``kind=expert&kind=entrepreneur`` (and ``country``,
   ``field`` or ``province``). A person counts once in each of their fields; people with no
   country or no hometown are left out of those two breakdowns only.
-- **A province's main countries** are the :data:`MAIN_COUNTRIES` countries where most of its
-  people live (most people first, ties by country code). The province is **without
-  representatives** there when one of those countries has no active representative of the
-  province; the list names the uncovered countries. Provinces with no people abroad are not
-  listed.
+- **A province's main countries** are the :data:`MAIN_COUNTRIES` countries abroad (Vietnam
+  left out: representatives serve abroad) where most of its people live (most people first,
+  ties by country code). The province is **without representatives** there when one of those
+  countries has no active representative of the province; the list names the uncovered
+  countries. Provinces with no people abroad are not listed.
 - **Fields with few matches** are the fields named by open needs (of any province) with fewer
   than :data:`FEW_MATCHES` contactable people tagged with them (``services.contactable_clause``:
   consented to be contacted by officials, accept contact requests, visible, not anonymised).
@@ -53,6 +53,8 @@ from directory.representatives.models import Nomination
 MAIN_COUNTRIES = 3
 # Fields of open needs with fewer contactable people than this are listed.
 FEW_MATCHES = 3
+# Not abroad: people living in Vietnam have no representative to look for.
+HOME_COUNTRY = "VN"
 # The key of the central body's row in the initiatives' figures (no province has this slug).
 CENTRAL = "central"
 
@@ -135,7 +137,8 @@ def provinces_without_representatives(user, figures: People | None = None) -> li
     )
     out = []
     for slug, countries in figures.countries_of.items():
-        main = dict(list(countries.items())[:MAIN_COUNTRIES])
+        abroad = [(code, n) for code, n in countries.items() if code != HOME_COUNTRY]
+        main = dict(abroad[:MAIN_COUNTRIES])
         uncovered = {code: n for code, n in main.items() if (slug, code) not in covered}
         if uncovered:
             out.append(Uncovered(slug, figures.by_province.get(slug, 0), main, uncovered))

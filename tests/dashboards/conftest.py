@@ -231,17 +231,18 @@ def sync(app):
 
 # What the admin sees on the central overview (GET /api/v1/stats/overview) of overview_world.
 EXPECTED_OVERVIEW = {
-    "people_by_country": {"FR": 6, "US": 4, "AU": 1, "CA": 1, "DE": 1, "JP": 1},
+    "people_by_country": {"FR": 6, "US": 4, "AU": 1, "CA": 1, "DE": 1, "JP": 1, "VN": 1},
     "people_by_field": {
         "semiconductors": 8,
         "tourism": 4,
         "artificial-intelligence": 2,
         "hospitality": 2,
         "fintech": 1,
+        "logistics": 1,
     },
-    "people_by_province": {"da-nang": 8, "hue": 5, "ha-noi": 1},
+    "people_by_province": {"da-nang": 8, "hue": 5, "ha-noi": 2},
     # Đà Nẵng: FR, DE, JP are its main countries, JP has no representative; Huế: US, AU, AU
-    # has none; Hà Nội: FR, covered.
+    # has none; Hà Nội: FR, covered (and Vietnam, which is not abroad).
     "provinces_without_representatives": ["da-nang", "hue"],
     # green-hydrogen: nobody; hospitality: one contactable (two needs); tourism: two.
     "fields_without_matches": ["green-hydrogen", "hospitality", "tourism"],
@@ -274,7 +275,7 @@ EXPECTED_OVERVIEW = {
 @pytest.fixture
 def overview_world(world):
     """The world, plus people from Huế (in the US, Australia, nowhere), someone from no
-    province, a member with no kind who may be contacted, open needs naming tourism,
+    province, someone from Hà Nội back in Vietnam, a member with no kind who may be contacted, open needs naming tourism,
     hospitality and green hydrogen (and a closed one naming robotics), a representative of
     Huế in the US and two initiatives to the central body."""
     cast = world.cast
@@ -324,6 +325,14 @@ def overview_world(world):
             hometown_province=None,
             hometown_as_given=None,
             fields=["fintech"],
+        ),
+        back_home=PersonFactory(
+            full_name="Trần Hưng Đạo",
+            country="VN",
+            city="Hà Nội",
+            hometown_province="ha-noi",
+            hometown_as_given="Hà Nội",
+            fields=["logistics"],
         ),
         # Not one of the people (no kind), but a contactable match for tourism.
         tourist_member=PersonFactory(

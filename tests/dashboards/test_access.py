@@ -127,7 +127,7 @@ def test_the_overview_api_for_the_admin(overview_world, client):
     data = response.get_json()
     assert data == EXPECTED_OVERVIEW
     assert list(data) == list(EXPECTED_OVERVIEW)  # exactly these keys
-    assert list(data["people_by_country"]) == ["FR", "US", "AU", "CA", "DE", "JP"]
+    assert list(data["people_by_country"]) == ["FR", "US", "AU", "CA", "DE", "JP", "VN"]
     assert list(data["initiatives_by_province"])[0] == "central"
 
 

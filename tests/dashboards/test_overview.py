@@ -17,8 +17,8 @@ def test_the_overview_figures_match_the_known_directory(overview_world):
 def test_people_by_country_field_and_province(overview_world):
     figures = overview.people(overview_world.cast.admin)
     # Huế's person with no country and the Canadian with no hometown count in the total.
-    assert figures.total == 15
-    assert list(figures.by_country) == ["FR", "US", "AU", "CA", "DE", "JP"]
+    assert figures.total == 16
+    assert list(figures.by_country) == ["FR", "US", "AU", "CA", "DE", "JP", "VN"]
     assert figures.countries_of["hue"] == {"US": 3, "AU": 1}
     assert figures.countries_of["da-nang"] == {"FR": 5, "DE": 1, "JP": 1, "US": 1}
 
@@ -93,12 +93,12 @@ def test_the_overview_page_equals_the_api_and_the_search(overview_world, login, 
     html = page.get_data(as_text=True)
     api = client.get("/api/v1/stats/overview").get_json()
     shown = figures(html)
-    assert [value for _h, _t, value in shown.values()] == [15, 6, 3]
+    assert [value for _h, _t, value in shown.values()] == [16, 7, 3]
     profiles_href, profiles_tip, _v = shown["Hồ sơ"]
-    assert profiles_tip and search_total(client, profiles_href) == 15
+    assert profiles_tip and search_total(client, profiles_href) == 16
     # Every chart row is a search showing the same number, and the API's.
     rows = [(unescape(m["href"]), int(m["value"])) for m in TABLE_LINK.finditer(html)]
-    assert len(rows) == 6 + 5 + 3
+    assert len(rows) == 7 + 6 + 3
     for href, value in rows:
         assert search_total(client, href) == value, href
     assert [v for _h, v in rows] == [
