@@ -65,12 +65,10 @@ def home_for(user) -> str:
         if user.person_id:
             return url_for("people.mine")
         return url_for("people.create_own")
-    # Officials of a province or a mission land on their dashboard.
-    if user.role == "province" and user.province_slug:
-        return url_for("dashboards.province", slug=user.province_slug)
-    if user.role == "embassy" and user.mission_id:
-        return url_for("dashboards.mission")
-    return url_for("core.index")
+    # Officials land on their dashboard: their province's, their mission's, the overview.
+    from directory.dashboards.landing import landing
+
+    return landing(user) or url_for("core.index")
 
 
 def finish_login(user, next_url: str | None):

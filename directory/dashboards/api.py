@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import current_app
 
 from directory.api.core import api_blueprint, api_user, not_found, operation, ref, require_can
 from directory.api.schemas import register_schema
-from directory.dashboards import services
+from directory.dashboards import overview, services
 from directory.initiatives.models import STATES as INITIATIVE_STATES
 from directory.reference.provinces import province_by_slug
 
 bp = api_blueprint("dashboards_api")
+
+
+def _figures(data: dict):
+    """``data`` as JSON in its own key order (largest first), not sorted by key."""
+    body = current_app.json.dumps(data, sort_keys=False)
+    return current_app.response_class(body + "\n", mimetype="application/json")
+
 
 _COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
 _COUNT = {"type": "integer", "minimum": 0}
@@ -96,4 +103,87 @@ def province_stats(slug: str):
     if province_by_slug(slug) is None:
         raise not_found()
     require_can(user, "dashboard.province", slug)
-    return jsonify(services.province_stats(user, slug))
+    return _figures(services.province_stats(user, slug))
+
+
+register_schema(
+    "OverviewStats",
+    {
+        "type": "object",
+        "description": (
+            "The central overview's figures (the admin). People: the experts and entrepreneurs "
+            "(profiles with at least one kind), not anonymised."
+        ),
+        "required": [
+            "people_by_country",
+            "people_by_field",
+            "people_by_province",
+            "provinces_without_representatives",
+            "fields_without_matches",
+            "initiatives_by_province",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "people_by_country": {
+                **_COUNTS,
+                "description": "ISO country code -> people living there, largest first.",
+            },
+            "people_by_field": {
+                **_COUNTS,
+                "description": "Field code -> people working in it (one person may count in several).",
+            },
+            "people_by_province": {
+                **_COUNTS,
+                "description": (
+                    "Province slug -> people whose hometown it is (former names included), "
+                    "largest first."
+                ),
+            },
+            "provinces_without_representatives": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": (
+                    f"Slugs of the provinces with no active representative in at least one of "
+                    f"the {overview.MAIN_COUNTRIES} countries abroad where most of their people live; "
+                    "the provinces with most people first."
+                ),
+            },
+            "fields_without_matches": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": (
+                    f"Codes of the fields named by open needs with fewer than "
+                    f"{overview.FEW_MATCHES} contactable people tagged with them (consented to "
+                    "be contacted by officials, accept contact requests), fewest first."
+                ),
+            },
+            "initiatives_by_province": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {state: _COUNT for state in INITIATIVE_STATES},
+                    "additionalProperties": False,
+                },
+                "description": (
+                    "Receiving body -> its initiatives per state (every state, zero included), "
+                    f'for each body with at least one; the central body is "{overview.CENTRAL}".'
+                ),
+            },
+        },
+    },
+)
+
+
+@bp.get("/stats/overview")
+@operation(
+    "The central overview's figures",
+    tags=("stats",),
+    response=ref("OverviewStats"),
+    errors=(403,),
+    auth=True,
+    description="For the admin.",
+)
+def overview_stats():
+    user = api_user()
+    require_can(user, "dashboard.overview")
+    return _figures(overview.overview_stats(user))

@@ -2,6 +2,8 @@
 
 A chart is its rows (label, value, link) and their geometry; the template draws the bars and
 puts the same rows in a table beside them, which screen readers read instead of the picture.
+A chart says the period it covers, and may be drawn from a dashboard table
+(:func:`chart_of`), whose CSV download it then links to.
 """
 
 from __future__ import annotations
@@ -54,6 +56,13 @@ class Chart:
     id: str
     title: str
     bars: tuple[Bar, ...]
+    period: str = ""
+    csv_url: str = ""
+    total_rows: int = 0  # rows of the whole table (more than the bars when it is cut)
+
+    @property
+    def truncated(self) -> bool:
+        return self.total_rows > len(self.bars)
 
     @property
     def height(self) -> int:
@@ -64,7 +73,9 @@ class Chart:
         return WIDTH
 
 
-def bar_chart(chart_id: str, title: str, rows) -> Chart:
+def bar_chart(
+    chart_id: str, title: str, rows, *, period: str = "", csv_url: str = "", total_rows: int = 0
+) -> Chart:
     """``rows``: (label, value, href, title) in the order to draw them."""
     rows = list(rows)
     top = max((value for _l, value, _h, _t in rows), default=0)
@@ -81,4 +92,28 @@ def bar_chart(chart_id: str, title: str, rows) -> Chart:
         )
         for i, (label, value, href, tip) in enumerate(rows)
     )
-    return Chart(id=chart_id, title=title, bars=bars)
+    return Chart(
+        id=chart_id,
+        title=title,
+        bars=bars,
+        period=period,
+        csv_url=csv_url,
+        total_rows=max(total_rows, len(bars)),
+    )
+
+
+def chart_of(table, label: int, value: int) -> Chart:
+    """The chart of a dashboard table (``tables.Table``): its ``label`` column's cells (text,
+    link, tooltip) against its ``value`` column's numbers, for the rows the page shows."""
+    rows = [
+        (row[label].text, row[value].value, row[value].href, row[value].title)
+        for row in table.page_rows
+    ]
+    return bar_chart(
+        table.id,
+        table.title,
+        rows,
+        period=table.period,
+        csv_url=table.csv_url,
+        total_rows=len(table.rows),
+    )

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from directory.accounts.models import EmailToken, User
 from directory.contacts.models import ContactRequest
 from directory.core.models import utcnow
-from directory.core.sql import json_array_has_any, json_array_values
+from directory.core.sql import json_elements
 from directory.extensions import db
 from directory.imports.models import ImportBatch
 from directory.initiatives.models import STATES as INITIATIVE_STATES
@@ -57,7 +57,7 @@ def count(query: sa.Select) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(sub)) or 0
 
 
-def _by_count(counter: Counter) -> dict[str, int]:
+def largest_first(counter: Counter) -> dict[str, int]:
     """Largest first, then by code: the order of the charts and the API."""
     return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -74,57 +74,53 @@ class Diaspora:
     new_recent: int = 0
 
 
+def people_clause(user):
+    """SQL: the experts and entrepreneurs (at least one kind) ``user`` may see, not anonymised:
+    whom the search lists with ``kind=expert&kind=entrepreneur``."""
+    # A quoted code inside the stored JSON list is that element (codes hold no quote).
+    has_kind = sa.or_(*(sa.cast(Person.kinds, sa.Text).like(f'%"{kind}"%') for kind in KINDS))
+    # Anonymised profiles are out of every list, the admin's search included.
+    return sa.and_(person_view_clause(user), Person.anonymised_at.is_(None), has_kind)
+
+
+def field_counts(*where) -> Counter:
+    """Field code -> the people selected by ``where`` tagged with it, counted in SQL (a
+    profile's fields are distinct: ``people.normalise`` keeps each code once)."""
+    codes = json_elements(Person.fields, "codes")
+    query = sa.select(codes.c.value, sa.func.count()).select_from(Person).join(codes, sa.true())
+    rows = db.session.execute(query.where(*where).group_by(codes.c.value)).all()
+    return Counter({code: n for code, n in rows if code})
+
+
+def count_where(condition):
+    """SQL: how many of the grouped rows meet ``condition``."""
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
 def diaspora(user, slug: str) -> Diaspora:
-    """The experts and entrepreneurs from province ``slug`` that ``user`` may see, counted by
-    the database in one statement: the province's people are read once (a CTE), then counted
-    in total, by country and by field (``UNION ALL`` of three ``GROUP BY``)."""
+    """The experts and entrepreneurs from province ``slug`` that ``user`` may see."""
     since = utcnow() - timedelta(days=RECENT_DAYS)
-    people = (
-        sa.select(Person.id, Person.country, Person.fields, Person.verified_at, Person.created_at)
-        .where(
-            person_view_clause(user),
-            # Anonymised profiles are out of every list, the admin's search included.
-            Person.anonymised_at.is_(None),
-            Person.hometown_province == slug,
-            json_array_has_any(Person.kinds, KINDS),
-        )
-        .cte("diaspora")
-    )
-    fields = json_array_values(people.c.fields)
+    where = (people_clause(user), Person.hometown_province == slug)
     rows = db.session.execute(
-        sa.union_all(
-            sa.select(
-                sa.literal("total"),
-                sa.null(),
-                sa.func.count(people.c.id),
-                sa.func.count(people.c.verified_at),
-                sa.func.count(sa.case((people.c.created_at >= since, people.c.id))),
-            ),
-            sa.select(sa.literal("country"), people.c.country, sa.func.count(people.c.id), 0, 0)
-            .where(people.c.country.is_not(None), people.c.country != "")
-            .group_by(people.c.country),
-            # A person naming a field twice counts once in it.
-            sa.select(
-                sa.literal("field"), fields.c.value, sa.func.count(sa.distinct(people.c.id)), 0, 0
-            )
-            .select_from(people)
-            .join(fields, sa.true())
-            .where(fields.c.value.is_not(None))
-            .group_by(fields.c.value),
+        sa.select(
+            Person.country,
+            sa.func.count(),
+            count_where(Person.verified_at.is_not(None)),
+            count_where(Person.created_at >= since),
         )
+        .where(*where)
+        .group_by(Person.country)
     ).all()
     out = Diaspora()
     countries: Counter = Counter()
-    by_field: Counter = Counter()
-    for kind, code, n, verified, new_recent in rows:
-        if kind == "total":
-            out.total, out.verified, out.new_recent = n, verified, new_recent
-        elif kind == "country":
-            countries[code] = n
-        else:
-            by_field[code] = n
-    out.by_country = _by_count(countries)
-    out.by_field = _by_count(by_field)
+    for country, n, verified, new in rows:
+        out.total += n
+        out.verified += verified or 0
+        out.new_recent += new or 0
+        if country:
+            countries[country] += n
+    out.by_country = largest_first(countries)
+    out.by_field = largest_first(field_counts(*where)) if out.total else {}
     return out
 
 
@@ -208,13 +204,65 @@ def waiting(user, slug: str) -> Waiting:
 # --- needs, initiatives, representatives of a province ----------------------------------------
 
 
-def open_needs(user, slug: str) -> tuple[int, list[tuple[Need, int]]]:
-    """How many open needs of the province ``user`` may read, and the newest of them with the
-    number of members interested in each."""
+def contactable_clause(user):
+    """SQL: the people an official may reach about a need, as ``user`` sees them: visible to
+    ``user``, not anonymised, who consented to be contacted by officials and accept contact
+    requests (the matcher's "contactable" candidates)."""
+    return sa.and_(
+        person_view_clause(user),
+        Person.anonymised_at.is_(None),
+        Person.consent_contact.is_(True),
+        Person.contact_requests_enabled.is_(True),
+    )
+
+
+def match_counts(user, needs) -> dict[str, int]:
+    """need id -> the contactable people (:func:`contactable_clause`) tagged with at least one
+    of the need's fields, for the ``needs`` given, in one query over the people (a need naming
+    no field has no such match)."""
+    needs = list(needs)
+    pairs = sorted({(need.id, code) for need in needs for code in need.fields or ()})
+    found: dict[str, int] = {}
+    if pairs:
+        wanted = sa.union_all(
+            *(
+                sa.select(sa.literal(need_id).label("need_id"), sa.literal(code).label("code"))
+                for need_id, code in pairs
+            )
+        ).subquery("wanted")
+        tagged = json_elements(Person.fields, "tagged")
+        found = dict(
+            db.session.execute(
+                sa.select(wanted.c.need_id, sa.func.count(sa.distinct(Person.id)))
+                .select_from(Person)
+                .join(tagged, sa.true())
+                .join(wanted, wanted.c.code == tagged.c.value)
+                .where(
+                    tagged.c.value.in_(sorted({code for _need, code in pairs})),
+                    contactable_clause(user),
+                )
+                .group_by(wanted.c.need_id)
+            ).all()
+        )
+    return {need.id: found.get(need.id, 0) for need in needs}
+
+
+@dataclass
+class OpenNeed:
+    need: Need
+    matches: int
+    interested: int
+
+
+def open_needs(user, slug: str, limit: int | None = NEEDS_SHOWN) -> tuple[int, list[OpenNeed]]:
+    """How many open needs of the province ``user`` may read, and the ``limit`` newest of them
+    (None: all) with the number of contactable matching people and of members interested in
+    each."""
     query = needs_query(user, {"province": slug, "status": "open"})
-    needs = list(db.session.scalars(query.limit(NEEDS_SHOWN)))
+    needs = list(db.session.scalars(query if limit is None else query.limit(limit)))
     interest = interest_counts(n.id for n in needs)
-    return count(query), [(n, interest.get(n.id, 0)) for n in needs]
+    matches = match_counts(user, needs)
+    return count(query), [OpenNeed(n, matches[n.id], interest.get(n.id, 0)) for n in needs]
 
 
 def initiatives_by_state(user, slug: str) -> dict[str, int]:
@@ -347,7 +395,7 @@ def mission_figures(user) -> MissionFigures:
     )
     return MissionFigures(
         states=states,
-        by_country=_by_count(countries),
+        by_country=largest_first(Counter({c: n for c, n in rows if c})),
         invitations_pending=count(invitations.distinct()),
         imports_in_progress=count(
             sa.select(ImportBatch.id).where(

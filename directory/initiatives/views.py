@@ -15,6 +15,7 @@ from directory.initiatives import queries, services
 from directory.initiatives.forms import BulkForm, InitiativeForm, StepForm
 from directory.initiatives.forms import province_choices as _province_choices
 from directory.initiatives.models import STATES
+from directory.reference.provinces import province_by_slug
 
 bp = Blueprint("initiatives", __name__)
 
@@ -174,10 +175,15 @@ def _apply_errors(form, errors: dict[str, str]) -> None:
 def _inbox_filters() -> dict:
     state = request.args.get("state") or None
     assignee = (request.args.get("assignee") or "").strip()[:64] or None
+    # The receiving body: a province's slug or "central" (the overview's links); else all.
+    province = (request.args.get("province") or "").strip()[:64] or None
+    if province != "central" and province_by_slug(province) is None:
+        province = None
     return {
         "state": state if state in STATES else None,
         "assignee": assignee,
         "overdue": request.args.get("overdue") in ("1", "on", "true"),
+        "province": province,
     }
 
 

@@ -3,8 +3,9 @@
 - A province's dashboard and its figures (``GET /api/v1/stats/province/<slug>``): the officers
   of that province (approvers included) and the admin. The object is the province's slug.
 - A mission's dashboard: the embassy officers of that mission. The object is the mission.
-- ``dashboard.home``: the official has one of those of their own (the navigation link, the
-  landing page after sign-in).
+- The central overview (``/dashboard/overview``, ``GET /api/v1/stats/overview``): the admin.
+- ``dashboard.home``: the official has a dashboard of their own: their province's, their
+  mission's, or the admin's overview (the navigation link, the landing page after sign-in).
 """
 
 from __future__ import annotations
@@ -31,11 +32,19 @@ def _dashboard_mission(user, mission) -> bool:
     )
 
 
+@rule("dashboard.overview")
+def _dashboard_overview(user, _obj=None) -> bool:
+    return is_admin(user)
+
+
 @rule("dashboard.home")
 def _dashboard_home(user, _obj=None) -> bool:
-    """The official has a dashboard of their own: their province's, or their mission's."""
-    if user is None or is_admin(user):
+    """The official has a dashboard of their own: their province's, their mission's, or (the
+    admin) the overview."""
+    if user is None:
         return False
+    if is_admin(user):
+        return True
     return _dashboard_province(user, getattr(user, "province_slug", None)) or _dashboard_mission(
         user, getattr(user, "mission", None)
     )

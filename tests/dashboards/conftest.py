@@ -227,3 +227,166 @@ def sync(app):
         return applied
 
     return run
+
+
+# What the admin sees on the central overview (GET /api/v1/stats/overview) of overview_world.
+EXPECTED_OVERVIEW = {
+    "people_by_country": {"FR": 6, "US": 4, "AU": 1, "CA": 1, "DE": 1, "JP": 1, "VN": 1},
+    "people_by_field": {
+        "semiconductors": 8,
+        "tourism": 4,
+        "artificial-intelligence": 2,
+        "hospitality": 2,
+        "fintech": 1,
+        "logistics": 1,
+    },
+    "people_by_province": {"da-nang": 8, "hue": 5, "ha-noi": 2},
+    # Đà Nẵng: FR, DE, JP are its main countries, JP has no representative; Huế: US, AU, AU
+    # has none; Hà Nội: FR, covered (and Vietnam, which is not abroad).
+    "provinces_without_representatives": ["da-nang", "hue"],
+    # green-hydrogen: nobody; hospitality: one contactable (two needs); tourism: two.
+    "fields_without_matches": ["green-hydrogen", "hospitality", "tourism"],
+    "initiatives_by_province": {
+        "central": {
+            "received": 1,
+            "triaged": 0,
+            "assigned": 0,
+            "under_review": 0,
+            "answered": 0,
+            "adopted": 0,
+            "declined": 1,
+            "withdrawn": 0,
+        },
+        "da-nang": EXPECTED_PROVINCE["initiatives_by_state"],
+        "ha-noi": {
+            "received": 1,
+            "triaged": 0,
+            "assigned": 0,
+            "under_review": 0,
+            "answered": 0,
+            "adopted": 0,
+            "declined": 0,
+            "withdrawn": 0,
+        },
+    },
+}
+
+
+@pytest.fixture
+def overview_world(world):
+    """The world, plus people from Huế (in the US, Australia, nowhere), someone from no
+    province, someone from Hà Nội back in Vietnam, a member with no kind who may be contacted, open needs naming tourism,
+    hospitality and green hydrogen (and a closed one naming robotics), a representative of
+    Huế in the US and two initiatives to the central body."""
+    cast = world.cast
+    extra = SimpleNamespace(
+        hue_us=PersonFactory(
+            full_name="Tôn Nữ Thị Ninh",
+            country="US",
+            hometown_province="hue",
+            hometown_as_given="Thừa Thiên Huế",
+            fields=["tourism", "hospitality"],
+        ),
+        hue_us_closed=PersonFactory(
+            full_name="Nguyễn Khoa Điềm",
+            country="US",
+            hometown_province="hue",
+            fields=["tourism"],
+            contact_requests_enabled=False,
+        ),
+        hue_us_no_consent=PersonFactory(
+            full_name="Hoàng Phủ Ngọc Tường",
+            country="US",
+            hometown_province="hue",
+            fields=["hospitality"],
+            consent_contact=False,
+        ),
+        hue_au=PersonFactory(
+            full_name="Lê Văn Hưu",
+            country="AU",
+            city="Sydney",
+            hometown_province="hue",
+            kinds=["entrepreneur"],
+            fields=["tourism"],
+            consent_contact=False,
+        ),
+        hue_nowhere=PersonFactory(
+            full_name="Phan Bội Châu",
+            country=None,
+            city=None,
+            hometown_province="hue",
+            fields=["tourism"],
+            consent_contact=False,
+        ),
+        no_hometown=PersonFactory(
+            full_name="Lý Thường Kiệt",
+            country="CA",
+            city="Toronto",
+            hometown_province=None,
+            hometown_as_given=None,
+            fields=["fintech"],
+        ),
+        back_home=PersonFactory(
+            full_name="Trần Hưng Đạo",
+            country="VN",
+            city="Hà Nội",
+            hometown_province="ha-noi",
+            hometown_as_given="Hà Nội",
+            fields=["logistics"],
+        ),
+        # Not one of the people (no kind), but a contactable match for tourism.
+        tourist_member=PersonFactory(
+            full_name="Đoàn Thị Điểm",
+            country="US",
+            hometown_province="hue",
+            kinds=[],
+            fields=["tourism"],
+        ),
+    )
+    s = _db.session
+    s.add_all(
+        [
+            Need(
+                province_slug="hue",
+                title="Du lịch cộng đồng",
+                type="expertise",
+                fields=["tourism", "hospitality"],
+                status="open",
+            ),
+            Need(
+                province_slug="hue",
+                title="Khách sạn xanh",
+                type="investment",
+                fields=["hospitality"],
+                status="open",
+            ),
+            Need(
+                province_slug="ha-noi",
+                title="Hydro xanh",
+                type="technology_transfer",
+                fields=["green-hydrogen"],
+                status="open",
+            ),
+            Need(
+                province_slug="ha-noi",
+                title="Robot công nghiệp",
+                type="expertise",
+                fields=["robotics-automation"],
+                status="closed",
+            ),
+            Nomination(
+                province_slug="hue",
+                person_id=extra.hue_us.id,
+                country="US",
+                region="",
+                rationale="Gắn bó với Huế.",
+                state="active",
+                created_by_id=cast.admin.id,
+                term_end=today() + timedelta(days=400),
+            ),
+            _initiative("received", province=None, due_in=-2),
+            _initiative("declined", province=None, due_in=-20),
+        ]
+    )
+    s.commit()
+    return SimpleNamespace(world=world, cast=cast, **vars(extra))

@@ -59,12 +59,14 @@ def test_what_waits_for_the_officer(world):
     assert waiting.total == 7
 
 
-def test_open_needs_carry_their_interested_members(world):
+def test_open_needs_carry_their_matches_and_interested_members(world):
     total, needs = services.open_needs(world.cast.officer, "da-nang")
     assert total == 2
-    assert sorted((n.title, count) for n, count in needs) == [
-        ("Điện gió", 0),
-        ("Đào tạo thiết kế vi mạch", 2),
+    # Matches: the contactable people tagged with a field of the need (the anonymised
+    # profile is out, the member with no kind in); a need naming no field has none.
+    assert sorted((row.need.title, row.matches, row.interested) for row in needs) == [
+        ("Điện gió", 0, 0),
+        ("Đào tạo thiết kế vi mạch", 9, 2),
     ]
 
 

@@ -18,7 +18,9 @@ MATRIX = [
     ("dashboard.mission", "paris", {"embassy"}),
     ("dashboard.mission", "berlin", {"other_embassy"}),
     ("dashboard.mission", None, set()),
-    ("dashboard.home", None, DA_NANG | HA_NOI | {"embassy", "other_embassy"}),
+    ("dashboard.overview", None, {"admin"}),
+    ("dashboard.overview", "da-nang", {"admin"}),
+    ("dashboard.home", None, DA_NANG | HA_NOI | {"embassy", "other_embassy", "admin"}),
 ]
 
 
@@ -44,3 +46,9 @@ def test_role_action_matrix(cast, targets, action, target, allowed):
 def test_an_inactive_officer_sees_no_dashboard(cast):
     cast.officer.is_active_flag = False
     assert not policy.can(cast.officer, "dashboard.province", "da-nang")
+
+
+def test_an_inactive_admin_sees_no_overview(cast):
+    cast.admin.is_active_flag = False
+    assert not policy.can(cast.admin, "dashboard.overview")
+    assert not policy.can(cast.admin, "dashboard.home")

@@ -1,0 +1,435 @@
+"""What each dashboard shows: its tables (``tables.Table``), built in the viewer's language from
+the read functions, for the page and for the CSV download alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from directory.core.templating import field_label, province_name
+from directory.dashboards import overview, services
+from directory.dashboards.tables import (
+    CHART_ROWS,
+    Cell,
+    Column,
+    Table,
+    as_of,
+    day_text,
+    ending_within,
+    number,
+)
+from directory.i18n import current_locale
+from directory.initiatives.models import STATES as INITIATIVE_STATES
+from directory.initiatives.services import state_label
+from directory.people.models import KINDS
+from directory.reference.countries import country_name
+
+
+def people_search(**filters) -> str:
+    """The search page listing the experts and entrepreneurs narrowed by ``filters``: the list
+    behind each people figure."""
+    return url_for("search.results", kind=list(KINDS), **filters)
+
+
+def diaspora_search(slug: str, **filters) -> str:
+    """The search listing the province's experts and entrepreneurs, narrowed by ``filters``."""
+    return people_search(province=slug, **filters)
+
+
+def _country(code: str) -> str:
+    return country_name(code, current_locale())
+
+
+def _code_columns(code_label: str, label: str, value_label: str) -> tuple[Column, ...]:
+    return (Column(code_label, csv_only=True), Column(label), Column(value_label, numeric=True))
+
+
+def _breakdown(table_id, title, period, columns, counts, label_of, href_of, tip_of, csv_url):
+    """A table of ``counts`` (code -> n): code, label, number, each linked to its list."""
+    rows = []
+    for code, value in counts.items():
+        label, href, tip = label_of(code), href_of(code), tip_of(code)
+        rows.append((Cell(code), Cell(label, href, tip), number(value, href, tip)))
+    return Table(table_id, title, period, columns, rows, csv_url, shown=CHART_ROWS)
+
+
+# --- a province -------------------------------------------------------------------------------
+
+
+@dataclass
+class ProvinceContent:
+    people: services.Diaspora
+    needs_open: int
+    representatives: services.Representatives
+    tables: dict[str, Table]
+
+
+def province_content(user, slug: str) -> ProvinceContent:
+    """The province dashboard's figures and tables: its people by country and by field, its
+    open needs with their matches, its representatives whose term ends soon."""
+    people = services.diaspora(user, slug)
+    name = province_name(slug)
+
+    def csv(table: str) -> str:
+        return url_for("dashboards.province_csv", slug=slug, table=table)
+
+    people_label = _("People")
+    by_country = _breakdown(
+        "by-country",
+        _("By country of residence"),
+        as_of(),
+        _code_columns(_("Country code"), _("Country"), people_label),
+        people.by_country,
+        _country,
+        lambda code: diaspora_search(slug, country=code),
+        lambda code: _(
+            "Experts and entrepreneurs from %(province)s living in %(country)s",
+            province=name,
+            country=_country(code),
+        ),
+        csv("by-country"),
+    )
+    by_field = _breakdown(
+        "by-field",
+        _("By field"),
+        as_of(),
+        _code_columns(_("Field code"), _("Field"), people_label),
+        people.by_field,
+        field_label,
+        lambda code: diaspora_search(slug, field=code),
+        lambda code: _(
+            "Experts and entrepreneurs from %(province)s working in %(field)s",
+            province=name,
+            field=field_label(code),
+        ),
+        csv("by-field"),
+    )
+    needs_open, needs = services.open_needs(user, slug, limit=None)
+    matches_tip = _(
+        "People tagged with one of this need's fields who consented to be contacted by "
+        "officials and accept contact requests; the need's page ranks them among its matched "
+        "candidates"
+    )
+    interest_tip = _(
+        "Members who said they are interested in this need; its page lists the matching profiles"
+    )
+    needs_table = Table(
+        "needs",
+        _("Open needs"),
+        as_of("needs"),
+        (
+            Column(_("Need id"), csv_only=True),
+            Column(_("Need")),
+            Column(_("Contactable matches"), numeric=True),
+            Column(_("Interested members"), numeric=True),
+        ),
+        [
+            (
+                Cell(row.need.id),
+                Cell(row.need.title, url_for("needs.detail", need_id=row.need.id)),
+                number(
+                    row.matches,
+                    url_for("needs.detail", need_id=row.need.id, _anchor="matches-title"),
+                    matches_tip,
+                ),
+                number(row.interested, url_for("needs.detail", need_id=row.need.id), interest_tip),
+            )
+            for row in needs
+        ],
+        csv("needs"),
+        shown=services.NEEDS_SHOWN,
+    )
+    reps = services.representatives(user, slug)
+    ending = Table(
+        "representatives",
+        _("Terms ending within %(days)d days", days=services.ENDING_DAYS),
+        ending_within(services.ENDING_DAYS),
+        (
+            Column(_("Representative")),
+            Column(_("Country code"), csv_only=True),
+            Column(_("Country")),
+            Column(_("Region")),
+            Column(_("Term ends")),
+        ),
+        [
+            (
+                Cell(
+                    n.person.full_name,
+                    url_for("representatives.detail", nomination_id=n.id),
+                ),
+                Cell(n.country),
+                Cell(_country(n.country)),
+                Cell(n.region or ""),
+                Cell(day_text(n.term_end)),
+            )
+            for n in reps.ending
+        ],
+        csv("representatives"),
+    )
+    tables = {t.id: t for t in (by_country, by_field, needs_table, ending)}
+    return ProvinceContent(people, needs_open, reps, tables)
+
+
+# --- a mission --------------------------------------------------------------------------------
+
+
+def mission_tables(user, figures: services.MissionFigures | None = None) -> dict[str, Table]:
+    """The mission dashboard's tables: people by verification and claim, by country."""
+    figures = figures or services.mission_figures(user)
+
+    def csv(table: str) -> str:
+        return url_for("dashboards.mission_csv", table=table)
+
+    yes, no = _("yes"), _("no")
+    rows = []
+    for verified, label in ((True, _("Verified")), (False, _("Not verified"))):
+        cells = [Cell(label)]
+        for claimed in (True, False):
+            href = url_for(
+                "people.mission_list",
+                verified="yes" if verified else "no",
+                claimed="yes" if claimed else "no",
+            )
+            tip = _(
+                "People living in the mission's countries, verified: %(verified)s, "
+                "claimed: %(claimed)s",
+                verified=yes if verified else no,
+                claimed=yes if claimed else no,
+            )
+            cells.append(number(figures.states[(verified, claimed)], href, tip))
+        rows.append(tuple(cells))
+    states = Table(
+        "states",
+        _("People by verification and claim"),
+        as_of(),
+        (
+            Column(_("Verification")),
+            Column(_("Claimed by the member"), numeric=True),
+            Column(_("Not claimed yet"), numeric=True),
+        ),
+        rows,
+        csv("states"),
+    )
+    by_country = _breakdown(
+        "by-country",
+        _("By country of residence"),
+        as_of(),
+        _code_columns(_("Country code"), _("Country"), _("People")),
+        figures.by_country,
+        _country,
+        lambda code: url_for("people.mission_list", country=code),
+        lambda code: _("People living in %(country)s", country=_country(code)),
+        csv("by-country"),
+    )
+    by_country.shown = None
+    return {states.id: states, by_country.id: by_country}
+
+
+# --- the central overview ---------------------------------------------------------------------
+
+
+@dataclass
+class OverviewContent:
+    people: overview.People
+    tables: dict[str, Table]
+
+
+def _people_tables(figures: overview.People, csv) -> list[Table]:
+    people_label = _("People")
+    by_country = _breakdown(
+        "by-country",
+        _("By country of residence"),
+        as_of(),
+        _code_columns(_("Country code"), _("Country"), people_label),
+        figures.by_country,
+        _country,
+        lambda code: people_search(country=code),
+        lambda code: _("Experts and entrepreneurs living in %(country)s", country=_country(code)),
+        csv("by-country"),
+    )
+    by_field = _breakdown(
+        "by-field",
+        _("By field"),
+        as_of(),
+        _code_columns(_("Field code"), _("Field"), people_label),
+        figures.by_field,
+        field_label,
+        lambda code: people_search(field=code),
+        lambda code: _("Experts and entrepreneurs working in %(field)s", field=field_label(code)),
+        csv("by-field"),
+    )
+    by_province = _breakdown(
+        "by-province",
+        _("By hometown province"),
+        as_of(),
+        _code_columns(_("Province code"), _("Province"), people_label),
+        figures.by_province,
+        province_name,
+        lambda slug: people_search(province=slug),
+        lambda slug: _(
+            "Experts and entrepreneurs whose hometown is %(province)s (former names included)",
+            province=province_name(slug),
+        ),
+        csv("by-province"),
+    )
+    by_province.shown = None  # every province: the admin compares them all
+    return [by_country, by_field, by_province]
+
+
+def _uncovered_table(user, figures: overview.People, csv) -> Table:
+    rows = []
+    for item in overview.provinces_without_representatives(user, figures):
+        name = province_name(item.slug)
+        province = Cell(name, url_for("dashboards.province", slug=item.slug))
+        everyone = number(
+            item.people,
+            people_search(province=item.slug),
+            _("Experts and entrepreneurs from %(province)s, in every country", province=name),
+        )
+        for i, (code, value) in enumerate(item.uncovered.items()):
+            rows.append(
+                (
+                    Cell(item.slug),
+                    replace(province, repeated=i > 0),
+                    replace(everyone, repeated=i > 0),
+                    Cell(code),
+                    Cell(_country(code)),
+                    number(
+                        value,
+                        people_search(province=item.slug, country=code),
+                        _(
+                            "Experts and entrepreneurs from %(province)s living in %(country)s, "
+                            "where %(province)s has no active representative",
+                            province=name,
+                            country=_country(code),
+                        ),
+                    ),
+                )
+            )
+    return Table(
+        "provinces-without-representatives",
+        _("Provinces without a representative where their people live"),
+        as_of("representatives"),
+        (
+            Column(_("Province code"), csv_only=True),
+            Column(_("Province")),
+            Column(_("People from the province"), numeric=True),
+            Column(_("Country code"), csv_only=True),
+            Column(_("Country without a representative")),
+            Column(_("People living there"), numeric=True),
+        ),
+        rows,
+        csv("provinces-without-representatives"),
+    )
+
+
+def _gaps_table(user, figures: overview.People, csv) -> Table:
+    rows = []
+    for gap in overview.fields_without_matches(user, figures):
+        label = field_label(gap.code)
+        needs = url_for("needs.index", field=gap.code, status="open")
+        rows.append(
+            (
+                Cell(gap.code),
+                Cell(label, needs),
+                number(
+                    gap.needs,
+                    needs,
+                    _("Open needs naming %(field)s, of every province", field=label),
+                ),
+                number(
+                    gap.contactable,
+                    None,
+                    _(
+                        "People tagged with %(field)s who consented to be contacted by officials "
+                        "and accept contact requests",
+                        field=label,
+                    ),
+                ),
+                number(
+                    figures.by_field.get(gap.code, 0),
+                    people_search(field=gap.code),
+                    _("Experts and entrepreneurs working in %(field)s", field=label),
+                ),
+            )
+        )
+    return Table(
+        "fields-without-matches",
+        _("Fields of open needs with fewer than %(n)d contactable people", n=overview.FEW_MATCHES),
+        as_of("needs_and_people"),
+        (
+            Column(_("Field code"), csv_only=True),
+            Column(_("Field")),
+            Column(_("Open needs"), numeric=True),
+            Column(_("Contactable people"), numeric=True),
+            Column(_("Experts and entrepreneurs"), numeric=True),
+        ),
+        rows,
+        csv("fields-without-matches"),
+    )
+
+
+def _initiatives_table(user, csv) -> Table:
+    rows = []
+    for item in overview.initiatives_by_province(user):
+        where = "central" if item.central else item.key
+        name = _("The central body") if item.central else province_name(item.key)
+        inbox = url_for("initiatives.inbox", province=where)
+        body = Cell(
+            name,
+            inbox if item.central else url_for("dashboards.province", slug=item.key),
+        )
+        cells = [Cell(item.key), body]
+        for state in INITIATIVE_STATES:
+            cells.append(
+                number(
+                    item.by_state[state],
+                    url_for("initiatives.inbox", province=where, state=state),
+                    _(
+                        "Initiatives sent to %(body)s in the state %(state)s",
+                        body=name,
+                        state=state_label(state),
+                    ),
+                )
+            )
+        cells.append(
+            number(
+                item.overdue,
+                url_for("initiatives.inbox", province=where, overdue=1),
+                _("Initiatives sent to %(body)s, unanswered after their due date", body=name),
+            )
+        )
+        cells.append(number(item.total, inbox, _("Every initiative sent to %(body)s", body=name)))
+        rows.append(tuple(cells))
+    return Table(
+        "initiatives",
+        _("Initiatives by province and state"),
+        as_of("initiatives"),
+        (
+            Column(_("Province code"), csv_only=True),
+            Column(_("Sent to")),
+            *(Column(state_label(state), numeric=True) for state in INITIATIVE_STATES),
+            Column(_("Overdue"), numeric=True),
+            Column(_("Total"), numeric=True),
+        ),
+        rows,
+        csv("initiatives"),
+    )
+
+
+def overview_content(user) -> OverviewContent:
+    """The central overview's figures and tables."""
+    figures = overview.people(user)
+
+    def csv(table: str) -> str:
+        return url_for("dashboards.overview_csv", table=table)
+
+    tables = [
+        *_people_tables(figures, csv),
+        _uncovered_table(user, figures, csv),
+        _gaps_table(user, figures, csv),
+        _initiatives_table(user, csv),
+    ]
+    return OverviewContent(figures, {t.id: t for t in tables})
