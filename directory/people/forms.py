@@ -44,6 +44,20 @@ def field_choices() -> list[tuple[str, str]]:
     return sorted(((f.code, f.label(locale)) for f in fields), key=lambda p: p[1].lower())
 
 
+def country_select(
+    locale: str, countries: list[str] | None, default_country: str | None = None
+) -> list[tuple[str, str]]:
+    """The country choices: all, or a mission's; "— choose —" first unless the list has a
+    single country or a default (the mission's main country), so that the browser never
+    picks the alphabetically first one (Monaco for the Paris embassy) without being asked."""
+    choices = country_choices(locale)
+    if countries is not None:
+        choices = [c for c in choices if c[0] in countries]
+    if len(choices) > 1 and not (default_country and default_country in dict(choices)):
+        choices = [("", _l("— choose —")), *choices]
+    return choices
+
+
 def kind_choices() -> list[tuple[str, str]]:
     labels = {"expert": _l("Expert"), "entrepreneur": _l("Entrepreneur")}
     return [(k, labels[k]) for k in KINDS]
@@ -102,18 +116,21 @@ class PersonForm(ServiceForm):
     # Keys sent to the service, in the contract's names: every declared field of the form.
     SERVICE_KEYS = field_names(form=True)
 
-    def __init__(self, *args, countries: list[str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        countries: list[str] | None = None,
+        default_country: str | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         locale = _locale()
         self.kinds.choices = kind_choices()
         self.fields.choices = field_choices()
         self.languages.choices = language_choices(locale)
-        choices = country_choices(locale)
-        if countries is not None:
-            choices = [c for c in choices if c[0] in countries]
-            self.country.choices = choices
-        else:
-            self.country.choices = [("", _l("— choose —")), *choices]
+        self.country.choices = country_select(locale, countries, default_country)
+        if default_country and not self.is_submitted():
+            self.country.data = default_country
 
     def to_service_data(self) -> dict:
         """The submitted values under the contract's keys (lists stay lists, ';' strings stay)."""
