@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     SelectField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.associations.models import MEMBERSHIP_ROLES
-from directory.core.forms import ServiceForm
+from directory.core.forms import Form, ServiceForm
 from directory.i18n import current_locale
 from directory.people.forms import country_select, field_choices
 from directory.reference.provinces import all_provinces
@@ -127,7 +126,7 @@ class MembershipForm(ServiceForm):
         self.role.choices = role_choices()
 
 
-class EndMembershipForm(FlaskForm):
+class EndMembershipForm(Form):
     """Close a membership."""
 
     end_date = DateField(_l("End date"), validators=[Optional()])

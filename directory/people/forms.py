@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     SelectField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from directory.core.forms import ServiceForm
+from directory.core.forms import Form, ServiceForm
 from directory.extensions import db
 from directory.i18n import current_locale
 from directory.people.fields import field_names
@@ -260,7 +259,7 @@ class OwnProfileForm(PersonForm):
     SERVICE_KEYS = (*PersonForm.SERVICE_KEYS, "consent_listed", "consent_contact")
 
 
-class PrivacyForm(FlaskForm):
+class PrivacyForm(Form):
     """Visibility per group of fields, and consent."""
 
     visibility_profile = SelectField(_l("Who sees my professional profile"))
@@ -278,7 +277,7 @@ class PrivacyForm(FlaskForm):
         self.visibility_contact.choices = visibility_choices()
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     """The confirmation step before an account is deleted."""
 
     confirm = BooleanField(
@@ -288,5 +287,5 @@ class DeleteAccountForm(FlaskForm):
     submit = SubmitField(_l("Delete my account"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """An empty form: a POST button with its CSRF token."""
