@@ -4,7 +4,7 @@ On the demo data, each role signs in and opens its main pages at both widths: no
 than the window (nothing scrolls sideways), the header stays short on a phone and the
 officials' menu is one row on a desktop; on /search at 390 px the first result shows on the
 first screen, above the filters. The Paris officer's import preview and claim invitations are
-checked on a batch the test uploads. Screenshots of every page go to ``$SCREENSHOT_DIR``
+checked on a batch the test uploads. Screenshots of every page go to ``$E2E_SHOTS``
 (default: the test's temporary folder).
 """
 
@@ -77,7 +77,7 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
-    folder = os.environ.get("SCREENSHOT_DIR")
+    folder = os.environ.get("E2E_SHOTS")
     path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
     path.mkdir(parents=True, exist_ok=True)
     return path
