@@ -83,7 +83,8 @@ def extract(domain: str):
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 
     # Form labels use ``lazy_gettext as _l``: extract those too.
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    # WTForms' own messages are marked with ``ngettext_noop`` (directory/core/form_messages.py).
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "ngettext_noop": (1, 2)}
     method_map = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]
     options = {"**.html": {"extensions": "jinja2.ext.i18n"}, "**.txt": {}}
     catalog = Catalog(project="kieubao-directory", locale=None)
@@ -159,7 +160,8 @@ def missing_translations() -> dict[str, list[str]]:
     for po in PACKAGE_DIR.glob("**/translations/vi/LC_MESSAGES/messages.po"):
         with po.open("rb") as fh:
             for message in read_po(fh, locale="vi"):
-                if message.id and message.string and not message.fuzzy:
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                if message.id and all(strings) and not message.fuzzy:  # every plural form too
                     translated.add(message.id)
     missing: dict[str, list[str]] = {}
     domains = ["core"] + sorted(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
 
 from directory.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from directory.core.forms import ServiceForm
+from directory.core.forms import Form, ServiceForm
 
 LANGUAGE_CHOICES = [SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")]
 
@@ -46,7 +45,7 @@ def _confirm(label, other="password"):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(message=_l("This field is required."))],
@@ -81,7 +80,7 @@ class SignupForm(ServiceForm):
     )
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(message=_l("This field is required."))],
@@ -103,7 +102,7 @@ class ClaimForm(ServiceForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
@@ -117,7 +116,7 @@ class PasswordChangeForm(ServiceForm):
     confirm = _confirm(_l("Repeat the new password"), other="new_password")
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(
         _l("Name (what the token is for)"),
         validators=[DataRequired(message=_l("This field is required.")), Length(max=100)],

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.accounts.forms import LANGUAGE_CHOICES
-from directory.core.forms import ServiceForm
+from directory.core.forms import Form, ServiceForm
 
 ROLE_LABELS = {
     "member": _l("Member"),
@@ -63,7 +62,7 @@ class MissionForm(ServiceForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

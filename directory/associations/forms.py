@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     SelectField,
@@ -15,10 +14,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.associations.models import MEMBERSHIP_ROLES
-from directory.core.forms import ServiceForm
+from directory.core.forms import Form, ServiceForm
 from directory.i18n import current_locale
-from directory.people.forms import field_choices
-from directory.reference.countries import country_choices
+from directory.people.forms import country_select, field_choices
 from directory.reference.provinces import all_provinces
 
 
@@ -81,15 +79,20 @@ class AssociationForm(ServiceForm):
         "description",
     )
 
-    def __init__(self, *args, countries: list[str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        countries: list[str] | None = None,
+        default_country: str | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         locale = current_locale()
         self.kind.choices = kind_choices()
         self.province.choices = [("", _l("— none —")), *province_choices(locale)]
-        choices = country_choices(locale)
-        if countries is not None:
-            choices = [c for c in choices if c[0] in countries]
-        self.country.choices = choices
+        self.country.choices = country_select(locale, countries, default_country)
+        if default_country and not self.is_submitted():
+            self.country.data = default_country
         self.fields.choices = field_choices()
 
     def to_service_data(self) -> dict:
@@ -123,7 +126,7 @@ class MembershipForm(ServiceForm):
         self.role.choices = role_choices()
 
 
-class EndMembershipForm(FlaskForm):
+class EndMembershipForm(Form):
     """Close a membership."""
 
     end_date = DateField(_l("End date"), validators=[Optional()])

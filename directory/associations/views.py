@@ -89,7 +89,11 @@ def detail(association_id: str):
 def create():
     """Register an association (embassy, admin, or a member who will lead it)."""
     policy.require(current_user, "association.create")
-    form = AssociationForm(countries=_mission_countries())
+    countries = _mission_countries()  # an embassy officer's: their mission's, its own first
+    form = AssociationForm(
+        countries=countries,
+        default_country=current_user.mission.main_country if countries is not None else None,
+    )
     if form.validate_on_submit():
         try:
             association = services.create_association(form.to_service_data(), current_user)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.contacts.models import MAX_MESSAGE, MAX_REASON
+from directory.core.forms import Form
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     """An official asks to be put in touch, with a message (and the need it is about, if any)."""
 
     need_id = HiddenField()
@@ -25,7 +25,7 @@ class RequestForm(FlaskForm):
     submit = SubmitField(_l("Send the request"))
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     """The member accepts, choosing the contact details to share (email ticked by default)."""
 
     share_email = BooleanField(_l("My email address"), default=True)
@@ -37,7 +37,7 @@ class AcceptForm(FlaskForm):
         return [f for f in ("email", "phone", "website") if getattr(self, f"share_{f}").data]
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     """The member declines, with an optional reason."""
 
     reason = TextAreaField(
@@ -47,7 +47,7 @@ class DeclineForm(FlaskForm):
     submit = SubmitField(_l("Decline"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     """The official withdraws a pending request."""
 
     submit = SubmitField(_l("Withdraw the request"))

@@ -1,4 +1,8 @@
-"""The base of every form whose input a service checks.
+"""The base of every form, and of every form whose input a service checks.
+
+:class:`Form` is the base of every form of the directory: WTForms' own messages ("This field is
+required.") are looked up in the directory's catalogues, so that a Vietnamese page never shows
+them in English (WTForms ships no Vietnamese; the ids are listed in ``form_messages.py``).
 
 Forms validate what the browser sent; the domain's service then applies the rules shared with
 the API and the imports, and refuses with a ``ValidationError`` naming the fields in its own
@@ -11,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import flash
+from flask_babel import get_translations
 from flask_wtf import FlaskForm
 from wtforms import Field
 
@@ -18,7 +23,29 @@ from wtforms import Field
 _NOT_INPUTS = ("CSRFTokenField", "SubmitField")
 
 
-class ServiceForm(FlaskForm):
+class _CatalogTranslations:
+    """WTForms' translations interface over the directory's catalogues, in the language of the
+    request (or of ``force_locale``)."""
+
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+TRANSLATIONS = _CatalogTranslations()
+
+
+class Form(FlaskForm):
+    """The base of every form: CSRF from Flask-WTF, messages in the page's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS
+
+
+class ServiceForm(Form):
     """A form whose values go to a service; the service's messages land on its fields."""
 
     # A service error key -> the name of the input showing it, where the two differ.

@@ -10,7 +10,7 @@ from flask_login import current_user
 from directory import policy
 from directory.i18n import current_locale
 from directory.reference.countries import country_name, language_name
-from directory.reference.provinces import province_by_slug
+from directory.reference.provinces import names_the_unit_today, province_by_slug
 
 # name -> function(user) -> int; domains add counters shown in the navigation (inbox, etc.).
 NAV_COUNTERS: dict[str, Callable] = {}
@@ -31,6 +31,14 @@ def province_name(slug: str | None) -> str:
     if p is None:
         return slug or ""
     return p.name_en if current_locale() == "en" else p.name_vi
+
+
+def hometown_as_given(slug: str | None, given: str | None) -> str:
+    """The hometown as the person wrote it, when it says more than the province's current name
+    ("Quảng Nam" for Đà Nẵng); "" when it only repeats it ("Tỉnh Nghệ An" for Nghệ An)."""
+    if not given or names_the_unit_today(slug, given):
+        return ""
+    return given
 
 
 def field_label(code: str | None) -> str:
@@ -94,6 +102,7 @@ def register_templating(app) -> None:
         country_name=lambda code: country_name(code, current_locale()),
         language_name=lambda code: language_name(code, current_locale()),
         province_name=province_name,
+        hometown_as_given=hometown_as_given,
         field_label=field_label,
     )
 

@@ -6,7 +6,16 @@ from functools import lru_cache
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+)
 from flask_login import current_user
 
 from directory.extensions import csrf, db
@@ -18,6 +27,12 @@ bp = Blueprint("core", __name__)
 def index():
     """The landing page: the search box and what the directory is (the menu has the rest)."""
     return render_template("core/index.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon browsers ask for at the site's root (pages link static/favicon.svg too)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=7 * 24 * 3600)
 
 
 @bp.get("/privacy")

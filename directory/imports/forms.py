@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from directory.core.forms import ServiceForm
+from directory.core.forms import Form, ServiceForm
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     """The spreadsheet to import (and, for the admin, the mission importing it)."""
 
     file = FileField(

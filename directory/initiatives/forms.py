@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from directory.core.forms import Form
 from directory.initiatives.models import MAX_ANSWER, MAX_TEXT, MAX_TITLE
 from directory.reference.provinces import all_provinces
 
@@ -19,7 +19,7 @@ def province_choices(locale: str) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: pair[1].lower())
 
 
-class InitiativeForm(FlaskForm):
+class InitiativeForm(Form):
     province = SelectField(_l("Send it to"), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
     fields = SelectMultipleField(_l("Fields"), validators=[DataRequired()])
@@ -48,7 +48,7 @@ class InitiativeForm(FlaskForm):
         }
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     """One step from the initiative's page; only the inputs that step uses are read."""
 
     text = TextAreaField(_l("Text"), validators=[Optional(), Length(max=MAX_ANSWER)])
@@ -56,7 +56,7 @@ class StepForm(FlaskForm):
     province = SelectField(_l("Province"), validate_choice=False)
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """Triage or assign the initiatives ticked in the inbox."""
 
     action = SelectField(_l("With the selected initiatives"))

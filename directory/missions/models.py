@@ -26,6 +26,17 @@ class Mission(TimestampMixin, db.Model):
     def countries(self) -> list[str]:
         return [link.country for link in self.country_links]
 
+    @property
+    def main_country(self) -> str | None:
+        """The country the mission is in, which forms offer first: the covered country whose
+        ISO code starts the mission's code ("FR-PARIS" -> FR, not Monaco), else the only
+        country it covers; None when neither says (the officer then chooses)."""
+        countries = self.countries
+        prefix = (self.code or "").split("-", 1)[0].upper()
+        if prefix in countries:
+            return prefix
+        return countries[0] if len(countries) == 1 else None
+
     def covers(self, country: str | None) -> bool:
         return bool(country) and country in self.countries
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     SelectField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from directory.core.forms import Form
 from directory.i18n import current_locale
 from directory.needs import inputs
 from directory.needs.models import AUDIENCES, NEED_TYPES, STATUSES
@@ -42,7 +42,7 @@ def audience_labels() -> dict[str, str]:
     }
 
 
-class NeedForm(FlaskForm):
+class NeedForm(Form):
     """A need's every key, phone-friendly: one column, native date inputs."""
 
     title = StringField(
@@ -137,7 +137,7 @@ class NeedForm(FlaskForm):
         return leftover
 
 
-class InterestForm(FlaskForm):
+class InterestForm(Form):
     message = TextAreaField(
         _l("A short message to the province"),
         validators=[Optional(), Length(max=inputs.MESSAGE_MAX)],
@@ -145,11 +145,11 @@ class InterestForm(FlaskForm):
     submit = SubmitField(_l("Express interest"))
 
 
-class ShortlistForm(FlaskForm):
+class ShortlistForm(Form):
     person_id = HiddenField(validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=inputs.NOTE_MAX)])
     submit = SubmitField(_l("Add to the shortlist"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that only needs the CSRF token."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from directory.core.forms import Form
 
 
-class MarkReadForm(FlaskForm):
+class MarkReadForm(Form):
     """Mark one notice, or all of them, read."""

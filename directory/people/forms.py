@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     SelectField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from directory.core.forms import ServiceForm
+from directory.core.forms import Form, ServiceForm
 from directory.extensions import db
 from directory.i18n import current_locale
 from directory.people.fields import field_names
@@ -42,6 +41,20 @@ def field_choices() -> list[tuple[str, str]]:
     locale = _locale()
     fields = db.session.scalars(sa.select(Field).where(Field.active.is_(True))).all()
     return sorted(((f.code, f.label(locale)) for f in fields), key=lambda p: p[1].lower())
+
+
+def country_select(
+    locale: str, countries: list[str] | None, default_country: str | None = None
+) -> list[tuple[str, str]]:
+    """The country choices: all, or a mission's; "— choose —" first unless the list has a
+    single country or a default (the mission's main country), so that the browser never
+    picks the alphabetically first one (Monaco for the Paris embassy) without being asked."""
+    choices = country_choices(locale)
+    if countries is not None:
+        choices = [c for c in choices if c[0] in countries]
+    if len(choices) > 1 and not (default_country and default_country in dict(choices)):
+        choices = [("", _l("— choose —")), *choices]
+    return choices
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -102,18 +115,21 @@ class PersonForm(ServiceForm):
     # Keys sent to the service, in the contract's names: every declared field of the form.
     SERVICE_KEYS = field_names(form=True)
 
-    def __init__(self, *args, countries: list[str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        countries: list[str] | None = None,
+        default_country: str | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         locale = _locale()
         self.kinds.choices = kind_choices()
         self.fields.choices = field_choices()
         self.languages.choices = language_choices(locale)
-        choices = country_choices(locale)
-        if countries is not None:
-            choices = [c for c in choices if c[0] in countries]
-            self.country.choices = choices
-        else:
-            self.country.choices = [("", _l("— choose —")), *choices]
+        self.country.choices = country_select(locale, countries, default_country)
+        if default_country and not self.is_submitted():
+            self.country.data = default_country
 
     def to_service_data(self) -> dict:
         """The submitted values under the contract's keys (lists stay lists, ';' strings stay)."""
@@ -243,7 +259,7 @@ class OwnProfileForm(PersonForm):
     SERVICE_KEYS = (*PersonForm.SERVICE_KEYS, "consent_listed", "consent_contact")
 
 
-class PrivacyForm(FlaskForm):
+class PrivacyForm(Form):
     """Visibility per group of fields, and consent."""
 
     visibility_profile = SelectField(_l("Who sees my professional profile"))
@@ -261,7 +277,7 @@ class PrivacyForm(FlaskForm):
         self.visibility_contact.choices = visibility_choices()
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     """The confirmation step before an account is deleted."""
 
     confirm = BooleanField(
@@ -271,5 +287,5 @@ class DeleteAccountForm(FlaskForm):
     submit = SubmitField(_l("Delete my account"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """An empty form: a POST button with its CSRF token."""

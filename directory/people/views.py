@@ -81,8 +81,11 @@ def detail(person_id: str):
 def register():
     """An embassy officer registers a person living in one of the mission's countries."""
     policy.require(current_user, "person.register")
-    countries = current_user.mission.countries if current_user.mission is not None else None
-    form = RegisterPersonForm(countries=countries)
+    mission = current_user.mission
+    form = RegisterPersonForm(
+        countries=mission.countries if mission is not None else None,
+        default_country=mission.main_country if mission is not None else None,
+    )
     if form.validate_on_submit():
         try:
             person = services.register_person(form.to_service_data(), current_user)

@@ -226,6 +226,17 @@ def province_by_slug(slug: str | None, on: date | None = None) -> ProvinceInfo |
     return None
 
 
+def names_the_unit_today(slug: str | None, text: str | None) -> bool:
+    """Whether ``text`` is the unit's current name in either language, accents and
+    administrative words aside: "Tỉnh Nghệ An" and "nghe an" name Nghệ An; "Quảng Nam" (a
+    legacy unit of Đà Nẵng) does not name Đà Nẵng."""
+    p = province_by_slug(slug)
+    if p is None or not text or not text.strip():
+        return False
+    key = _strip_affixes(fold(text))
+    return key in {_strip_affixes(fold(name)) for name in (p.name_vi, p.name_en) if name}
+
+
 def legacy_slug_names(slug: str) -> list[str]:
     """Every name a person of this province may have written (current, former, legacy)."""
     p = province_by_slug(slug)

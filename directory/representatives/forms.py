@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from directory.core.forms import ServiceForm
+from directory.core.forms import Form, ServiceForm
 from directory.reference.countries import country_choices
 
 
@@ -48,7 +47,7 @@ class NominationForm(ServiceForm):
         }
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
     # Endorsement only, when the nominee lives outside the host country.
     residence_acknowledged = BooleanField(

@@ -15,6 +15,20 @@
   var timer = null;
   var controller = null;
 
+  // The filters panel (a <details>): on a phone it stays as the reader left it when the results
+  // are swapped; a browser that cannot show a closed <details>' content gets it opened on a
+  // wide screen.
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 761px)") : null;
+  var styled = window.CSS && CSS.supports && CSS.supports("selector(::details-content)");
+  function facetsPanel() { return results.querySelector("[data-facets-panel]"); }
+  function fitPanel(wasOpen) {
+    var panel = facetsPanel();
+    if (!panel) { return; }
+    if (!styled && wide && wide.matches) { panel.open = true; } else if (wasOpen) { panel.open = true; }
+  }
+  fitPanel(false);
+  if (wide && wide.addEventListener) { wide.addEventListener("change", function () { fitPanel(false); }); }
+
   function currentUrl() {
     var params = new URLSearchParams();
     var data = new FormData(form);
@@ -42,7 +56,10 @@
       signal: controller ? controller.signal : undefined
     }).then(function (response) {
       return response.text().then(function (html) {
+        var panel = facetsPanel();
+        var wasOpen = !!(panel && panel.open);
         results.innerHTML = html;
+        fitPanel(wasOpen);
         if (mode === "push") { window.history.pushState({ search: true }, "", url); }
         if (mode === "replace") { window.history.replaceState({ search: true }, "", url); }
         syncControls(url);

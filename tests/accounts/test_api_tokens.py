@@ -75,3 +75,11 @@ def test_token_without_a_name_is_refused(client, db, login, member):
     login(member)
     assert client.post("/tokens", data={"name": ""}).status_code == 422
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 0
+
+
+def test_tokens_page_shows_the_header_to_send_in_both_languages(client, login, member):
+    login(member)
+    for lang, sentence in (("vi", "Gửi mã trong tiêu đề"), ("en", "Send it in the header")):
+        client.post(f"/lang/{lang}", data={"next": "/"})
+        body = client.get("/tokens").get_data(as_text=True)
+        assert f"{sentence} <code>Authorization: Bearer &lt;token&gt;</code>." in body

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -177,7 +179,7 @@ def test_the_list_of_requests(parties, ask, client, login):
 def test_the_member_turns_contact_requests_off_in_the_privacy_settings(parties, client, login, db):
     login(parties.member)
     page = _html(client.get("/people/me/privacy", headers=EN))
-    assert '<input checked id="contact_requests_enabled"' in page
+    assert re.search(r'<input [^>]*\bchecked id="contact_requests_enabled"', page)
     response = client.post(
         "/people/me/privacy",
         data={

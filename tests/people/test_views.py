@@ -1,6 +1,7 @@
 """Profile pages: what each viewer sees, forms, the member's own pages, the mission's list."""
 
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -122,6 +123,19 @@ def test_the_register_form_offers_only_the_missions_countries(client, cast, logi
     login(cast.embassy)
     _, html = page(client, "/people/register")
     assert 'value="FR"' in html and 'value="MC"' in html and 'value="DE"' not in html
+
+
+def test_the_register_form_starts_on_the_missions_main_country(client, cast, login, db):
+    login(cast.embassy)
+    _, html = page(client, "/people/register")
+    assert re.search(r'<option selected value="FR">|<option value="FR" selected>', html), html
+    assert not re.search(r'value="MC" selected|selected value="MC"', html)
+    # A mission whose code names none of its countries, covering two: the officer chooses.
+    cast.paris.code = "PARIS-2"
+    db.session.commit()
+    _, html = page(client, "/people/register")
+    assert re.search(r'<option (selected )?value="">', html)
+    assert " selected" not in html.split('name="country"')[1].split("</select>")[0]
 
 
 def test_an_embassy_registers_a_person_through_the_form(client, cast, login, db):

@@ -177,3 +177,22 @@ def test_database_holds_the_provinces(app, db):
     hue = db.session.get(Province, "hue")
     assert hue.to_dict()["legacy_names"] == ["Thừa Thiên Huế"]
     assert hue.legacy_iso_codes == ["VN-26"]
+
+
+@pytest.mark.parametrize(
+    ("slug", "text", "expected"),
+    [
+        ("nghe-an", "Nghệ An", True),
+        ("nghe-an", "Tỉnh Nghệ An", True),
+        ("nghe-an", "nghe an province", True),
+        ("da-nang", "Thành phố Đà Nẵng", True),
+        ("da-nang", "Quảng Nam", False),  # a legacy unit: worth showing
+        ("hue", "Thừa Thiên Huế", False),  # the unit's former name: worth showing
+        ("nghe-an", "", False),
+        ("no-such-unit", "Nghệ An", False),
+    ],
+)
+def test_names_the_unit_today_ignores_accents_and_administrative_words(slug, text, expected):
+    from directory.reference.provinces import names_the_unit_today
+
+    assert names_the_unit_today(slug, text) is expected
