@@ -395,7 +395,7 @@ def mission_figures(user) -> MissionFigures:
     )
     return MissionFigures(
         states=states,
-        by_country=largest_first(Counter({c: n for c, n in rows if c})),
+        by_country=largest_first(countries),
         invitations_pending=count(invitations.distinct()),
         imports_in_progress=count(
             sa.select(ImportBatch.id).where(
