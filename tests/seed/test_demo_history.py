@@ -85,7 +85,8 @@ def test_every_figure_of_the_province_dashboard_is_real(app):
     assert waiting.contact_requests_sent >= 1
     assert waiting.nominations["draft"] >= 1 and waiting.nominations["awaiting_approval"] >= 1
     needs_open, needs = services.open_needs(officer, "da-nang")
-    assert needs_open >= 3 and any(interested for _need, interested in needs)
+    assert needs_open >= 3 and any(item.interested for item in needs)
+    assert any(item.matches for item in needs)
     reps = services.representatives(officer, "da-nang")
     assert reps.active >= 2 and len(reps.ending) >= 1
     people = services.diaspora(officer, "da-nang")
