@@ -53,6 +53,8 @@ FILTERABLE = (
     "language",
     "verified",
     "representative",
+    # When the record was created (seconds since the epoch, UTC): the "added since" filter.
+    "created_at",
 )
 SORTABLE = ("name_sort", "updated_at")
 RANKING = ("quality", "updated_at")
@@ -143,6 +145,9 @@ class SearchQuery:
     per_page: int = 20
     sort: str = "relevance"
     facets: tuple[str, ...] = FACETS
+    # Only the records created at or after this instant (seconds since the epoch, UTC): the
+    # lists behind the dashboards' "new in the last N days".
+    created_since: float | None = None
     # (entity type, entity id) of documents the engine must leave out of the hits, the total
     # and the facet counts: those whose indexed document may no longer match the database.
     exclude: frozenset[tuple[str, str]] = frozenset()

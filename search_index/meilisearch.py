@@ -345,6 +345,8 @@ class MeiliBackend:
             if facet not in FILTERABLE:
                 raise ValueError(facet)
             parts.append("(" + " OR ".join(f"{facet} = {_quote(v)}" for v in values) + ")")
+        if query.created_since is not None:
+            parts.append(f"created_at >= {float(query.created_since)!r}")
         if query.exclude:
             parts.append(f"id NOT IN [{', '.join(_quote(i) for i in query.excluded_doc_ids)}]")
         return " AND ".join(parts) or None

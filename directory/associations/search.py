@@ -76,6 +76,7 @@ def association_document(association, ctx: Context) -> dict:
         "representative": False,
         "name_sort": fold(association.name),
         "updated_at": timestamp(association.updated_at),
+        "created_at": timestamp(association.created_at),
         "quality": association_quality(association),
     }
     b.keys[0] |= hometown_keys(association.province_slug, association.name)

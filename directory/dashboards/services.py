@@ -39,6 +39,7 @@ from directory.policy.nominations import nomination_view_clause
 from directory.policy.people import person_view_clause
 from directory.representatives.models import Nomination
 from directory.representatives.services import waiting_condition as nominations_waiting
+from directory.search.services import day_start
 
 # "New" profiles and terms "ending soon": within this many days.
 RECENT_DAYS = 90
@@ -97,9 +98,15 @@ def count_where(condition):
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
+def recent_since() -> date:
+    """The first day of "new in the last 90 days" (UTC): a profile counts as new from the start
+    of that day, as the search's ``added_since`` filter the figure links to selects."""
+    return utcnow().date() - timedelta(days=RECENT_DAYS)
+
+
 def diaspora(user, slug: str) -> Diaspora:
     """The experts and entrepreneurs from province ``slug`` that ``user`` may see."""
-    since = utcnow() - timedelta(days=RECENT_DAYS)
+    since = day_start(recent_since())
     where = (people_clause(user), Person.hometown_province == slug)
     rows = db.session.execute(
         sa.select(

@@ -66,6 +66,7 @@ def province(slug: str):
         field_chart=chart_of(found["by-field"], 1, 2),
         diaspora_search=contents.diaspora_search,
         recent_days=services.RECENT_DAYS,
+        recent_since=services.recent_since(),
         new_period=tables.last_days(services.RECENT_DAYS),
         ending_days=services.ENDING_DAYS,
     )

@@ -130,6 +130,7 @@ def person_document(person, ctx: Context) -> dict | None:
         "representative": person.id in ctx.representatives,
         "name_sort": fold(person.full_name),
         "updated_at": timestamp(person.updated_at),
+        "created_at": timestamp(person.created_at),
         "quality": person_quality(person),
     }
     b.keys[0] |= hometown_keys(person.hometown_province, person.hometown_as_given)

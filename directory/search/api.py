@@ -83,6 +83,12 @@ def _filter_param(description: str) -> dict:
         "language": _filter_param("ISO 639-1 code or a language name."),
         "verified": {"in": "query", "schema": {"type": "boolean"}},
         "representative": {"in": "query", "schema": {"type": "boolean"}},
+        "added_since": {
+            "in": "query",
+            "schema": {"type": "string", "format": "date"},
+            "description": "Only the profiles and associations created on or after this day "
+            "(UTC), e.g. 2026-09-01: the list behind a dashboard's “new in the last 90 days”.",
+        },
         "sort": {
             "in": "query",
             "schema": {"type": "string", "enum": ["relevance", "name", "updated"]},

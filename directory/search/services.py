@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -71,10 +72,26 @@ class SearchParams:
     page: int = 1
     per_page: int = 20
     sort: str = "relevance"
+    # Only records created on or after this day (UTC): ``added_since=YYYY-MM-DD``.
+    added_since: date | None = None
 
     def without(self, facet: str | None = None) -> SearchParams:
-        filters = {} if facet is None else {k: v for k, v in self.filters.items() if k != facet}
-        return SearchParams(self.q, filters, 1, self.per_page, self.sort)
+        """The same search without ``facet``'s filter, or without any filter (``None``: the
+        facets and the creation date)."""
+        if facet is None:
+            return SearchParams(self.q, {}, 1, self.per_page, self.sort)
+        filters = {k: v for k, v in self.filters.items() if k != facet}
+        return SearchParams(self.q, filters, 1, self.per_page, self.sort, self.added_since)
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter narrows the search (a facet value or the creation date)."""
+        return bool(self.filters) or self.added_since is not None
+
+
+def day_start(day: date) -> datetime:
+    """The first instant of ``day`` in UTC: where "added since <day>" begins."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 @dataclass
@@ -175,13 +192,22 @@ def parse_search_args(args, max_per_page: int | None = None) -> SearchParams:
     limit = max_per_page or current_app.config.get("API_MAX_PER_PAGE", 100)
     page = _int(args, "page", 1, MAX_PAGE, errors)
     per_page = _int(args, "per_page", 20, limit, errors)
+    added_since = None
+    raw_since = (args.get("added_since") or "").strip()
+    if raw_since:
+        try:
+            added_since = date.fromisoformat(raw_since[:40])
+        except ValueError:
+            errors["added_since"] = _("Use a date written as %(example)s.", example="2026-09-01")
     sort = (args.get("sort") or "relevance").strip()
     if sort not in SORTS:
         errors["sort"] = _("Choose one of: %(choices)s", choices=", ".join(SORTS))
         sort = "relevance"
     if errors:
         raise ValidationError(errors, _("Some search parameters are not valid."))
-    return SearchParams(q=q, filters=filters, page=page, per_page=per_page, sort=sort)
+    return SearchParams(
+        q=q, filters=filters, page=page, per_page=per_page, sort=sort, added_since=added_since
+    )
 
 
 # --- who is searching -----------------------------------------------------------------------
@@ -209,6 +235,9 @@ def _query(params: SearchParams, audience: Audience) -> SearchQuery:
         page=params.page,
         per_page=params.per_page,
         sort=params.sort,
+        created_since=(
+            day_start(params.added_since).timestamp() if params.added_since is not None else None
+        ),
     )
 
 
@@ -378,7 +407,7 @@ def run_search(params: SearchParams, viewer) -> SearchResult:
     if answer.total == 0:
         if params.q:
             result.suggestion = did_you_mean(params, audience, stale)
-        if params.filters:
+        if params.filtered:
             probe = _query(params.without(), audience)
             result.total_without_filters = _answer(
                 backend, replace(probe, facets=(), highlight=False), stale, synonyms
@@ -431,7 +460,10 @@ def did_you_mean(
     if corrected == words:
         return None
     text = " ".join(corrected)
-    probe = _query(SearchParams(q=text, filters=params.filters, per_page=1), audience)
+    probe = _query(
+        SearchParams(q=text, filters=params.filters, per_page=1, added_since=params.added_since),
+        audience,
+    )
     stale = stale if stale is not None else _stale_set()
     if _answer(
         backend, replace(probe, facets=(), highlight=False), stale, _synonyms(backend)

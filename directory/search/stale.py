@@ -148,6 +148,11 @@ def visible(doc: dict, audience: Audience) -> bool:
     return bool(doc.get("listed")) or (own is not None and doc.get("owner") == own)
 
 
+def recent(doc: dict, since: float | None) -> bool:
+    """Whether the document's record was created at or after ``since`` (no bound: all)."""
+    return since is None or float(doc.get("created_at") or 0) >= since
+
+
 def facet_values(doc: dict, facet: str) -> list[str]:
     """The document's values for ``facet``, as the engines count them ("true"/"false")."""
     value = doc.get(facet)
@@ -279,7 +284,9 @@ def evaluate(docs: list[Current], query: SearchQuery, groups: list[Group]) -> Ev
     A facet that has a filter is counted without its own filter, as the engines count it.
     Matches are ordered by name (by last update for ``sort=updated``), then document id.
     """
-    docs = [c for c in docs if visible(c.doc, query.audience)]
+    docs = [
+        c for c in docs if visible(c.doc, query.audience) and recent(c.doc, query.created_since)
+    ]
     text = TextMatcher(groups, query.audience.text_levels, docs)
     found = [c.doc for c in docs if text(c)]
     hits = [d for d in found if passes(d, query.filters)]
@@ -300,6 +307,7 @@ def matches(doc: dict, query: SearchQuery, groups: list[Group]) -> bool:
     """Whether this one document matches ``query`` for its audience."""
     return (
         visible(doc, query.audience)
+        and recent(doc, query.created_since)
         and passes(doc, query.filters)
         and text_matches(doc, groups, query.audience.text_levels)
     )

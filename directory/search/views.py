@@ -30,6 +30,8 @@ def facet_titles() -> dict[str, str]:
         "language": _("Language"),
         "verified": _("Verified"),
         "representative": _("Representative"),
+        # Not a facet: the creation-date filter, named in error messages.
+        "added_since": _("Added since"),
     }
 
 

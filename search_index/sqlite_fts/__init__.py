@@ -241,6 +241,8 @@ class SqliteBackend:
         else:
             matched = np.flatnonzero(cols.alive).astype(np.int64)
         matched = self._visible(conn, cols, query, matched)
+        if query.created_since is not None:
+            matched = matched[cols.created[matched] >= query.created_since]
 
         filters = {f: v for f, v in query.filters.items() if v and f in FACET_COLUMNS}
         masks = {f: cols.mask(f, v, matched) for f, v in filters.items()}

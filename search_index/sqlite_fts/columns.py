@@ -40,6 +40,7 @@ class Columns:
         self.listed = np.zeros(0, dtype=bool)
         self.name_key = np.zeros(0, dtype=np.uint64)
         self.updated = np.zeros(0, dtype=np.float64)
+        self.created = np.zeros(0, dtype=np.float64)
         self.quality = np.zeros(0, dtype=np.int8)
         # facet -> (rows x slots) value ids, -1 where empty; value ids per facet.
         self.values: dict[str, np.ndarray] = {
@@ -66,6 +67,7 @@ class Columns:
         new.listed = copy(self.listed, False)
         new.name_key = copy(self.name_key, 0)
         new.updated = copy(self.updated, 0.0)
+        new.created = copy(self.created, 0.0)
         new.quality = copy(self.quality, 0)
         new.values = {f: copy(a, -1) for f, a in self.values.items()}
         new.ids = {f: dict(v) for f, v in self.ids.items()}
@@ -85,6 +87,7 @@ class Columns:
             (name_key(r[2] or "") for r in rows), dtype=np.uint64, count=len(rows)
         )
         self.updated[rowids] = np.fromiter((r[3] or 0.0 for r in rows), dtype=np.float64)
+        self.created[rowids] = np.fromiter((r[6] or 0.0 for r in rows), dtype=np.float64)
         self.quality[rowids] = np.fromiter(
             (min(max(r[5] or 0, 0), QUALITY_MAX) for r in rows), dtype=np.int8, count=len(rows)
         )
@@ -150,7 +153,9 @@ def generation(conn) -> tuple[int, int, int]:
 def refreshed(conn, current: Columns | None, epoch: int, gen: int, floor: int) -> Columns:
     """``current`` brought up to generation ``gen`` (a new store), or a store loaded whole
     when there is none, the index was replaced, or its removals are no longer all logged."""
-    select = f"SELECT rowid, listed, name_sort, updated_at, facets, quality FROM {LIVE}docs"
+    select = (
+        f"SELECT rowid, listed, name_sort, updated_at, facets, quality, created_at FROM {LIVE}docs"
+    )
     if current is None or current.epoch != epoch or current.gen < floor:
         rows = read(conn, select).fetchall()
         fresh = Columns(epoch, gen).updated_with(gen, rows, [], epoch)

@@ -37,7 +37,7 @@ def ddl(p: str, tag: str) -> list[str]:
         f"UNIQUE, type TEXT NOT NULL, entity_id TEXT NOT NULL, listed INTEGER NOT NULL, "
         f"owner TEXT NOT NULL, name_sort TEXT NOT NULL, updated_at REAL NOT NULL, "
         f"facets TEXT NOT NULL DEFAULT '', gen INTEGER NOT NULL DEFAULT 0, "
-        f"quality INTEGER NOT NULL DEFAULT 0)",
+        f"quality INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL DEFAULT 0)",
         # The original text (for highlighting) apart, so that the narrow rows stay narrow:
         # only the displayed page loads it.
         f"CREATE TABLE IF NOT EXISTS {p}show (rowid INTEGER PRIMARY KEY, show TEXT)",
@@ -73,6 +73,10 @@ def create_live_tables(conn) -> None:
     if "quality" not in columns:
         conn.exec_driver_sql(
             f"ALTER TABLE {LIVE}docs ADD COLUMN quality INTEGER NOT NULL DEFAULT 0"
+        )
+    if "created_at" not in columns:
+        conn.exec_driver_sql(
+            f"ALTER TABLE {LIVE}docs ADD COLUMN created_at REAL NOT NULL DEFAULT 0"
         )
     for stmt in indexes(LIVE, "live"):
         conn.exec_driver_sql(stmt)

@@ -127,6 +127,7 @@ def write(conn, p: str, docs: list[dict], gen: int) -> None:
                 FACET_SEP.join(f"{f}{VALUE_SEP}{v}" for f, v in facets),
                 gen,
                 int(doc.get("quality") or 0),
+                float(doc.get("created_at") or 0),
             )
         )
         show_rows.append((next_id, json.dumps(show, ensure_ascii=False, separators=(",", ":"))))
@@ -160,7 +161,7 @@ def write(conn, p: str, docs: list[dict], gen: int) -> None:
                     words[w] = words.get(w, 0) + 1
     conn.exec_driver_sql(
         f"INSERT INTO {p}docs (rowid, doc_id, type, entity_id, listed, owner, name_sort, "
-        f"updated_at, facets, gen, quality) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        f"updated_at, facets, gen, quality, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         doc_rows,
     )
     conn.exec_driver_sql(f"INSERT INTO {p}show (rowid, show) VALUES (?, ?)", show_rows)

@@ -107,3 +107,19 @@ def test_officials_see_more_in_the_page_than_the_public(client, login, d):
     assert link not in client.get("/search?q=ha").get_data(as_text=True)
     login(d.users.province)
     assert link in client.get("/search?q=ha").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("locale", "chip", "error"),
+    [("en", "Added since", "Use a date"), ("vi", "Thêm từ", "Ghi ngày")],
+)
+def test_the_added_since_filter_is_kept_shown_and_removable(client, d, locale, chip, error):
+    headers = {"Accept-Language": locale}
+    html = client.get("/search?country=FR&added_since=2020-01-01", headers=headers).get_data(
+        as_text=True
+    )
+    assert '<input type="hidden" name="added_since" value="2020-01-01">' in html
+    assert chip in html
+    assert 'href="/search?country=FR"' in html  # the chip removes the date, keeps the rest
+    bad = client.get("/search?added_since=yesterday", headers=headers)
+    assert bad.status_code == 400 and error in bad.get_data(as_text=True)
