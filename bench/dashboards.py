@@ -13,7 +13,9 @@ invitations and imports), then measures through the Flask test client, in proces
 
 - ``GET /dashboard/province/da-nang`` as the Đà Nẵng officer (signed-in session);
 - ``GET /dashboard/mission`` as the Paris embassy officer (signed-in session);
-- ``GET /api/v1/stats/province/da-nang`` as the Đà Nẵng officer (bearer token).
+- ``GET /api/v1/stats/province/da-nang`` as the Đà Nẵng officer (bearer token);
+- ``GET /dashboard/overview``, ``GET /api/v1/stats/overview`` and the overview's people-by-field
+  CSV download as the admin.
 
 Each page ``--requests`` times after one warm-up request; p50/p95 per page, against the issue's
 target of 300 ms p95. ``--explain`` also lists each page's slowest SQL statements.
@@ -38,6 +40,7 @@ PROVINCE = "da-nang"
 MISSION = ("FR-PARIS", "Đại sứ quán Việt Nam tại Pháp", ["FR", "MC"])
 OFFICER = "bench.officer.da-nang@example.org"
 EMBASSY = "bench.embassy.fr-paris@example.org"
+ADMIN = "bench.admin@example.org"
 CLAIMED_SHARE = 0.05
 NEEDS_PER_PROVINCE = 10
 INITIATIVES_PER_PROVINCE = 30
@@ -200,6 +203,23 @@ def add_work(app, people: int) -> bool:
         return True
 
 
+def ensure_admin(app) -> None:
+    """The admin who reads the central overview (added to a database an earlier run filled)."""
+    import sqlalchemy as sa
+
+    from directory.accounts.models import User
+    from directory.extensions import db
+
+    with app.app_context():
+        if db.session.scalar(sa.select(User.id).where(User.email == ADMIN)) is None:
+            db.session.execute(
+                sa.insert(User),
+                [{"id": "bu" + "d" * 14, "email": ADMIN, "role": "admin",
+                  "email_verified_at": datetime.now(UTC)}],
+            )  # fmt: skip
+            db.session.commit()
+
+
 def signed_in(app, email: str):
     """A test client whose session is ``email``'s (as after the sign-in form)."""
     import sqlalchemy as sa
@@ -258,10 +278,15 @@ def statements(app, client, path: str, headers=None, top: int = 6) -> list[tuple
 
 
 def measure(app, requests: int, explain: bool) -> dict[str, list[float]]:
+    ensure_admin(app)
+    admin = signed_in(app, ADMIN)
     pages = [
         ("province", signed_in(app, OFFICER), f"/dashboard/province/{PROVINCE}", None),
         ("mission", signed_in(app, EMBASSY), "/dashboard/mission", None),
         ("api", app.test_client(), f"/api/v1/stats/province/{PROVINCE}", bearer(app, OFFICER)),
+        ("overview", admin, "/dashboard/overview", None),
+        ("overview-api", app.test_client(), "/api/v1/stats/overview", bearer(app, ADMIN)),
+        ("overview-csv", admin, "/dashboard/overview/by-field.csv", None),
     ]
     out: dict[str, list[float]] = {name: [] for name, *_ in pages}
     for name, client, path, headers in pages:
@@ -285,6 +310,9 @@ def report(name: str, lat: dict[str, list[float]]) -> None:
         "province": f"GET /dashboard/province/{PROVINCE}",
         "mission": "GET /dashboard/mission",
         "api": f"GET /api/v1/stats/province/{PROVINCE}",
+        "overview": "GET /dashboard/overview",
+        "overview-api": "GET /api/v1/stats/overview",
+        "overview-csv": "GET /dashboard/overview/by-field.csv",
     }
     for key, label in labels.items():
         p95 = percentile(lat[key], 0.95) * 1000

@@ -287,7 +287,9 @@ def _links(value, errors: dict) -> list[str]:
 # --- submission -------------------------------------------------------------------------------
 
 
-def submit_initiative(data: dict, by, *, at: datetime | None = None) -> Initiative:
+def submit_initiative(
+    data: dict, by, *, at: datetime | None = None, notify: bool = True
+) -> Initiative:
     """A member sends an initiative to a province (``province``: slug or name) or, when
     ``province`` is empty, to the central body, optionally answering a need (``need_id``: it
     then goes to the need's province). The answer is due :func:`due_date`."""
@@ -330,6 +332,8 @@ def submit_initiative(data: dict, by, *, at: datetime | None = None) -> Initiati
         province=province,
         need_id=need.id if need is not None else None,
     )
+    if notify:
+        _notice_receivers(initiative, "initiative.received")
     db.session.commit()
     return initiative
 
@@ -465,6 +469,14 @@ def take_action(
         )
         if notify and to_state in MEMBER_NOTICES:
             _notice_member(initiative, to_state)
+        if notify and action == "forward":
+            _notice_receivers(initiative, "initiative.forwarded", skip=actor)
+        if notify and action == "assign" and initiative.assignee_id != getattr(actor, "id", None):
+            notices.notify(
+                db.session.get(User, initiative.assignee_id),
+                "initiative.assigned",
+                initiative_id=initiative.id,
+            )
         db.session.commit()
     except DBAPIError as exc:
         if lock_refused(exc):
@@ -539,6 +551,17 @@ def _link(endpoint: str, **values) -> str:
     """An absolute link (in requests and in CLI commands alike)."""
     adapter = current_app.url_map.bind("localhost", url_scheme="http")
     return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
+
+
+def _notice_receivers(initiative: Initiative, kind: str, skip=None) -> None:
+    """An inbox notice to every official who may handle the initiative where it now is (the
+    province's officers, the admins for the central body), in the step's transaction: what
+    waits for them also shows first on their dashboard."""
+    from directory.initiatives.queries import colleagues
+
+    for user in colleagues(initiative):
+        if user.id != getattr(skip, "id", None):
+            notices.notify(user, kind, initiative_id=initiative.id)
 
 
 def _notice_member(initiative: Initiative, to_state: str) -> None:

@@ -79,6 +79,38 @@ def test_the_member_gets_a_notice_at_the_answer_and_the_decision(db, app, cast, 
     assert _notices(db)[-1].kind == "initiative.declined"
 
 
+def test_the_officials_are_told_of_a_new_a_forwarded_and_an_assigned_initiative(
+    db, app, cast, submitted
+):
+    province_officials = {cast["officer"].id, cast["colleague"].id, cast["approver"].id}
+    initiative = submitted()
+    received = _notices(db)
+    assert {n.kind for n in received} == {"initiative.received"}
+    assert {n.user_id for n in received} == province_officials  # not Hà Nội's, not the member
+    with app.test_request_context():
+        assert notices.url_of(received[0]) == f"/initiatives/{initiative.id}"
+        with force_locale("en"):
+            text = notices.text_of(received[0])
+        assert text.startswith(f"New initiative to triage: “{initiative.title}” (answer due ")
+        with force_locale("vi"):
+            assert notices.text_of(received[0]).startswith("Sáng kiến mới cần phân loại")
+    services.take_action(initiative, "triage", cast["officer"])
+    services.take_action(
+        initiative, "assign", cast["officer"], {"assignee_id": cast["colleague"].id}
+    )
+    assigned = [n for n in _notices(db) if n.kind == "initiative.assigned"]
+    assert [n.user_id for n in assigned] == [cast["colleague"].id]
+    # Forwarded to Hà Nội: its officials are told, not the officer who forwarded it.
+    other = submitted()
+    services.take_action(other, "forward", cast["officer"], {"province": "ha-noi"})
+    forwarded = [n for n in _notices(db) if n.kind == "initiative.forwarded"]
+    assert {n.user_id for n in forwarded} == {cast["other_officer"].id, cast["other_approver"].id}
+    # The central body's initiatives go to the admins.
+    central = submitted(province=None)
+    to_admin = [n for n in _notices(db) if n.params["initiative_id"] == central.id]
+    assert {n.user_id for n in to_admin} == {cast["admin"].id}
+
+
 def test_a_refused_step_and_a_step_without_notification_leave_no_notice(db, cast, initiative_in):
     initiative = initiative_in("under_review")
     with pytest.raises(ValidationError):
