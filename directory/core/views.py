@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from directory.core.home import home_sections
 from directory.extensions import csrf, db
 
 bp = Blueprint("core", __name__)
@@ -25,8 +26,9 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 def index():
-    """The landing page: the search box and what the directory is (the menu has the rest)."""
-    return render_template("core/index.html")
+    """The home page: what the directory is, the search box, and the sections the domains
+    contribute (its figures, open cooperation needs, the representatives abroad)."""
+    return render_template("core/index.html", sections=home_sections(current_user))
 
 
 @bp.get("/favicon.ico")

@@ -21,7 +21,6 @@ answers them (:func:`_notify_member`).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -37,6 +36,7 @@ from directory.core.errors import ApiError, ValidationError
 from directory.core.locks import lock_refused
 from directory.core.models import new_id, utcnow
 from directory.extensions import db
+from directory.initiatives import notifications
 from directory.initiatives.models import (
     MAX_ANSWER,
     MAX_FIELDS,
@@ -52,9 +52,7 @@ from directory.initiatives.models import (
 )
 from directory.notices import services as notices
 from directory.reference.fields import field_index, resolve_field
-from directory.reference.provinces import province_by_slug, resolve_province
-
-log = logging.getLogger(__name__)
+from directory.reference.provinces import resolve_province
 
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -333,7 +331,7 @@ def submit_initiative(
         need_id=need.id if need is not None else None,
     )
     if notify:
-        _notice_receivers(initiative, "initiative.received")
+        notifications.notice_receivers(initiative, "initiative.received")
     db.session.commit()
     return initiative
 
@@ -468,9 +466,9 @@ def take_action(
             initiative, action, actor, from_state, to_state, at=now, comment=comment, **details
         )
         if notify and to_state in MEMBER_NOTICES:
-            _notice_member(initiative, to_state)
+            notifications.notice_member(initiative, to_state)
         if notify and action == "forward":
-            _notice_receivers(initiative, "initiative.forwarded", skip=actor)
+            notifications.notice_receivers(initiative, "initiative.forwarded", skip=actor)
         if notify and action == "assign" and initiative.assignee_id != getattr(actor, "id", None):
             notices.notify(
                 db.session.get(User, initiative.assignee_id),
@@ -483,7 +481,7 @@ def take_action(
             _refuse(_busy())
         raise
     if notify and to_state in MEMBER_NOTICES:
-        _notify_member(initiative, event)
+        notifications.notify_member(initiative, event)
     return initiative
 
 
@@ -542,60 +540,3 @@ def bulk_action(ids: list[str], action: str, actor, data: dict | None = None) ->
             done = _("Triaged.") if action == "triage" else _("Assigned.")
             results.append(BulkResult(raw, title, True, done))
     return results
-
-
-# --- telling the submitter --------------------------------------------------------------------
-
-
-def _link(endpoint: str, **values) -> str:
-    """An absolute link (in requests and in CLI commands alike)."""
-    adapter = current_app.url_map.bind("localhost", url_scheme="http")
-    return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
-
-
-def _notice_receivers(initiative: Initiative, kind: str, skip=None) -> None:
-    """An inbox notice to every official who may handle the initiative where it now is (the
-    province's officers, the admins for the central body), in the step's transaction: what
-    waits for them also shows first on their dashboard."""
-    from directory.initiatives.queries import colleagues
-
-    for user in colleagues(initiative):
-        if user.id != getattr(skip, "id", None):
-            notices.notify(user, kind, initiative_id=initiative.id)
-
-
-def _notice_member(initiative: Initiative, to_state: str) -> None:
-    """The submitter's inbox notice of an answer, adoption or decline (in the step's
-    transaction; the email follows the commit)."""
-    submitter = initiative.submitter
-    if submitter is not None and submitter.is_active:
-        notices.notify(submitter, f"initiative.{to_state}", initiative_id=initiative.id)
-
-
-def _notify_member(initiative: Initiative, event: InitiativeEvent) -> bool:
-    """Tell the submitter, in their language, that their initiative was answered, adopted or
-    declined. After the commit: a mail failure is logged and never undoes the step."""
-    submitter = initiative.submitter
-    if submitter is None or not submitter.is_active or not submitter.email:
-        return False
-    locale = submitter.locale if submitter.locale in ("vi", "en") else "vi"
-    province = province_by_slug(initiative.province_slug)
-    body = None
-    if province is not None:
-        body = province.name_en if locale == "en" else province.name_vi
-    try:
-        from directory.core.mail import send_mail
-
-        send_mail(
-            submitter.email,
-            "initiatives/email/member_update",
-            locale,
-            initiative=initiative,
-            event=event,
-            body_name=body,
-            url=_link("initiatives.detail", initiative_id=initiative.id),
-        )
-    except Exception:  # noqa: BLE001 - the step stands; the page shows it
-        log.exception("could not tell the submitter of initiative %s", initiative.id)
-        return False
-    return True

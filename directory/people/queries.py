@@ -53,3 +53,22 @@ def mission_people(
     if country:
         query = query.where(Person.country == country)
     return query.order_by(Person.name_key, Person.id)
+
+
+# What a member's own page asks them to complete, in this order: what makes them findable
+# first (listed, fields, hometown, country), then what makes a match convincing.
+PROFILE_CHECKS = (
+    ("listed", lambda p: p.consent_listed),
+    ("fields", lambda p: bool(p.fields)),
+    ("hometown", lambda p: bool(p.hometown_province)),
+    ("country", lambda p: bool(p.country)),
+    ("title", lambda p: bool((p.title or "").strip())),
+    ("languages", lambda p: bool(p.languages)),
+    ("bio", lambda p: bool((p.bio or "").strip())),
+    ("contact", lambda p: p.consent_contact),
+)
+
+
+def missing_from_profile(person) -> list[str]:
+    """The codes of :data:`PROFILE_CHECKS` that ``person``'s profile does not meet yet."""
+    return [code for code, met in PROFILE_CHECKS if not met(person)]

@@ -180,6 +180,7 @@ def mine():
     return render_template(
         "people/mine.html",
         person=person,
+        missing=queries.missing_from_profile(person),
         memberships=memberships_of(person),
         proposals=memberships_of(person, "proposed"),
         action_form=ActionForm(),

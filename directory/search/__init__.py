@@ -6,6 +6,7 @@ from __future__ import annotations
 def init_app(app) -> None:
     """Register the search page, ``/api/v1/search`` and the ``flask search`` commands."""
     # Imported here: the package is imported by its models, long before any view can be.
+    from directory.search import home  # noqa: F401 - registers its home-page section
     from directory.search.api import bp as api_bp
     from directory.search.cli import register_cli
     from directory.search.sync import listen

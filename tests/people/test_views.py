@@ -254,6 +254,24 @@ def test_my_profile_page_links_to_edit_privacy_download_and_delete(client, cast,
         assert url in html
 
 
+def test_my_profile_page_says_what_is_missing_and_where_to_complete_it(client, cast, login, db):
+    person = cast.owned
+    login(cast.owner)
+    _response, html = page(client, "/people/me")
+    assert 'id="missing-title"' not in html  # the factory's profile is complete
+    person.bio = ""
+    person.fields = []
+    person.consent_listed = False
+    db.session.commit()
+    _response, html = page(client, "/people/me")
+    section = html.split('id="missing-title"')[1].split("</section>")[0]
+    assert "3" in section.split("</h2>")[0]
+    # In the member's language (Vietnamese), most important first.
+    assert section.index("chưa đồng ý được liệt kê") < section.index("lĩnh vực chuyên môn")
+    assert section.index("lĩnh vực chuyên môn") < section.index("công việc của bạn")
+    assert "/people/me/privacy" in section and f"/people/{person.id}/edit" in section
+
+
 def test_a_member_without_a_profile_is_sent_to_create_one(client, login, db):
     user = UserFactory(role="member")
     login(user)
