@@ -102,9 +102,10 @@ def count_where(condition):
 
 
 def recent_since() -> date:
-    """The first day of "new in the last 90 days" (UTC): a profile counts as new from the start
-    of that day, as the search's ``added_since`` filter the figure links to selects."""
-    return utcnow().date() - timedelta(days=RECENT_DAYS)
+    """The first day of "new in the last 90 days" (a day in Vietnam, 89 days before today): a
+    profile counts as new from the start of that day, as the search's ``added_since`` filter
+    the figure links to selects."""
+    return today() - timedelta(days=RECENT_DAYS - 1)
 
 
 def diaspora(user, slug: str) -> Diaspora:

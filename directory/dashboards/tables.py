@@ -15,10 +15,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from directory import audit
-from directory.core.models import utcnow
 from directory.extensions import db
 from directory.imports.exports import neutralise, to_csv
-from directory.initiatives.services import today, vietnam_date
+from directory.initiatives.services import today
 
 # Rows drawn per chart by default (the CSV and the lists behind hold them all).
 CHART_ROWS = 12
@@ -106,7 +105,7 @@ def as_of(what: str | None = None) -> str:
 def last_days(days: int) -> str:
     """ "03/09/2026 – 02/12/2026": the last ``days`` days up to today, beside a figure whose
     label says what they are ("New in the last 90 days")."""
-    start = vietnam_date(utcnow() - timedelta(days=days))
+    start = today() - timedelta(days=days - 1)
     return _("%(start)s – %(end)s", start=day_text(start), end=day_text(today()))
 
 

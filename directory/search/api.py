@@ -87,7 +87,7 @@ def _filter_param(description: str) -> dict:
             "in": "query",
             "schema": {"type": "string", "format": "date"},
             "description": "Only the profiles and associations created on or after this day "
-            "(UTC), e.g. 2026-09-01: the list behind a dashboard's “new in the last 90 days”.",
+            "(a day in Vietnam, UTC+7), e.g. 2026-09-01: the list behind a dashboard's “new in the last 90 days”.",
         },
         "sort": {
             "in": "query",

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -72,7 +72,7 @@ class SearchParams:
     page: int = 1
     per_page: int = 20
     sort: str = "relevance"
-    # Only records created on or after this day (UTC): ``added_since=YYYY-MM-DD``.
+    # Only records created on or after this day (in Vietnam): ``added_since=YYYY-MM-DD``.
     added_since: date | None = None
 
     def without(self, facet: str | None = None) -> SearchParams:
@@ -89,9 +89,13 @@ class SearchParams:
         return bool(self.filters) or self.added_since is not None
 
 
+# The product's days are days in Vietnam (due dates, terms, the dashboards' periods).
+VIETNAM = timezone(timedelta(hours=7))
+
+
 def day_start(day: date) -> datetime:
-    """The first instant of ``day`` in UTC: where "added since <day>" begins."""
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    """The first instant of ``day`` in Vietnam: where "added since <day>" begins."""
+    return datetime.combine(day, time.min, tzinfo=VIETNAM)
 
 
 @dataclass

@@ -298,7 +298,7 @@ def test_added_since_keeps_the_profiles_created_from_that_day_indexed_or_pending
 
     everyone = search(d.users.admin)
     d.dung.created_at = utcnow() - timedelta(days=200)
-    d.lan.created_at = utcnow() - timedelta(days=91)
+    d.lan.created_at = utcnow() - timedelta(days=92)
     db.session.commit()
     sync()
     since = (utcnow() - timedelta(days=90)).date().isoformat()
