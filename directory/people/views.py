@@ -63,7 +63,9 @@ def detail(person_id: str):
     if preview:
         viewer = policy.preview_viewer(preview)
         if not policy.can(viewer, "person.view", person):
-            return render_template("people/detail.html", person=person, preview=preview, hidden=True)
+            return render_template(
+                "people/detail.html", person=person, preview=preview, hidden=True
+            )
         return render_template(
             "people/detail.html",
             person=person,

@@ -225,6 +225,13 @@ def _person_appointments_history(user, person) -> bool:
     return is_official(user) or owns_person(user, person)
 
 
+@rule("person.verification_changes_view")
+def _person_verification_changes_view(user, person) -> bool:
+    """Which verified fields changed since the verification: officials and the member see it;
+    others only see a verification that still holds (docs/product-rules.md)."""
+    return is_official(user) or owns_person(user, person)
+
+
 def search_reach(user) -> tuple[int, bool, str | None]:
     """How ``user`` searches everyone at once: (visibility level, listed only, own profile id).
 
