@@ -32,9 +32,7 @@ def test_the_badge_names_the_mission_and_the_day(client, cast, db):
     assert set(person.verified_values) == set(VERIFIED_FIELDS)
 
 
-def test_a_changed_verified_field_shows_to_officials_and_the_owner_only(
-    client, cast, db, login
-):
+def test_a_changed_verified_field_shows_to_officials_and_the_owner_only(client, cast, db, login):
     person = _verify(cast, db)
     services.update_person(person, {"title": "Giám đốc kỹ thuật"}, cast.owner)
     assert person.changed_since_verification == ["title"]
