@@ -64,3 +64,21 @@ def test_fields_outside_the_verification_do_not_change_the_badge(client, cast, d
     services.update_person(person, {"bio": "Một tiểu sử mới."}, cast.owner)
     assert person.verification_holds
     assert "✓ Verified by" in _page(client, person)
+
+
+def test_the_api_says_whether_the_verification_holds(client, cast, db):
+    from directory.accounts.tokens import create_token
+
+    person = _verify(cast, db)
+    services.update_person(person, {"organization": "Một công ty khác"}, cast.owner)
+    _token, raw = create_token(cast.embassy)
+    db.session.commit()
+    official = client.get(
+        f"/api/v1/people/{person.id}", headers={"Authorization": f"Bearer {raw}"}
+    ).get_json()
+    assert official["verified"] is False
+    assert official["changed_since_verification"] == ["organization"]
+    assert official["verified_at"].startswith("2026-10-03")
+    public = client.get(f"/api/v1/people/{person.id}").get_json()
+    assert public["verified"] is False
+    assert "changed_since_verification" not in public and "verified_at" not in public
