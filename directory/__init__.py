@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 
 from flask import Flask, request
@@ -34,6 +35,14 @@ def import_models() -> None:
         importlib.import_module(name)
 
 
+def _warn_without_base_url(app: Flask) -> None:
+    """Emails link to BASE_URL, never to the host a request came in on: production needs it."""
+    if app.config.get("PRODUCTION") and not app.config.get("BASE_URL_SET"):
+        logging.getLogger("directory").warning(
+            "BASE_URL is not set: links in emails will point to %s", app.config["BASE_URL"]
+        )
+
+
 def create_app(config: dict | None = None) -> Flask:
     """config -> extensions -> each domain's blueprints and cli -> errors."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -50,6 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.from_environment(app.instance_path))
     if config:
         app.config.update(config)
+        if config.get("BASE_URL"):
+            app.config["BASE_URL_SET"] = True
+    _warn_without_base_url(app)
 
     from directory import (
         accounts,

@@ -7,6 +7,8 @@ import secrets
 from datetime import timedelta
 
 LANGUAGES = ("vi", "en")
+# Where links in emails point when BASE_URL is unset (local use only; production warns).
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -44,7 +46,9 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_FROM": env.get("MAIL_FROM", "Kiều bào Directory <no-reply@kieubao.local>"),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
-        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        "BASE_URL": env.get("BASE_URL") or DEFAULT_BASE_URL,
+        # Remembered so that create_app can warn when production would email local links.
+        "BASE_URL_SET": bool(env.get("BASE_URL")),
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

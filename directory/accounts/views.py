@@ -176,13 +176,14 @@ def verify(token: str):
     except email_links.TokenInvalid as exc:
         return link_invalid(exc.reason)
     flash(_("Your email address is confirmed."), "success")
-    if user.role == "member" and user.person_id is None:
-        target = url_for("people.create_own")
-    else:
-        target = url_for("accounts.settings")
     if current_user.is_authenticated and current_user.id == user.id:
-        return redirect(target)
-    return redirect(url_for("accounts.login", next=target))
+        return redirect(home_for(user))
+    if user.is_active and not user.totp_secret:
+        # The link proves the mailbox, as a password-reset link does: no second sign-in. An
+        # account with two-factor keeps its second step: it signs in with its code.
+        logout_user()
+        return finish_login(user, None)
+    return redirect(url_for("accounts.login", next=home_for(user)))
 
 
 # --- password reset ------------------------------------------------------------------------

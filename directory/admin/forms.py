@@ -67,10 +67,7 @@ class AuditFilterForm(Form):
         csrf = False
 
     actor = StringField(_l("Actor (email or id)"), validators=[Optional(), Length(max=254)])
-    action = StringField(
-        _l("Action (e.g. person.invite, or person. for all)"),
-        validators=[Optional(), Length(max=60)],
-    )
+    action = SelectField(_l("Action"), choices=[], validate_choice=False)
     object_type = SelectField(_l("Record type"), choices=[], validate_choice=False)
     object_id = StringField(_l("Record id"), validators=[Optional(), Length(max=40)])
     # Plain text fields parsed by the view: WTForms has no Vietnamese messages for DateField.

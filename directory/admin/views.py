@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -11,7 +11,8 @@ from directory import policy
 from directory.accounts import email_links
 from directory.accounts import services as accounts
 from directory.accounts.models import User
-from directory.admin import services
+from directory.admin import audit_log, services
+from directory.admin.audit_labels import ACTION_LABELS, action_label, object_type_label
 from directory.admin.forms import (
     KIND_LABELS,
     ROLE_LABELS,
@@ -22,11 +23,13 @@ from directory.admin.forms import (
 )
 from directory.core import paging
 from directory.core.errors import ValidationError
+from directory.core.models import utcnow
 from directory.extensions import db
 from directory.i18n import current_locale
 from directory.missions import services as missions
 from directory.missions.models import Mission
 from directory.reference.provinces import all_provinces
+from directory.text import fold
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -63,7 +66,7 @@ def index():
     return render_template(
         "admin/index.html",
         stats=stats,
-        actors=services.actor_emails(stats["recent"]),
+        rows=audit_log.describe(stats["recent"]),
         role_labels=ROLE_LABELS,
     )
 
@@ -259,24 +262,38 @@ def mission_edit(mission_id: str):
 # --- audit ----------------------------------------------------------------------------------
 
 
+def _audit_filters():
+    """The audit filter form read from the query string, and the query it selects."""
+    form = AuditFilterForm(request.args)
+    form.object_type.choices = [SelectChoice("", "—")] + [
+        SelectChoice(t, object_type_label(t)) for t in services.object_types()
+    ]
+    actions = sorted(ACTION_LABELS, key=lambda code: fold(action_label(code)))
+    if form.action.data and form.action.data not in ACTION_LABELS:
+        actions.insert(0, form.action.data)  # a prefix ("person.") or an old code, from a link
+    form.action.choices = [SelectChoice("", _("All actions"))] + [
+        SelectChoice(code, action_label(code)) for code in actions
+    ]
+    form.validate()
+    date_from, date_to = form.parsed_date("date_from"), form.parsed_date("date_to")
+    if date_from and date_to and date_to < date_from:
+        form.date_to.errors = [*form.date_to.errors, _("The end date is before the start date.")]
+    filters = {
+        "actor": form.actor.data,
+        "action": (form.action.data or "")[:60],
+        "object_type": form.object_type.data,
+        "object_id": form.object_id.data,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    return form, services.audit_query(**filters), filters
+
+
 @bp.get("/audit")
 def audit():
     """The audit log, filtered by actor, action, record type and id, and date range."""
     policy.require(current_user, "audit.read")
-    form = AuditFilterForm(request.args)
-    form.object_type.choices = [SelectChoice("", "—")] + [
-        SelectChoice(t) for t in services.object_types()
-    ]
-    form.validate()
-    date_from, date_to = form.parsed_date("date_from"), form.parsed_date("date_to")
-    stmt = services.audit_query(
-        actor=form.actor.data,
-        action=form.action.data,
-        object_type=form.object_type.data,
-        object_id=form.object_id.data,
-        date_from=date_from,
-        date_to=date_to,
-    )
+    form, stmt, _filters = _audit_filters()
     pagination = paging.paginate(stmt, PER_PAGE)
     status = 422 if any(f.errors for f in form) else 200
     return (
@@ -285,7 +302,8 @@ def audit():
             form=form,
             pagination=pagination,
             page_url=_page_url,
-            actors=services.actor_emails(pagination.items),
+            rows=audit_log.describe(pagination.items),
+            csv_url=url_for(".audit_csv", **request.args.to_dict()),
             object_type=None,
             object_id=None,
         ),
@@ -293,20 +311,40 @@ def audit():
     )
 
 
+@bp.get("/audit.csv")
+def audit_csv():
+    """The filtered audit log as CSV (the download is audited)."""
+    policy.require(current_user, "audit.read")
+    form, stmt, filters = _audit_filters()
+    if any(f.errors for f in form):
+        return audit()
+    body = audit_log.export_csv(
+        current_user, stmt, {k: (str(v) if v else None) for k, v in filters.items()}
+    )
+    response = Response(body, content_type="text/csv; charset=utf-8")
+    name = f"audit-{utcnow().date().isoformat()}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @bp.get("/audit/<object_type>/<object_id>")
 def audit_object(object_type: str, object_id: str):
     """The audit trail of one record (other pages link here)."""
     policy.require(current_user, "audit.read")
+    object_type, object_id = object_type[:40], object_id[:40]
     stmt = services.audit_query(object_type=object_type, object_id=object_id)
     pagination = paging.paginate(stmt, PER_PAGE)
+    names = audit_log.Names({object_type: {object_id}})
     return render_template(
         "admin/audit.html",
         form=None,
         pagination=pagination,
         page_url=_page_url,
-        actors=services.actor_emails(pagination.items),
+        rows=audit_log.describe(pagination.items),
         object_type=object_type,
         object_id=object_id,
+        object_type_label=object_type_label(object_type),
+        object_name=names.ref(object_type, object_id).text,
         record_url=record_url(object_type, object_id),
     )
 

@@ -316,7 +316,32 @@ register_schema(
                 "properties": {"contact": _VISIBILITY, "profile": _VISIBILITY},
                 "additionalProperties": False,
             },
-            "verified": _read_only({"type": "boolean"}),
+            "verified": _read_only(
+                {
+                    "type": "boolean",
+                    "description": (
+                        "A mission verified the profile and no verified field (name, title, "
+                        "organization, company, country, city) changed since."
+                    ),
+                }
+            ),
+            "verified_at": _read_only(
+                {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "When it was verified; for officials and the member.",
+                }
+            ),
+            "changed_since_verification": _read_only(
+                {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": (
+                        "The verified fields changed since the verification; for officials "
+                        "and the member, on a verified profile."
+                    ),
+                }
+            ),
             "created_at": _read_only({"type": "string", "format": "date-time"}),
             "updated_at": _read_only({"type": "string", "format": "date-time"}),
         },

@@ -33,7 +33,7 @@ from directory.initiatives.services import today
 from directory.needs.models import Need
 from directory.needs.queries import interest_counts, needs_query
 from directory.people.models import Person
-from directory.people.queries import mission_people
+from directory.people.queries import mission_people, verification_holds_clause
 from directory.policy.initiatives import initiative_view_clause
 from directory.policy.nominations import nomination_view_clause
 from directory.policy.people import person_view_clause
@@ -116,7 +116,7 @@ def diaspora(user, slug: str) -> Diaspora:
         sa.select(
             Person.country,
             sa.func.count(),
-            count_where(Person.verified_at.is_not(None)),
+            count_where(verification_holds_clause()),
             count_where(Person.created_at >= since),
         )
         .where(*where)

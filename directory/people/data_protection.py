@@ -62,6 +62,7 @@ PERSON_EXPORT_COLUMNS = (
     "field_sources",
     "verified_by_mission_id",
     "verified_at",
+    "verified_values",
     "created_at",
     "updated_at",
 )
@@ -195,7 +196,7 @@ def _anonymise_profile(person: Person, by) -> None:
         if column.key in ANONYMISE_KEEP:
             continue
         if isinstance(column.type, sa.JSON):
-            value = {} if column.key == "field_sources" else []
+            value = {} if column.key == "field_sources" else None if column.nullable else []
         elif isinstance(column.type, sa.Boolean):
             value = False
         else:

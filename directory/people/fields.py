@@ -47,6 +47,10 @@ LIST_KINDS = frozenset({"list", "kinds", "taxonomy", "languages", "url_list"})
 # Who sees a field: ``basic`` goes with the profile itself (to whoever may see it at all);
 # the member chooses the visibility of the ``profile`` and ``contact`` groups.
 FIELD_GROUPS = ("basic", "profile", "contact")
+# What a mission's verification covers (docs/product-rules.md "Verification"): who the person
+# is, where they live and what they do. A later change to one of them shows the profile as
+# "changed since verification" until a mission verifies it again.
+VERIFIED_FIELDS = ("full_name", "title", "organization", "company", "country", "city")
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,7 @@ MANAGED_COLUMNS = frozenset(
         "field_sources",
         "verified_by_mission_id",
         "verified_at",
+        "verified_values",
         "anonymised_at",
         "created_at",
         "updated_at",

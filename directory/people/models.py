@@ -86,6 +86,9 @@ class Person(TimestampMixin, db.Model):
 
     verified_by_mission_id: Mapped[str | None] = mapped_column(sa.ForeignKey("missions.id"))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The verified fields' values when the mission verified them (VERIFIED_FIELDS): a later
+    # change to one of them shows as "changed since verification".
+    verified_values: Mapped[dict | None] = mapped_column(sa.JSON)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User | None] = relationship(
@@ -134,6 +137,28 @@ class Person(TimestampMixin, db.Model):
     @property
     def verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def changed_since_verification(self) -> list[str]:
+        """The verified fields whose value differs from the one the mission verified."""
+        from directory.people.fields import VERIFIED_FIELDS
+
+        if self.verified_at is None or not self.verified_values:
+            return []
+        return [f for f in VERIFIED_FIELDS if self.verified_values.get(f) != getattr(self, f)]
+
+    @property
+    def verification_holds(self) -> bool:
+        """Verified, and no verified field changed since."""
+        return self.verified and not self.changed_since_verification
+
+    def record_verification(self, mission_id: str | None, at: datetime) -> None:
+        """Mark the profile verified now, keeping the verified fields' values."""
+        from directory.people.fields import VERIFIED_FIELDS
+
+        self.verified_by_mission_id = mission_id
+        self.verified_at = at
+        self.verified_values = {f: getattr(self, f) for f in VERIFIED_FIELDS}
 
     @property
     def claimed(self) -> bool:

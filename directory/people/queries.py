@@ -72,3 +72,36 @@ PROFILE_CHECKS = (
 def missing_from_profile(person) -> list[str]:
     """The codes of :data:`PROFILE_CHECKS` that ``person``'s profile does not meet yet."""
     return [code for code, met in PROFILE_CHECKS if not met(person)]
+
+
+def verification_holds_clause():
+    """SQL twin of ``Person.verification_holds``: verified, and none of the verified fields
+    changed since (a profile verified before the values were kept holds, as in Python). What
+    the search's ``verified`` facet selects, so that a count of verified people equals it."""
+    from directory.core.sql import dialect_name
+    from directory.people.fields import VERIFIED_FIELDS
+
+    kept = Person.verified_values
+    if dialect_name() == "postgresql":
+        is_object = sa.func.json_typeof(kept) == "object"
+
+        def kept_value(name):
+            return kept.op("->>")(name)
+    else:
+        is_object = sa.func.json_type(kept) == "object"
+
+        def kept_value(name):
+            return sa.func.json_extract(kept, f"$.{name}")
+
+    unchanged = sa.and_(
+        *(
+            sa.cast(kept_value(name), sa.Text).is_not_distinct_from(
+                sa.cast(getattr(Person, name), sa.Text)
+            )
+            for name in VERIFIED_FIELDS
+        )
+    )
+    return sa.and_(
+        Person.verified_at.is_not(None),
+        sa.or_(kept.is_(None), sa.not_(sa.func.coalesce(is_object, False)), unchanged),
+    )

@@ -39,7 +39,7 @@ def person_quality(person) -> int:
     biography count only when the profile group is public, so that the order of results
     never reveals whether text hidden from some searchers exists.
     """
-    score = QUALITY_VERIFIED if person.verified_at is not None else 0
+    score = QUALITY_VERIFIED if person.verification_holds else 0
     score += 1 if person.fields else 0
     if level(person.visibility_profile) == 0:
         score += bool(person.title) + bool(person.organization or person.company)
@@ -126,7 +126,7 @@ def person_document(person, ctx: Context) -> dict | None:
         "country": person.country or "",
         "province": person.hometown_province or "",
         "language": sorted(set(person.languages or [])),
-        "verified": person.verified_at is not None,
+        "verified": person.verification_holds,
         "representative": person.id in ctx.representatives,
         "name_sort": fold(person.full_name),
         "updated_at": timestamp(person.updated_at),

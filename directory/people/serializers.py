@@ -20,7 +20,12 @@ def person_to_dict(person, viewer) -> dict:
     if not groups:
         return {}
     data: dict = {key: _copy(getattr(person, key)) for key in BASIC_FIELDS}
-    data["verified"] = person.verified
+    # Verified while the mission's verification holds (no verified field changed since); who
+    # may know which fields changed gets them (docs/product-rules.md "Verification").
+    data["verified"] = person.verification_holds
+    if person.verified and policy.can(viewer, "person.verification_changes_view", person):
+        data["verified_at"] = isoformat(person.verified_at)
+        data["changed_since_verification"] = person.changed_since_verification
     data["created_at"] = isoformat(person.created_at)
     data["updated_at"] = isoformat(person.updated_at)
     if "profile" in groups:

@@ -206,8 +206,7 @@ def update_person(person: Person, data: dict, by, *, field_index=None, commit=Tr
 def verify_person(person: Person, by) -> Person:
     """An officer of the mission covering the person's country (or admin) verifies the profile."""
     policy.require(by, "person.verify", person)
-    person.verified_by_mission_id = getattr(by, "mission_id", None)
-    person.verified_at = utcnow()
+    person.record_verification(getattr(by, "mission_id", None), utcnow())
     audit.record("person.verify", person, actor=by)
     outbox.enqueue("person", person.id)
     db.session.commit()

@@ -51,8 +51,32 @@ def visible_person_or_404(person_id: str) -> Person:
 
 @bp.get("/people/<person_id>")
 def detail(person_id: str):
-    """A profile, showing only what the viewer may see."""
+    """A profile, showing only what the viewer may see.
+
+    The member may preview their own profile as others see it (``?as=public`` or
+    ``?as=official``): the page is then decided for a stand-in viewer by the same policy.
+    """
     person = visible_person_or_404(person_id)
+    preview = request.args.get("as")
+    if preview not in policy.PREVIEW_AS or not policy.owns_person(current_user, person):
+        preview = None
+    if preview:
+        viewer = policy.preview_viewer(preview)
+        if not policy.can(viewer, "person.view", person):
+            return render_template(
+                "people/detail.html", person=person, preview=preview, hidden=True
+            )
+        return render_template(
+            "people/detail.html",
+            person=person,
+            groups=policy.visible_groups(viewer, person),
+            memberships=[m for m in memberships_of(person) if m.association is not None],
+            proposals=[],
+            action_form=None,
+            owner=False,
+            preview=preview,
+            viewer_can=lambda action, obj=None: policy.can(viewer, action, obj),
+        )
     groups = policy.visible_groups(current_user, person)
     if "contact" in groups:
         record_contact_view(person, current_user)
@@ -73,6 +97,7 @@ def detail(person_id: str):
         proposals=proposals,
         action_form=ActionForm(),
         owner=owner,
+        preview=None,
     )
 
 

@@ -41,3 +41,4 @@ from directory.policy.core import (  # noqa: F401 - the policy's public names
     viewer_level,
     visible_groups,
 )
+from directory.policy.people import PREVIEW_AS, preview_viewer  # noqa: F401 - profile previews

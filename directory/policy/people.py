@@ -169,6 +169,24 @@ def _person_create_own(user, _obj) -> bool:
     return role(user) == "member" and user.person_id is None and user.email_verified_at is not None
 
 
+# The viewers a member may preview their own profile as ("view as the public", "as an
+# official"): the same rules decide, applied to a stand-in viewer.
+PREVIEW_AS = ("public", "official")
+
+
+def preview_viewer(kind: str):
+    """A stand-in viewer for a profile preview: None (an anonymous visitor) for "public"; for
+    "official", an unsaved province officer of no particular province: an official who is
+    neither an administrator nor the mission that registered the profile."""
+    if kind == "public":
+        return None
+    if kind == "official":
+        from directory.accounts.models import User
+
+        return User(id="preview-official", role="province", is_active_flag=True)
+    raise ValueError(kind)
+
+
 def person_view_clause(user):
     """The SQL twin of "person.view", for listing what ``user`` may see (kept in step by tests)."""
     import sqlalchemy as sa
@@ -204,6 +222,13 @@ def _person_claim_status_view(user, _person) -> bool:
 @rule("person.appointments_history")
 def _person_appointments_history(user, person) -> bool:
     """Ended appointments are listed for officials and the member; others see active ones."""
+    return is_official(user) or owns_person(user, person)
+
+
+@rule("person.verification_changes_view")
+def _person_verification_changes_view(user, person) -> bool:
+    """Which verified fields changed since the verification: officials and the member see it;
+    others only see a verification that still holds (docs/product-rules.md)."""
     return is_official(user) or owns_person(user, person)
 
 

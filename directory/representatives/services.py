@@ -67,11 +67,9 @@ def inbox_count(user) -> int:
     )
 
 
-def register(
-    *, province: str | None = None, country: str | None = None, page: int = 1, per_page: int = 50
-) -> tuple[list[Nomination], int]:
-    """Active appointments of people who consented to be listed publicly."""
-    query = (
+def _listed_appointments() -> sa.Select:
+    """Active appointments of people who consented to be listed publicly (the public register)."""
+    return (
         sa.select(Nomination)
         .join(Person, Person.id == Nomination.person_id)
         .where(
@@ -80,6 +78,13 @@ def register(
             Person.anonymised_at.is_(None),
         )
     )
+
+
+def register(
+    *, province: str | None = None, country: str | None = None, page: int = 1, per_page: int = 50
+) -> tuple[list[Nomination], int]:
+    """Active appointments of people who consented to be listed publicly."""
+    query = _listed_appointments()
     if province:
         query = query.where(Nomination.province_slug == province)
     if country:
@@ -92,6 +97,12 @@ def register(
         per_page,
     )
     return list(listing.items), listing.total
+
+
+def register_countries() -> list[str]:
+    """The host countries the public register lists someone in (its country filter's choices)."""
+    query = _listed_appointments().with_only_columns(Nomination.country).distinct()
+    return sorted(code for code in db.session.scalars(query) if code)
 
 
 def appointments_for(person, *, include_ended: bool = False) -> list[Nomination]:

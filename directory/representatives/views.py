@@ -19,6 +19,7 @@ from directory.reference.provinces import all_provinces, resolve_province
 from directory.representatives import nominating, refusals, residence, services, states, workflow
 from directory.representatives.forms import ActionForm, NominationForm
 from directory.representatives.models import STATES
+from directory.text import fold
 
 bp = Blueprint("representatives", __name__)
 
@@ -335,8 +336,9 @@ def register():
         }
         for n in listing.items
     ]
-    from directory.reference.countries import country_choices
-
+    # Only the countries someone represents a province in, named in the page's language.
+    codes = set(services.register_countries()) | ({country} if country else set())
+    countries = sorted(((c, country_name(c, _locale())) for c in codes), key=lambda p: fold(p[1]))
     return render_template(
         "representatives/register.html",
         rows=rows,
@@ -345,7 +347,7 @@ def register():
         country=country,
         problems=problems,
         provinces=all_provinces(),
-        countries=country_choices(_locale()),
+        countries=countries,
         page=listing.page,
         pages=listing.pages,
     )

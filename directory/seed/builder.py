@@ -190,5 +190,7 @@ class DemoBuilder:
     def verify(self, person: Person) -> None:
         mission = self.mission_by_country.get(person.country)
         if mission is not None:
+            person.record_verification(
+                mission.id, min(self.now, person.created_at + timedelta(days=30))
+            )
             person.verified_by_mission = mission
-            person.verified_at = min(self.now, person.created_at + timedelta(days=30))

@@ -146,6 +146,7 @@ def upgrade():
         sa.Column("field_sources", sa.JSON(), nullable=False),
         sa.Column("verified_by_mission_id", sa.String(length=16), nullable=True),
         sa.Column("verified_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("verified_values", sa.JSON(), nullable=True),
         sa.Column("anonymised_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),

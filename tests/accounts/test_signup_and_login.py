@@ -33,13 +33,8 @@ def test_signup_verify_then_login_leads_to_creating_the_own_profile(client, db, 
     assert response.status_code == 401
     assert len(mail_outbox()) == 2
 
+    # Confirming signs the new member in and lands on creating their own profile.
     response = client.get(verify_path)
-    assert response.status_code == 302
-    assert "/login" in response.headers["Location"]
-    db.session.refresh(user)
-    assert user.email_verified_at is not None
-
-    response = sign_in(client, "lan.nguyen@example.org", next=_next_from(response))
     assert response.status_code == 302
     if _has(client, "people.create_own"):
         from flask import url_for
@@ -48,6 +43,8 @@ def test_signup_verify_then_login_leads_to_creating_the_own_profile(client, db, 
     else:
         expected = "/settings"
     assert response.headers["Location"] == expected
+    db.session.refresh(user)
+    assert user.email_verified_at is not None and user.last_login_at is not None
     assert client.get("/settings").status_code == 200
 
 
@@ -148,3 +145,65 @@ def test_login_is_rate_limited_with_a_translated_429(app, make_app, member):
     assert "Quá nhiều lần thử" in response.get_data(as_text=True)
     # Showing the form is not limited.
     assert client.get("/login").status_code == 200
+
+
+def test_confirming_an_address_with_two_factor_keeps_the_second_step(client, db, mail_outbox):
+    user = make_user(email="official@example.org", role="admin", email_verified_at=None)
+    user.totp_secret = "JBSWY3DPEHPK3PXP"
+    db.session.commit()
+    from directory.accounts import email_links
+
+    email_links.send_verification(user)
+    path = link_in(mail_outbox()[-1], "verify")
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    assert client.get("/settings").status_code == 302  # not signed in
+
+
+def test_confirming_the_address_of_a_deactivated_account_does_not_sign_in(client, db, mail_outbox):
+    user = make_user(email="gone@example.org", email_verified_at=None)
+    from directory.accounts import email_links
+
+    email_links.send_verification(user)
+    user.is_active_flag = False
+    db.session.commit()
+    response = client.get(link_in(mail_outbox()[-1], "verify"))
+    assert "/login" in response.headers["Location"]
+    assert client.get("/settings").status_code == 302
+
+
+def test_email_links_use_base_url_not_the_requests_host(app, client, mail_outbox, monkeypatch):
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
+    monkeypatch.setitem(app.config, "BASE_URL", "https://kieubao.example.gov.vn/")
+    response = client.post(
+        "/signup",
+        data={
+            "email": "host@example.org",
+            "password": PASSWORD,
+            "locale": "en",
+            "accept_privacy": "y",
+        },
+        base_url="http://other-host.example:8080",
+    )
+    assert response.status_code == 200
+    text = mail_text(mail_outbox()[-1])
+    assert "https://kieubao.example.gov.vn/verify/" in text
+    assert "other-host" not in text
+
+
+def test_production_without_base_url_warns_at_start_up(tmp_path, monkeypatch, caplog):
+    from directory import create_app
+    from tests.conftest import test_config
+
+    monkeypatch.delenv("BASE_URL", raising=False)
+    config = test_config(str(tmp_path), PRODUCTION=True)
+    del config["BASE_URL"]
+    with caplog.at_level("WARNING", logger="directory"):
+        create_app(config)
+    assert any("BASE_URL is not set" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="directory"):
+        create_app({**config, "BASE_URL": "https://kieubao.example.gov.vn"})
+        create_app({**config, "PRODUCTION": False})
+    assert not any("BASE_URL" in r.getMessage() for r in caplog.records)

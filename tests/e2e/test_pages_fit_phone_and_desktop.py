@@ -65,6 +65,7 @@ PAGES = {
     "admin": [
         "/admin/",
         "/admin/audit",
+        "/admin/audit?action=person.verify&date_from=2025-01-01",
         "/admin/users",
         "/admin/missions",
         "/dashboard/province/da-nang",

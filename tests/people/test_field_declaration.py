@@ -70,6 +70,8 @@ NOT_FIELDS_IN_JSON = {
     "id",
     "hometown_as_given",
     "verified",
+    "verified_at",
+    "changed_since_verification",
     "created_at",
     "updated_at",
     "consent_listed",

@@ -90,6 +90,8 @@ MATRIX = [
     ("person.claim_status_view", "unclaimed", OFFICIALS),
     ("person.appointments_history", "owned", OFFICIALS | {"owner"}),
     ("person.appointments_history", "unclaimed", OFFICIALS),
+    ("person.verification_changes_view", "owned", OFFICIALS | {"owner"}),
+    ("person.verification_changes_view", "unclaimed", OFFICIALS),
     # --- associations and memberships ---------------------------------------------------------
     ("association.view", "association", EVERYONE),
     ("association.create", None, MEMBERS | EMBASSIES | {"admin"}),

@@ -94,3 +94,31 @@ def test_a_profile_page_can_show_the_appointments_it_holds(cast, nomination_in, 
             '{% include "representatives/_appointments.html" %}', person=cast.nominee_person
         )
     assert "Representative of Da Nang in France" in html
+
+
+def _country_options(html: str) -> list[tuple[str, str]]:
+    import re
+
+    select = html[html.index('id="register-country"') :]
+    select = select[: select.index("</select>")]
+    return re.findall(r'<option value="([A-Z]{2})"[^>]*>([^<]+)</option>', select)
+
+
+def test_the_country_filter_lists_only_countries_with_public_representatives(
+    cast, nomination_in, client
+):
+    _active(nomination_in, cast.nominee_person, region="")
+    _active(nomination_in, PersonFactory(full_name="Lê Minh Đức", country="DE"), country="DE")
+    # Neither an unlisted representative's country nor a pending appointment's is offered.
+    _active(nomination_in, PersonFactory(full_name="Ẩn Danh", consent_listed=False), country="JP")
+    nomination_in("awaiting_approval", person_id=PersonFactory().id, country="US")
+
+    vi = client.get("/representatives", headers={"Accept-Language": "vi"})
+    assert _country_options(vi.get_data(as_text=True)) == [("DE", "Đức"), ("FR", "Pháp")]
+    en = client.get("/representatives", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert _country_options(en) == [("FR", "France"), ("DE", "Germany")]
+
+    # A country asked for in the link stays selected even with nobody there.
+    chosen = client.get("/representatives?country=JP", headers={"Accept-Language": "en"})
+    chosen = chosen.get_data(as_text=True)
+    assert ("JP", "Japan") in _country_options(chosen)
