@@ -51,6 +51,18 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    from directory.core import logs
+
+    # First: every later hook's log lines carry the request id.
+    logs.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind a load balancer: the client's address (rate limits) and scheme (secure
+        # cookies, links) from the X-Forwarded-* headers of that many trusted proxies.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     from directory import (
         accounts,
         admin,
