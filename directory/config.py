@@ -55,7 +55,8 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "RATELIMIT_STORAGE_URI": ratelimit_storage,
-        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "kieubao"),
+        # Redis down: the limits go on, each worker counting in its own memory meanwhile.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": not ratelimit_storage.startswith("memory://"),
         "LOG_FORMAT": (env.get("LOG_FORMAT") or ("json" if production else "text")).lower(),
         "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").upper(),
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
