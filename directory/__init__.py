@@ -19,6 +19,7 @@ MODEL_MODULES = (
     "directory.associations.models",
     "directory.audit",
     "directory.search.outbox",
+    "directory.core.mail_queue",
     "directory.representatives.models",
     "directory.imports.models",
     "directory.initiatives.models",

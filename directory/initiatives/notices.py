@@ -46,3 +46,11 @@ def _declined(params: dict) -> str:
     return _(
         "A decision was taken on your initiative “%(title)s”: it is not taken further.", title=title
     )
+
+
+@notice_kind("initiative.overdue", link=_link)
+def _overdue(params: dict) -> str:
+    title = _title(params)
+    if title is None:
+        return _("An initiative you handle is overdue: its answer is late.")
+    return _("The initiative “%(title)s” is overdue: its answer is late.", title=title)
