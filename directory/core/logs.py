@@ -118,6 +118,9 @@ def configure_logging(app: Flask, stream=None) -> logging.Handler:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(app.config.get("LOG_LEVEL") or "INFO")
+    # /readyz asks Alembic for the database's revision: two lines each time, of no interest.
+    # (``flask db …`` configures Alembic's logging itself and still shows its progress.)
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     # Flask's own handler would print each line a second time.
     app.logger.handlers.clear()
     app.logger.propagate = True
