@@ -49,8 +49,11 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PORT": int(env.get("MAIL_PORT") or 587),
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
-        "MAIL_FROM": env.get("MAIL_FROM", "Kiều bào Directory <no-reply@kieubao.local>"),
+        # Compose passes an unset variable as empty: empty means the default too.
+        "MAIL_FROM": env.get("MAIL_FROM") or "Kiều bào Directory <no-reply@kieubao.local>",
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT") or 30),
+        "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS") or 8),
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
