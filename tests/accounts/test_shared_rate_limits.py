@@ -33,6 +33,7 @@ def redis_prefix():
     # The extension keeps storage options across apps: give the next app the ones it had.
     limiter._storage_options.clear()
     limiter._storage_options.update(saved)
+    limiter._storage_dead = False  # the next app's storage is a new one
     keys = list(client.scan_iter(f"{prefix}:*"))
     if keys:
         client.delete(*keys)

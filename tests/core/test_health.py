@@ -125,13 +125,24 @@ def test_not_ready_when_a_change_waits_too_long(ready_app):
     assert body["checks"]["outbox"]["oldest_pending_seconds"] >= 300
 
 
-def test_checks_need_no_login_csrf_nor_escape_rate_limits(make_app, tmp_path):
+@pytest.fixture
+def app_wide_limits():
+    """Limits on every route, taken off again: the extension keeps them across apps."""
+    from directory.extensions import limiter
+
+    yield {"RATELIMIT_DEFAULT": "2 per minute", "RATELIMIT_APPLICATION": "2 per minute"}
+    limiter.limit_manager.set_application_limits([])
+    limiter.limit_manager.set_default_limits([])
+
+
+def test_checks_need_no_login_csrf_nor_count_against_rate_limits(
+    make_app, tmp_path, app_wide_limits
+):
     app = make_app(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'limits.sqlite3'}",
         RATELIMIT_ENABLED=True,
         WTF_CSRF_ENABLED=True,
-        RATELIMIT_DEFAULT="2 per minute",
-        RATELIMIT_APPLICATION="2 per minute",
+        **app_wide_limits,
     )
     client = app.test_client()
     for _ in range(5):
