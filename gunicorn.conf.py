@@ -21,3 +21,19 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # X-Forwarded-* are read by the application (TRUSTED_PROXIES), not by gunicorn.
 forwarded_allow_ips = "127.0.0.1"
+
+# Gunicorn's own lines (start, workers, timeouts) in the application's JSON format too.
+if os.environ.get("LOG_FORMAT", "").lower() == "json":
+    logconfig_dict = {
+        # The application puts its own handler on the root logger.
+        "root": {"level": loglevel.upper(), "handlers": []},
+        "loggers": {
+            "gunicorn.error": {
+                "level": loglevel.upper(),
+                "handlers": ["error_console"],
+                "propagate": False,
+                "qualname": "gunicorn.error",
+            }
+        },
+        "formatters": {"generic": {"()": "directory.core.logs.JsonFormatter"}},
+    }

@@ -54,6 +54,11 @@ def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}{f' {code}' if code else ''}"[:200]
 
 
+def _server_unreachable(exc: BaseException) -> bool:
+    """The server did not answer at all (rather than refusing this one message)."""
+    return not isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
+
+
 def enqueue(msg: EmailMessage, exc: BaseException) -> str:
     """Keep ``msg`` for a later attempt, in a transaction of its own (the caller's is left
     alone: mail is sent after its commit). Returns the row's id."""
@@ -125,6 +130,10 @@ def retry_due(limit: int = 100) -> dict[str, int]:
                 session.execute(
                     sa.update(QueuedMail).where(QueuedMail.id == row.id).values(**values)
                 )
+                if _server_unreachable(exc):
+                    # The rest would wait for the same timeout: the next round tries them.
+                    session.commit()
+                    break
             else:
                 session.execute(sa.delete(QueuedMail).where(QueuedMail.id == row.id))
                 counts["sent"] += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import click
@@ -36,10 +37,13 @@ def worker_command(once, interval, heartbeat):
     from directory.search.sync import pending_count, run_worker
 
     app = current_app._get_current_object()
-    chores = [periodic(app, job, click.echo) for job in jobs(app)]
-    if heartbeat:
-        chores.append(heartbeat_chore(heartbeat))
-    failed = run_worker(app, once=once, interval=interval, echo=click.echo, chores=tuple(chores))
+    echo = click.echo
+    if app.config.get("LOG_FORMAT") == "json":
+        # In production the worker's lines are log records, one JSON object each.
+        echo = logging.getLogger("directory.worker").info
+    chores = [heartbeat_chore(heartbeat)] if heartbeat else []
+    chores += [periodic(app, job, echo) for job in jobs(app)]
+    failed = run_worker(app, once=once, interval=interval, echo=echo, chores=tuple(chores))
     if once:
         left = pending_count()
         if left:

@@ -106,3 +106,16 @@ def test_production_defaults_to_json_logs(monkeypatch, tmp_path):
     assert from_environment(str(tmp_path))["LOG_FORMAT"] == "json"
     monkeypatch.delenv("PRODUCTION")
     assert from_environment(str(tmp_path))["LOG_FORMAT"] == "text"
+
+
+def test_the_worker_logs_json_lines_in_production(app, runner, json_logs, tmp_path):
+    from directory.core.schedule import register
+
+    register(app, "demo job", 0, lambda: "did one thing")
+    heartbeat = tmp_path / "alive"
+    result = runner.invoke(args=["search", "worker", "--once", "--heartbeat", str(heartbeat)])
+    assert result.exit_code == 0, result.output
+    assert heartbeat.exists()
+    lines = [e for e in json_logs() if e["logger"] == "directory.worker"]
+    assert [e["message"] for e in lines] == ["demo job: did one thing"]
+    assert "did one thing" not in result.output

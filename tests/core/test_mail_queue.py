@@ -144,3 +144,32 @@ def test_the_worker_runs_the_mail_retry_every_minute(app):
     assert {"contact-requests expire", "representatives expire", "representatives remind"} <= set(
         names
     )
+
+
+def test_a_server_down_costs_one_attempt_per_round_not_one_per_message(app, smtp_down):
+    _send(3)
+    _make_due()
+    assert retry_due() == {"sent": 0, "failed": 1, "gave_up": 0, "queued": 3}
+    attempts = sorted(db.session.scalars(sa.select(QueuedMail.attempts)))
+    assert attempts == [1, 1, 2]  # the other two wait for the next round, still due
+
+
+def test_a_message_refused_alone_does_not_stop_the_others(app, smtp_up, monkeypatch):
+    import smtplib
+
+    app.config.update(MAIL_SERVER="smtp.example.org")
+    calls = []
+
+    class PickySMTP(FakeSMTP):
+        def send_message(self, msg):
+            calls.append(msg["To"])
+            if msg["To"] == "person0@example.org":
+                raise smtplib.SMTPRecipientsRefused({msg["To"]: (450, b"mailbox busy")})
+            FakeSMTP.sent.append(msg)
+
+    monkeypatch.setattr(mail_module.smtplib, "SMTP", _refusing)
+    _send(3)
+    monkeypatch.setattr(mail_module.smtplib, "SMTP", PickySMTP)
+    _make_due()
+    assert retry_due() == {"sent": 2, "failed": 1, "gave_up": 0, "queued": 1}
+    assert len(calls) == 3
