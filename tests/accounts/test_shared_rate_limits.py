@@ -130,3 +130,24 @@ def test_production_session_cookies(monkeypatch, tmp_path):
 
         db.session.remove()
         db.engine.dispose()
+
+
+def test_behind_a_trusted_proxy_each_client_counts_alone(app, make_app, member):
+    behind = make_app(
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="2 per minute",
+        RATELIMIT_STORAGE_URI="memory://",
+        TRUSTED_PROXIES=1,
+    )
+    client = behind.test_client()
+
+    def attempt(address):
+        return client.post(
+            "/login",
+            data={"email": member.email, "password": "wrong!"},
+            headers={"X-Forwarded-For": address},
+        ).status_code
+
+    assert [attempt("203.0.113.7") for _ in range(3)] == [401, 401, 429]
+    # Another client behind the same load balancer is not locked out by the first.
+    assert attempt("198.51.100.9") == 401
