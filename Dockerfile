@@ -17,15 +17,15 @@ RUN apt-get update \
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
-# Dependencies first: this layer is rebuilt only when pyproject.toml changes.
+# The dependencies first, read from pyproject.toml (with gunicorn, the [deploy] extra): this
+# layer is rebuilt only when they change. The application itself runs from /srv/app.
 COPY pyproject.toml ./
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+print('\n'.join(p['dependencies'] + p['optional-dependencies']['deploy']))" > requirements.txt \
+    && pip install -r requirements.txt \
+    && find /opt/venv -name "__pycache__" -prune -exec rm -rf {} +
 COPY directory ./directory
 COPY search_index ./search_index
-# The project's dependencies and gunicorn (the [deploy] extra) go into the virtualenv; the
-# project itself is run from /srv/app, so its own copy is removed again.
-RUN pip install ".[deploy]" \
-    && pip uninstall -y kieubao-directory \
-    && find /opt/venv -name "__pycache__" -prune -exec rm -rf {} +
 # Compiled translations (.po -> .mo) inside the source tree copied below.
 RUN python -m directory.i18n compile
 
