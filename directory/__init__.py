@@ -20,6 +20,7 @@ MODEL_MODULES = (
     "directory.associations.models",
     "directory.audit",
     "directory.search.outbox",
+    "directory.core.mail_queue",
     "directory.representatives.models",
     "directory.imports.models",
     "directory.initiatives.models",
@@ -62,6 +63,18 @@ def create_app(config: dict | None = None) -> Flask:
         if config.get("BASE_URL"):
             app.config["BASE_URL_SET"] = True
     _warn_without_base_url(app)
+
+    from directory.core import logs
+
+    # First: every later hook's log lines carry the request id.
+    logs.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind a load balancer: the client's address (rate limits) and scheme (secure
+        # cookies, links) from the X-Forwarded-* headers of that many trusted proxies.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from directory import (
         accounts,

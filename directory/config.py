@@ -28,6 +28,13 @@ def from_environment(instance_path: str) -> dict:
             raise RuntimeError("SECRET_KEY must be set in production")
         secret = _instance_secret(instance_path)
     meili_url = env.get("MEILI_URL")
+    # Shared rate limits (several workers, several hosts): Redis when one is configured.
+    ratelimit_storage = (
+        env.get("RATELIMIT_STORAGE_URI")
+        or env.get("RATELIMIT_STORAGE_URL")
+        or env.get("REDIS_URL")
+        or "memory://"
+    )
     extra = {}
     if env.get("CONTACT_REQUESTS_PER_DAY"):
         extra["CONTACT_REQUESTS_PER_DAY"] = int(env["CONTACT_REQUESTS_PER_DAY"])
@@ -44,14 +51,23 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PORT": int(env.get("MAIL_PORT") or 587),
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
-        "MAIL_FROM": env.get("MAIL_FROM", "Kiều bào Directory <no-reply@kieubao.local>"),
+        # Compose passes an unset variable as empty: empty means the default too.
+        "MAIL_FROM": env.get("MAIL_FROM") or "Kiều bào Directory <no-reply@kieubao.local>",
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT") or 30),
+        "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS") or 8),
         "BASE_URL": env.get("BASE_URL") or DEFAULT_BASE_URL,
         # Remembered so that create_app can warn when production would email local links.
         "BASE_URL_SET": bool(env.get("BASE_URL")),
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": ratelimit_storage,
+        # Redis down: the limits go on, each worker counting in its own memory meanwhile.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": not ratelimit_storage.startswith("memory://"),
+        "LOG_FORMAT": (env.get("LOG_FORMAT") or ("json" if production else "text")).lower(),
+        "LOG_LEVEL": (env.get("LOG_LEVEL") or "INFO").upper(),
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
+        "SEARCH_BACKLOG_MAX_PENDING": int(env.get("SEARCH_BACKLOG_MAX_PENDING") or 10000),
         "PRODUCTION": production,
         "SEARCH_BACKLOG_MAX_SECONDS": int(env.get("SEARCH_BACKLOG_MAX_SECONDS") or 300),
         "INITIATIVE_ANSWER_DAYS": int(env.get("INITIATIVE_ANSWER_DAYS") or 30),
@@ -87,10 +103,14 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "SEARCH_SYNC_INLINE": True,
     # /readyz reports "not ready" when an index change has waited longer than this.
     "SEARCH_BACKLOG_MAX_SECONDS": 300,
+    # ... or when more changes than this wait to be applied.
+    "SEARCH_BACKLOG_MAX_PENDING": 10000,
     "INITIATIVE_ANSWER_DAYS": 30,
     "API_MAX_PER_PAGE": 100,
     # Contact requests: how many an official may send in 24 hours; how long one waits.

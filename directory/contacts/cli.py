@@ -19,5 +19,15 @@ def expire_command():
     click.echo(f"{len(done)} contact request(s) expired")
 
 
+def _expire_job() -> str | None:
+    from directory.contacts.services import expire_due
+
+    done = expire_due()
+    return f"expired {len(done)} contact request(s)" if done else None
+
+
 def register_cli(app) -> None:
+    from directory.core.schedule import register
+
     app.cli.add_command(contacts_cli)
+    register(app, "contact-requests expire", 3600, _expire_job)

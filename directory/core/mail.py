@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import smtplib
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+
+log = logging.getLogger(__name__)
 
 # True inside :func:`suppressed`: messages are rendered but not delivered.
 _suppressed: ContextVar[bool] = ContextVar("mail_suppressed", default=False)
@@ -61,19 +64,35 @@ def send_mail(to: str, template: str, locale: str = "vi", **context) -> EmailMes
     return msg
 
 
+def smtp_send(msg: EmailMessage) -> None:
+    """Hand one message to the configured SMTP server (raises when it does not take it)."""
+    cfg = current_app.config
+    timeout = float(cfg.get("MAIL_TIMEOUT") or 30)
+    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout) as smtp:
+        if cfg.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if cfg.get("MAIL_USERNAME"):
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+        smtp.send_message(msg)
+
+
 def deliver(msg: EmailMessage) -> None:
     """Hand one message to SMTP, or write it under ``<instance>/mail/`` (nowhere inside
-    :func:`suppressed`)."""
+    :func:`suppressed`). When the server cannot be reached or refuses it for now, the message
+    is queued in the database and the worker retries it (:mod:`directory.core.mail_queue`)."""
     if _suppressed.get():
         return
     cfg = current_app.config
     if cfg.get("MAIL_SERVER"):
-        with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
-            if cfg.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if cfg.get("MAIL_USERNAME"):
-                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
-            smtp.send_message(msg)
+        from directory.core.mail_queue import TRANSIENT_ERRORS, enqueue
+
+        try:
+            smtp_send(msg)
+        except TRANSIENT_ERRORS as exc:
+            queued = enqueue(msg, exc)
+            log.warning(
+                "mail server did not take a message (%s): queued as %s", type(exc).__name__, queued
+            )
         return
     folder = os.path.join(current_app.instance_path, "mail")
     os.makedirs(folder, exist_ok=True)

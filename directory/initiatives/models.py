@@ -81,6 +81,8 @@ class Initiative(TimestampMixin, db.Model):
     )
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When its handlers were told it is overdue (once: ``flask initiatives remind-overdue``).
+    overdue_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     submitter: Mapped[User | None] = relationship("User", foreign_keys=[submitter_id])
     assignee: Mapped[User | None] = relationship("User", foreign_keys=[assignee_id])

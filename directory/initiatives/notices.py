@@ -93,3 +93,11 @@ def _assigned(params: dict) -> str:
         title=title,
         due=due,
     )
+
+
+@notice_kind("initiative.overdue", link=_link)
+def _overdue(params: dict) -> str:
+    title = _title(params)
+    if title is None:
+        return _("An initiative you handle is overdue: its answer is late.")
+    return _("The initiative “%(title)s” is overdue: its answer is late.", title=title)

@@ -33,5 +33,23 @@ def remind_command(on, days):
     click.echo(f"{len(done)} reminder(s) sent")
 
 
+def _expire_job() -> str | None:
+    from directory.representatives.workflow import expire_due
+
+    done = expire_due()
+    return f"{len(done)} appointment(s) expired" if done else None
+
+
+def _remind_job() -> str | None:
+    from directory.representatives.notifications import REMINDER_DAYS, send_reminders
+
+    done = send_reminders(None, REMINDER_DAYS)
+    return f"{len(done)} reminder(s) sent" if done else None
+
+
 def register_cli(app) -> None:
+    from directory.core.schedule import register
+
     app.cli.add_command(representatives_cli)
+    register(app, "representatives expire", 3600, _expire_job)
+    register(app, "representatives remind", 3600, _remind_job)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -21,14 +24,26 @@ def reindex_command(batch_size):
 @search_cli.command("worker")
 @click.option("--once", is_flag=True, help="Apply the pending changes, then exit.")
 @click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.05, 60))
-def worker_command(once, interval):
-    """Apply pending index changes, retrying failures with exponential backoff."""
+@click.option(
+    "--heartbeat",
+    type=click.Path(dir_okay=False),
+    envvar="WORKER_HEARTBEAT_FILE",
+    help="Touch this file after every round (the container's health check reads its age).",
+)
+def worker_command(once, interval, heartbeat):
+    """Apply pending index changes, retrying failures with exponential backoff, and run the
+    scheduled jobs (mail retries, expiries, reminders: see `directory/core/schedule.py`)."""
+    from directory.core.schedule import jobs, periodic
     from directory.search.sync import pending_count, run_worker
 
     app = current_app._get_current_object()
-    failed = run_worker(
-        app, once=once, interval=interval, echo=click.echo, chores=(expiry_chore(app),)
-    )
+    echo = click.echo
+    if app.config.get("LOG_FORMAT") == "json":
+        # In production the worker's lines are log records, one JSON object each.
+        echo = logging.getLogger("directory.worker").info
+    chores = [heartbeat_chore(heartbeat)] if heartbeat else []
+    chores += [periodic(app, job, echo) for job in jobs(app)]
+    failed = run_worker(app, once=once, interval=interval, echo=echo, chores=tuple(chores))
     if once:
         left = pending_count()
         if left:
@@ -38,29 +53,25 @@ def worker_command(once, interval):
             raise click.ClickException("the search engine did not take the changes")
 
 
-# How often the worker expires the contact requests left unanswered (seconds).
-EXPIRY_EVERY = 3600
-
-
-def expiry_chore(app, every: float = EXPIRY_EVERY):
-    """The worker's periodic job: ``flask contact-requests expire``, at most every ``every`` s."""
-    import time
-
-    from directory.contacts.services import expire_due
-
-    last = [float("-inf")]
+def heartbeat_chore(path: str):
+    """Touch ``path`` after each round: a worker stuck or dead stops touching it."""
 
     def run() -> None:
-        now = time.monotonic()
-        if now - last[0] < every:
-            return
-        last[0] = now
-        with app.app_context():
-            done = expire_due()
-        if done:
-            click.echo(f"expired {len(done)} contact request(s)")
+        with open(path, "a", encoding="ascii"):
+            pass
+        os.utime(path)
 
     return run
+
+
+def expiry_chore(app, every: float | None = None):
+    """The registered ``contact-requests expire`` job, at most every ``every`` seconds."""
+    from dataclasses import replace
+
+    from directory.core.schedule import jobs, periodic
+
+    (job,) = [job for job in jobs(app) if job.name == "contact-requests expire"]
+    return periodic(app, replace(job, every=job.every if every is None else every), click.echo)
 
 
 @search_cli.command("status")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 13:35:41.726630
+Create Date: 2026-12-02 17:49:11.619700
 
 """
 
@@ -50,6 +50,24 @@ def upgrade():
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_fields")),
     )
+    op.create_table(
+        "mail_queue",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("message", sa.LargeBinary(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column(
+            "next_attempt_at", directory.core.models.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column("last_error", sa.String(length=200), nullable=True),
+        sa.Column("gave_up_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_queue")),
+    )
+    with op.batch_alter_table("mail_queue", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_mail_queue_next_attempt_at"), ["next_attempt_at"], unique=False
+        )
+
     op.create_table(
         "missions",
         sa.Column("id", sa.String(length=16), nullable=False),
@@ -691,6 +709,9 @@ def upgrade():
         sa.Column("answered_by_id", sa.String(length=16), nullable=True),
         sa.Column("decided_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("closed_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "overdue_reminded_at", directory.core.models.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
@@ -1085,6 +1106,10 @@ def downgrade():
     op.drop_table("search_outbox")
     op.drop_table("provinces")
     op.drop_table("missions")
+    with op.batch_alter_table("mail_queue", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_mail_queue_next_attempt_at"))
+
+    op.drop_table("mail_queue")
     op.drop_table("fields")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_object")
