@@ -303,7 +303,7 @@ OCCUPATION_FIELDS = ("kinds", "fields", "title", "organization")
 
 
 def match_strength(match: dict) -> str:
-    """"strong" (same email or phone, or a same name with nothing decisive differing) or
+    """ "strong" (same email or phone, or a same name with nothing decisive differing) or
     "weak" (a same name whose identity or occupation clearly differs): docs/product-rules.md."""
     if match["kind"] == "duplicate":
         return "strong"
