@@ -29,7 +29,7 @@ from directory.imports import consent, decisions, exports, jobs
 from directory.imports import invitations as invitation_service
 from directory.imports import merge as merge_service
 from directory.imports.columns import HEADERS_EN, HEADERS_VI
-from directory.imports.forms import CommitForm, UploadForm
+from directory.imports.forms import CommitForm, ExportSearchForm, UploadForm
 from directory.imports.messages import file_error_message, issue_message, match_reason
 from directory.imports.models import ImportBatch, ImportRow
 from directory.imports.reader import ImportFileError
@@ -410,6 +410,7 @@ def exports_page():
         "imports/exports.html",
         missions=missions,
         associations=associations,
+        search_form=ExportSearchForm(request.args, locale=current_locale()),
     )
 
 
