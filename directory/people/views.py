@@ -24,6 +24,7 @@ from directory.core.errors import ValidationError
 from directory.core.forms import flash_leftover
 from directory.extensions import db
 from directory.people import consent, data_protection, queries, services
+from directory.people.claims import invitation_history
 from directory.people.forms import (
     ActionForm,
     DeleteAccountForm,
@@ -65,6 +66,10 @@ def detail(person_id: str):
         for m in ([] if owner else memberships_of(person, "proposed"))
         if policy.can(current_user, "membership.decide", m)
     ]
+    # The invitations sent, for those who may send one (the history decides "Send again").
+    invitations = (
+        invitation_history(person) if policy.can(current_user, "person.invite", person) else []
+    )
     return render_template(
         "people/detail.html",
         person=person,
@@ -73,6 +78,7 @@ def detail(person_id: str):
         proposals=proposals,
         action_form=ActionForm(),
         owner=owner,
+        invitations=invitations,
     )
 
 
