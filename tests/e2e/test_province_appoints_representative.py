@@ -11,6 +11,7 @@ representative, while the first appointment is active.
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import quote_plus
 
@@ -134,6 +135,15 @@ def test_nominate_endorse_accept_approve_register_and_second_refused(
     # 4. The Đà Nẵng approver approves from the inbox.
     approver = _signed_in(new_page, sign_in, "danang.approver")
     _open_from_inbox(approver, url, nomination_url, FIRST)
+    # One panel: approve is the primary button, the refusing steps are secondary.
+    assert approver.locator(".step-panel").count() == 1
+    assert approver.locator(".step-panel textarea").count() == 1
+    assert approver.locator(".step-panel button.primary").inner_text().strip()
+    assert approver.locator(".step-panel button.danger").count() >= 1
+    if os.environ.get("E2E_SHOTS"):
+        approver.screenshot(
+            path=os.path.join(os.environ["E2E_SHOTS"], "approver-nomination.png"), full_page=True
+        )
     _act(approver, "approve", "Phê duyệt nhiệm kỳ ba năm.")
     assert approver.locator(".flash-success").count() == 1, approver.content()
     assert approver.locator("#nomination-title + p .tag.ok").count() == 1  # active
