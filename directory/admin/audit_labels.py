@@ -83,6 +83,7 @@ ACTION_LABELS = {
     "initiative.withdraw": _l("Initiative withdrawn"),
     "initiative.forward": _l("Initiative forwarded"),
     "initiative.note": _l("Private note added to an initiative"),
+    "initiative.remind_overdue": _l("Overdue initiative reminder sent"),
     # representatives
     "nomination.create": _l("Nomination drafted"),
     "nomination.submit": _l("Nomination submitted to the mission"),

@@ -249,10 +249,104 @@ def find_duplicates(rows: list[AnalysedRow]) -> None:
                 by_phone.setdefault(v["phone"], []).append(ref)
             if v.get("name_key"):
                 by_name.setdefault(v["name_key"], []).append(ref)
-        if row.has_errors or row.matches:
+    add_evidence(rows)
+    for row in rows:
+        # Errors and strong matches are skipped; a weak match (fields clearly differ) is created.
+        if row.has_errors or any(m.get("strength") == "strong" for m in row.matches):
             row.decision = "skip"
         else:
             row.decision = "create"
+
+
+# --- evidence of a match ---------------------------------------------------------------------
+
+# The fields compared between a row and the profile (or earlier row) it matches, in order.
+# A field "differs" only when both sides have a value and they share nothing (lists share no
+# item; texts are different once folded); an empty side is no evidence either way.
+EVIDENCE_FIELDS = (
+    "email",
+    "phone",
+    "birth_year",
+    "country",
+    "city",
+    "hometown_province",
+    "kinds",
+    "fields",
+    "title",
+    "organization",
+)
+
+
+def _folded_set(value) -> set:
+    if value in (None, "", []):
+        return set()
+    items = value if isinstance(value, list | tuple | set) else [value]
+    return {fold(str(item)) for item in items if str(item).strip()}
+
+
+def compare_values(values: dict, other: dict) -> tuple[list[str], list[str]]:
+    """(fields that agree, fields that differ) between two sets of normalised values."""
+    agree: list[str] = []
+    differ: list[str] = []
+    for name in EVIDENCE_FIELDS:
+        mine, theirs = _folded_set(values.get(name)), _folded_set(other.get(name))
+        if mine and theirs:
+            (agree if mine & theirs else differ).append(name)
+    return agree, differ
+
+
+# A different birth year or hometown is a different person; so is a different occupation (the
+# fields, kinds, title and organisation differ on one and agree on none). Contact details, the
+# city and the country may differ for one person (several addresses, a move): shown, not decisive.
+IDENTITY_FIELDS = ("birth_year", "hometown_province")
+OCCUPATION_FIELDS = ("kinds", "fields", "title", "organization")
+
+
+def match_strength(match: dict) -> str:
+    """ "strong" (same email or phone, or a same name with nothing decisive differing) or
+    "weak" (a same name whose identity or occupation clearly differs): docs/product-rules.md."""
+    if match["kind"] == "duplicate":
+        return "strong"
+    differ, agree = set(match.get("differ", ())), set(match.get("agree", ()))
+    if differ & set(IDENTITY_FIELDS):
+        return "weak"
+    if differ & set(OCCUPATION_FIELDS) and not agree & set(OCCUPATION_FIELDS):
+        return "weak"
+    return "strong"
+
+
+def person_values(person: Person) -> dict:
+    """A profile's values under the names the analysis compares."""
+    return {name: getattr(person, name) for name in EVIDENCE_FIELDS}
+
+
+def add_evidence(rows: list[AnalysedRow]) -> None:
+    """Give each match the fields that agree and differ, and its strength."""
+    wanted = {m["person_id"] for r in rows for m in r.matches if m.get("person_id")}
+    people: dict[str, dict] = {}
+    for chunk in _chunks(sorted(wanted)):
+        for person in db.session.scalars(sa.select(Person).where(Person.id.in_(chunk))):
+            people[person.id] = person_values(person)
+    by_number = {r.row_number: r.values for r in rows}
+    for row in rows:
+        for match in row.matches:
+            if match.get("person_id"):
+                other = people.get(match["person_id"], {})
+            else:
+                other = by_number.get(match.get("row"), {})
+            match["agree"], match["differ"] = compare_values(row.values, other)
+            match["strength"] = match_strength(match)
+
+
+def likely_duplicates(values: dict) -> list[dict]:
+    """Existing profiles one new profile's normalised values match, as the import finds them.
+
+    The registration forms ask this before saving; each match has ``person_id``, ``kind``,
+    ``reason``, ``agree``, ``differ`` and ``strength``.
+    """
+    row = AnalysedRow(row_number=1, raw={}, values=dict(values))
+    find_duplicates([row])
+    return [m for m in row.matches if m.get("person_id")]
 
 
 def analyse_rows(

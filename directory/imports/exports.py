@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from directory import audit, policy
@@ -19,6 +20,7 @@ from directory.extensions import db
 from directory.imports.columns import COLUMNS
 from directory.people.fields import PERSON_FIELDS
 from directory.people.models import Person
+from directory.reference.countries import country_name, language_name
 from directory.reference.provinces import province_by_slug
 
 FORMATS = ("csv", "xlsx")
@@ -59,19 +61,27 @@ def header_row(columns: Iterable[str], locale: str, extra: Iterable[str] = ()) -
     return names + list(extra)
 
 
-def _cell(person: Person, column: str, labels: dict[str, str]) -> str:
+def _cell(person: Person, column: str, labels: dict) -> str:
+    """A cell as people read it: labels in the export's language, not codes (the import reads
+    these labels back: fields, kinds, countries and languages are accepted by name)."""
     if column == "hometown":
         info = province_by_slug(person.hometown_province)
         return info.name_vi if info else (person.hometown_as_given or "")
     value = getattr(person, column)
     if column == "fields":
-        return "; ".join(labels.get(code, code) for code in value or [])
+        return "; ".join(labels["fields"].get(code, code) for code in value or [])
+    if column == "kinds":
+        return "; ".join(labels["kinds"].get(kind, kind) for kind in value or [])
+    if column == "country":
+        return country_name(value, labels["locale"]) if value else ""
+    if column == "languages":
+        return "; ".join(language_name(code, labels["locale"]) for code in value or [])
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return "" if value is None else str(value)
 
 
-def person_cells(person: Person, viewer, labels: dict[str, str]) -> list[str] | None:
+def person_cells(person: Person, viewer, labels: dict) -> list[str] | None:
     """The export row for ``person``: hidden groups left blank; None when it is not visible."""
     groups = policy.visible_groups(viewer, person)
     if not groups:
@@ -83,18 +93,22 @@ def person_cells(person: Person, viewer, labels: dict[str, str]) -> list[str] | 
     return cells
 
 
-def _field_labels(locale: str) -> dict[str, str]:
+def _labels(locale: str) -> dict:
+    """What the cells need to write labels in ``locale``: fields, kinds and the language."""
     from directory.reference.models import Field
 
-    return {
+    fields = {
         f.code: (f.label_en if locale == "en" else f.label_vi)
         for f in db.session.scalars(sa.select(Field))
     }
+    with force_locale(locale):
+        kinds = {"expert": _("Expert"), "entrepreneur": _("Entrepreneur")}
+    return {"locale": locale, "fields": fields, "kinds": kinds}
 
 
 def rows_for(people: Iterable[Person], viewer, locale: str, extra=None) -> list[list[str]]:
     """Rows of visible people (``extra(person) -> list`` adds columns such as a role)."""
-    labels = _field_labels(locale)
+    labels = _labels(locale)
     out = []
     for person in people:
         cells = person_cells(person, viewer, labels)

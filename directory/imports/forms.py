@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField
@@ -83,3 +84,42 @@ class CommitForm(ServiceForm):
             if field is not None:
                 out.append((str(field.label.text), message))
         return out
+
+
+class ExportSearchForm(Form):
+    """The search's filters, to export the people a search finds (sent by GET, as the search
+    page's own parameters: ``q``, ``kind``, ``field``, ``country``, ``province``, ``language``)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Keywords"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[], validate_choice=False)
+    field = SelectField(_l("Field of expertise"), choices=[], validate_choice=False)
+    country = SelectField(_l("Country of residence"), choices=[], validate_choice=False)
+    province = SelectField(_l("Hometown"), choices=[], validate_choice=False)
+    language = SelectField(_l("Language"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, locale: str = "vi", **kwargs):
+        super().__init__(*args, **kwargs)
+        from directory.extensions import db
+        from directory.reference.countries import country_choices, language_choices
+        from directory.reference.models import Field
+        from directory.reference.provinces import all_provinces
+        from search_index.normalize import fold
+
+        any_value = [("", _l("— any —"))]
+        self.kind.choices = [
+            *any_value,
+            ("expert", _l("Expert")),
+            ("entrepreneur", _l("Entrepreneur")),
+        ]
+        fields = [
+            (f.code, f.label_en if locale == "en" else f.label_vi)
+            for f in db.session.scalars(sa.select(Field))
+        ]
+        self.field.choices = [*any_value, *sorted(fields, key=lambda p: fold(p[1]))]
+        self.country.choices = [*any_value, *country_choices(locale)]
+        provinces = [(p.slug, p.name_en if locale == "en" else p.name_vi) for p in all_provinces()]
+        self.province.choices = [*any_value, *sorted(provinces, key=lambda p: fold(p[1]))]
+        self.language.choices = [*any_value, *language_choices(locale)]

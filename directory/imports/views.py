@@ -29,7 +29,7 @@ from directory.imports import consent, decisions, exports, jobs
 from directory.imports import invitations as invitation_service
 from directory.imports import merge as merge_service
 from directory.imports.columns import HEADERS_EN, HEADERS_VI
-from directory.imports.forms import CommitForm, UploadForm
+from directory.imports.forms import CommitForm, ExportSearchForm, UploadForm
 from directory.imports.messages import file_error_message, issue_message, match_reason
 from directory.imports.models import ImportBatch, ImportRow
 from directory.imports.reader import ImportFileError
@@ -229,13 +229,23 @@ def merge(batch_id: str, row_id: str):
     batch = _batch_or_404(batch_id)
     user = _user()
     policy.require(user, "import.commit", batch)
-    batch_service.require_committable(batch)
     row = db.session.get(ImportRow, row_id)
     if row is None or row.batch_id != batch.id or row.has_errors:
         abort(404)
-    person = merge_service.merge_target(row, request.values.get("person"), by=user)
-    if person is None:
+    # Once committed (or failed), the merge is shown as it stands, read-only: the profile may
+    # have been claimed since, so it needs only to be visible, no longer editable.
+    read_only = not batch.can_commit
+    person = merge_service.merge_target(
+        row, request.values.get("person"), by=None if read_only else user
+    )
+    if person is None or not policy.can(user, "person.view", person):
         abort(404)
+    if read_only:
+        status = 200
+        if request.method == "POST":
+            flash(_("This import was already committed; nothing was changed."), "warning")
+            status = 409
+        return _merge_page(batch, row, person, user, read_only=True), status
     if request.method == "POST":
         choices = {
             key.removeprefix("choice-"): value
@@ -249,6 +259,10 @@ def merge(batch_id: str, row_id: str):
             "success",
         )
         return redirect(url_for(".preview", batch_id=batch.id, show="duplicates"))
+    return _merge_page(batch, row, person, user)
+
+
+def _merge_page(batch, row, person, user, *, read_only: bool = False) -> str:
     groups = policy.visible_groups(user, person)
     return render_template(
         "imports/merge.html",
@@ -257,6 +271,8 @@ def merge(batch_id: str, row_id: str):
         person=person,
         items=merge_service.merge_fields(row, person),
         groups=groups,
+        read_only=read_only,
+        merged_here=row.decision == "merge" and row.merge_target_id == person.id,
         contact_fields=("email", "phone", "website"),
         profile_fields=(
             "other_names",
@@ -394,6 +410,7 @@ def exports_page():
         "imports/exports.html",
         missions=missions,
         associations=associations,
+        search_form=ExportSearchForm(request.args, locale=current_locale()),
     )
 
 

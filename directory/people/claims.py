@@ -6,6 +6,7 @@ consent becomes); the account they end with is created by the accounts service.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -62,6 +63,26 @@ def send_claim_invitation(person, by_user) -> EmailToken:
     )
     db.session.commit()
     return token
+
+
+def invitation_history(person) -> list[dict]:
+    """The claim invitations sent for ``person``, newest first: ``at``, ``by`` (the sender's
+    name, or None once their account is gone), ``email`` and ``expires_at``."""
+    query = (
+        sa.select(EmailToken, User)
+        .outerjoin(User, User.id == EmailToken.created_by_id)
+        .where(EmailToken.purpose == "claim", EmailToken.person_id == person.id)
+        .order_by(EmailToken.created_at.desc(), EmailToken.id.desc())
+    )
+    return [
+        {
+            "at": token.created_at,
+            "by": sender.name if sender is not None else None,
+            "email": token.email,
+            "expires_at": token.expires_at,
+        }
+        for token, sender in db.session.execute(query)
+    ]
 
 
 def claim_target(raw_token: str) -> tuple[EmailToken, Person]:

@@ -215,7 +215,13 @@ class ConsentEvidenceMixin:
         return data
 
 
-class RegisterPersonForm(ConsentEvidenceMixin, PersonForm):
+class DuplicateCheckMixin:
+    """The confirmation that a new profile is not one of the likely duplicates shown."""
+
+    confirm_new = BooleanField(_l("This is a different person: register anyway"))
+
+
+class RegisterPersonForm(DuplicateCheckMixin, ConsentEvidenceMixin, PersonForm):
     """An embassy officer registers a person who told the mission what they consent to."""
 
     submit = SubmitField(_l("Register"))
@@ -249,7 +255,7 @@ class MissionEditForm(RegisterPersonForm):
         self.consent_contact.data = bool(person.consent_contact)
 
 
-class OwnProfileForm(PersonForm):
+class OwnProfileForm(DuplicateCheckMixin, PersonForm):
     """A member creates their own profile, choosing consent as they go."""
 
     consent_listed = BooleanField(_l("List my profile in the directory"))

@@ -105,3 +105,31 @@ def verification_holds_clause():
         Person.verified_at.is_not(None),
         sa.or_(kept.is_(None), sa.not_(sa.func.coalesce(is_object, False)), unchanged),
     )
+
+
+def likely_duplicates(data: dict, viewer) -> list[dict]:
+    """Existing profiles that a profile about to be created may duplicate, before it is saved.
+
+    The import's matching (``directory.imports.analysis.likely_duplicates``: same email or
+    phone; same name with the same birth year or city) on the normalised input, with the
+    evidence of each match. ``person`` is the profile when ``viewer`` may see it, else None
+    (the page then says only that a profile matches). Input that does not normalise matches
+    nothing: the service reports its errors.
+    """
+    from directory.core.errors import ValidationError
+    from directory.extensions import db
+    from directory.imports.analysis import likely_duplicates as find
+    from directory.people.consent import take_evidence
+    from directory.people.normalise import normalize_person_input
+
+    data, _evidence = take_evidence(dict(data))
+    try:
+        values = normalize_person_input(data)
+    except ValidationError:
+        return []
+    found = []
+    for match in find(values):
+        person = db.session.get(Person, match["person_id"])
+        visible = person is not None and policy.can(viewer, "person.view", person)
+        found.append({**match, "person": person if visible else None})
+    return found

@@ -24,6 +24,7 @@ from directory.core.errors import ValidationError
 from directory.core.forms import flash_leftover
 from directory.extensions import db
 from directory.people import consent, data_protection, queries, services
+from directory.people.claims import invitation_history
 from directory.people.forms import (
     ActionForm,
     DeleteAccountForm,
@@ -89,6 +90,10 @@ def detail(person_id: str):
         for m in ([] if owner else memberships_of(person, "proposed"))
         if policy.can(current_user, "membership.decide", m)
     ]
+    # The invitations sent, for those who may send one (the history decides "Send again").
+    invitations = (
+        invitation_history(person) if policy.can(current_user, "person.invite", person) else []
+    )
     return render_template(
         "people/detail.html",
         person=person,
@@ -98,7 +103,18 @@ def detail(person_id: str):
         action_form=ActionForm(),
         owner=owner,
         preview=None,
+        invitations=invitations,
     )
+
+
+def _unconfirmed_duplicates(form) -> list[dict]:
+    """The likely duplicates of a new profile, unless the person submitting confirmed it is new.
+
+    Shown before anything is saved (docs/product-rules.md, "Duplicates at registration").
+    """
+    if form.confirm_new.data:
+        return []
+    return queries.likely_duplicates(form.to_service_data(), current_user)
 
 
 @bp.route("/people/register", methods=["GET", "POST"])
@@ -111,7 +127,8 @@ def register():
         countries=mission.countries if mission is not None else None,
         default_country=mission.main_country if mission is not None else None,
     )
-    if form.validate_on_submit():
+    duplicates: list = []
+    if form.validate_on_submit() and not (duplicates := _unconfirmed_duplicates(form)):
         try:
             person = services.register_person(form.to_service_data(), current_user)
         except ValidationError as exc:
@@ -120,8 +137,8 @@ def register():
         else:
             flash(_("The profile was registered."), "success")
             return redirect(url_for("people.detail", person_id=person.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("people/register.html", form=form), status
+    status = 422 if request.method == "POST" and not duplicates else 200
+    return render_template("people/register.html", form=form, duplicates=duplicates), status
 
 
 @bp.route("/people/<person_id>/edit", methods=["GET", "POST"])
@@ -221,7 +238,8 @@ def create_own():
         return redirect(url_for("people.mine"))
     policy.require(current_user, "person.create_own")
     form = OwnProfileForm()
-    if form.validate_on_submit():
+    duplicates: list = []
+    if form.validate_on_submit() and not (duplicates := _unconfirmed_duplicates(form)):
         try:
             services.create_own_profile(current_user, form.to_service_data())
         except ValidationError as exc:
@@ -230,9 +248,12 @@ def create_own():
         else:
             flash(_("Your profile was created."), "success")
             return redirect(url_for("people.mine"))
-    status = 422 if request.method == "POST" else 200
+    status = 422 if request.method == "POST" and not duplicates else 200
     return render_template(
-        "people/create_own.html", form=form, notice_version=consent.current_notice_version()
+        "people/create_own.html",
+        form=form,
+        duplicates=duplicates,
+        notice_version=consent.current_notice_version(),
     ), status
 
 

@@ -119,6 +119,13 @@ def _nomination_list(user, _obj) -> bool:
     return user is not None
 
 
+@rule("nomination.workflow")
+def _nomination_workflow(user, _obj) -> bool:
+    """Officials take part in the workflow (nominate, endorse, approve): the nominations list
+    is in their menu. A nominee reaches their nomination from the inbox."""
+    return is_official(user)
+
+
 @rule("nomination.create")
 def _nomination_create(user, person) -> bool:
     """Province officers nominate, for their own province (checked on the province given)."""

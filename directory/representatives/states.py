@@ -35,6 +35,9 @@ USER_ACTIONS = (
     "resign",
 )
 REASON_REQUIRED = ("object", "revoke")
+# The steps that refuse or end a nomination or an appointment: on the page they are secondary
+# buttons and ask for a confirmation on a second page (the JSON API takes them at once).
+DESTRUCTIVE = ("object", "decline", "reject", "withdraw", "revoke", "resign")
 # The steps that check the seat (and so lock every nomination of it on PostgreSQL).
 SEAT_ACTIONS = ("submit", "approve")
 # A renewal reuses the data of an appointment whose term is over (see nominating.renewal_data).

@@ -223,14 +223,22 @@ def detail(nomination_id: str):
 
 
 def _render_detail(nomination, failed: tuple | None = None, status: int = 200):
-    """The nomination page; ``failed`` = (action, its form, {field: message}) after a 422."""
+    """The nomination page; ``failed`` = (action, its form, {field: message}) after a 422.
+
+    The viewer's steps share one panel (one comment box, one button per step): the first
+    step that moves the nomination forward is the primary button, the destructive ones follow.
+    """
     actions = states.allowed_actions(nomination, current_user)
+    ordered = [a for a in actions if a not in states.DESTRUCTIVE] + [
+        a for a in actions if a in states.DESTRUCTIVE
+    ]
     person = nomination.person
-    forms = {action: ActionForm(prefix=action) for action in actions}
+    form = ActionForm(prefix="step", formdata=None)
     failed_action, failed_fields = None, {}
     if failed is not None:
-        failed_action, form, failed_fields = failed
-        forms[failed_action] = form
+        failed_action, failed_form, failed_fields = failed
+        form.comment.data = failed_form.comment.data
+        form.residence_acknowledged.data = failed_form.residence_acknowledged.data
     residence_warning = None
     if residence.needs_residence_acknowledgement(nomination):
         residence_warning = residence.residence_note(person, nomination.country)
@@ -239,8 +247,10 @@ def _render_detail(nomination, failed: tuple | None = None, status: int = 200):
         nomination=nomination,
         person=person,
         person_groups=policy.visible_groups(current_user, person),
-        actions=actions,
-        forms=forms,
+        actions=ordered,
+        primary=next((a for a in ordered if a not in states.DESTRUCTIVE), None),
+        destructive=states.DESTRUCTIVE,
+        form=form,
         failed_action=failed_action,
         failed_fields=failed_fields,
         residence_warning=residence_warning,
@@ -248,7 +258,12 @@ def _render_detail(nomination, failed: tuple | None = None, status: int = 200):
         action_label=action_label,
         event_label=event_label,
         event_note=event_note,
-        reason_required=states.REASON_REQUIRED,
+        reason_steps=", ".join(action_label(a) for a in ordered if a in states.REASON_REQUIRED),
+        confirm_steps=", ".join(action_label(a) for a in ordered if a in states.DESTRUCTIVE),
+        today=workflow.today(),
+        approved_on=nomination.decided_at.date()
+        if nomination.decided_at and nomination.state != "rejected"
+        else None,
         show_audit=policy.can(current_user, "audit.read"),
         can_renew=nomination.state in states.RENEWABLE_STATES
         and policy.can(current_user, "nomination.renew", nomination),
@@ -279,7 +294,9 @@ def act(nomination_id: str, action: str):
     nomination = _nomination_or_404(nomination_id)
     if action not in states.USER_ACTIONS:
         abort(404)
-    form = ActionForm(prefix=action)
+    # The page's panel sends ``step-…`` fields; a form of one step (``<action>-…``) is read too.
+    prefix = action if any(k.startswith(f"{action}-") for k in request.form) else "step"
+    form = ActionForm(prefix=prefix)
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
@@ -290,8 +307,27 @@ def act(nomination_id: str, action: str):
         "term_end": request.form.get("term_end") or None,
         "residence_acknowledged": bool(form.residence_acknowledged.data),
     }
+    comment = form.comment.data or ""
+    reason_missing = action in states.REASON_REQUIRED and not comment.strip()
+    confirm = (
+        action in states.DESTRUCTIVE
+        and request.form.get("confirmed") != "1"
+        and not reason_missing
+        and action in states.allowed_actions(nomination, current_user)
+    )
+    if confirm:
+        # A step that refuses or ends is confirmed on a second page (no script needed). A
+        # missing reason or a refused step is answered by the workflow at once, as before.
+        return render_template(
+            "representatives/confirm.html",
+            nomination=nomination,
+            person=nomination.person,
+            action=action,
+            form=form,
+            action_label=action_label,
+        )
     try:
-        workflow.take_action(nomination, action, current_user, form.comment.data or "", **extra)
+        workflow.take_action(nomination, action, current_user, comment, **extra)
     except refusals.WorkflowError as exc:
         db.session.rollback()
         flash(exc.message, "error")

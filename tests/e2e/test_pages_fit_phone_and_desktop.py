@@ -27,6 +27,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 WIDTHS = {"390": PHONE, "1280": DESKTOP}
 HEADER_MAX_ON_A_PHONE = 120  # pixels: brand, language, menu button and the search box
+ROW_MAX_ON_A_DESKTOP = 200  # pixels: one import preview row (five rows once made 3,866 px)
 
 # Each role's main pages ({profile} is a public profile's address).
 PAGES = {
@@ -234,6 +235,10 @@ def test_the_import_preview_and_invitations_fit(live_server, new_page, sign_in, 
     assert card["width"] <= 390
     select = pages["1280"].locator("table.import-preview select").first
     assert select.evaluate("s => s.scrollWidth <= s.clientWidth + 1")  # "Bỏ qua" in full
+    # Compact rows: on a desktop a row of the preview stays a few lines high.
+    rows = pages["1280"].locator("table.import-preview tbody tr")
+    heights = [rows.nth(i).bounding_box()["height"] for i in range(rows.count())]
+    assert max(heights) <= ROW_MAX_ON_A_DESKTOP, f"preview rows are {heights}px high"
 
     desktop = pages["1280"]
     commit = desktop.locator("form[action$='/commit']")

@@ -11,6 +11,7 @@ representative, while the first appointment is active.
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import quote_plus
 
@@ -65,13 +66,17 @@ def _nominate_and_submit(page, rationale: str) -> str:
 
 
 def _act(page, action: str, comment: str = "") -> None:
-    """Take one workflow step from the nomination page (the form posting to ``/<action>``)."""
-    form = page.locator(f"form[action$='/{action}']")
-    assert form.count() == 1, f"no {action} form on {page.url}"
+    """Take one workflow step from the nomination page's panel (the button posting to
+    ``/<action>``), through its confirmation page for a step that refuses or ends."""
+    button = page.locator(f".step-panel button[formaction$='/{action}']")
+    assert button.count() == 1, f"no {action} button on {page.url}"
     if comment:
-        form.locator("textarea[name$=comment]").fill(comment)
-    form.locator("[type=submit]").click()
+        page.locator(".step-panel textarea[name$=comment]").fill(comment)
+    button.click()
     page.wait_for_load_state()
+    if page.locator(".confirm-step").count():
+        page.locator(".confirm-step button[type=submit]").click()
+        page.wait_for_load_state()
 
 
 def _open_from_inbox(page, url: str, nomination_url: str, name: str) -> None:
@@ -101,8 +106,8 @@ def test_nominate_endorse_accept_approve_register_and_second_refused(
     _open_profile_from_search(officer, url, FIRST)
     nomination_url = _nominate_and_submit(officer, RATIONALE)
     submitted_state = _state(officer)
-    assert officer.locator("form[action$='/withdraw']").count() == 1
-    assert officer.locator("form[action$='/approve']").count() == 0  # not an approver
+    assert officer.locator("[formaction$='/withdraw']").count() == 1
+    assert officer.locator("[formaction$='/approve']").count() == 0  # not an approver
     # The mission covering France is told by email.
     review = live_server.messages_to(ACCOUNTS["paris"].email)
     assert review and nomination_url in review[-1].get_body(("plain",)).get_content()
@@ -110,11 +115,11 @@ def test_nominate_endorse_accept_approve_register_and_second_refused(
     # 2. The Paris embassy officer opens it from the inbox and endorses it with a note.
     paris = _signed_in(new_page, sign_in, "paris")
     _open_from_inbox(paris, url, nomination_url, FIRST)
-    assert paris.locator("form[action$='/object']").count() == 1
+    assert paris.locator("[formaction$='/object']").count() == 1
     _act(paris, "endorse", ENDORSEMENT)
     assert paris.locator(".flash-success").count() == 1
     assert _state(paris) != submitted_state
-    assert paris.locator("form[action$='/endorse']").count() == 0
+    assert paris.locator("[formaction$='/endorse']").count() == 0
 
     # 3. The member sees it in her inbox, reads the province's rationale, and accepts.
     member = _signed_in(new_page, sign_in, "member")
@@ -122,19 +127,28 @@ def test_nominate_endorse_accept_approve_register_and_second_refused(
     consent = member.locator("section[aria-labelledby=consent-title]")
     assert RATIONALE in consent.inner_text()
     assert ENDORSEMENT not in member.content()  # the mission's vetting note is for officials
-    assert member.locator("form[action$='/decline']").count() == 1
+    assert member.locator("[formaction$='/decline']").count() == 1
     _act(member, "accept")
     assert member.locator(".flash-success").count() == 1
-    assert member.locator("form[action$='/accept']").count() == 0
+    assert member.locator("[formaction$='/accept']").count() == 0
 
     # 4. The Đà Nẵng approver approves from the inbox.
     approver = _signed_in(new_page, sign_in, "danang.approver")
     _open_from_inbox(approver, url, nomination_url, FIRST)
+    # One panel: approve is the primary button, the refusing steps are secondary.
+    assert approver.locator(".step-panel").count() == 1
+    assert approver.locator(".step-panel textarea").count() == 1
+    assert approver.locator(".step-panel button.primary").inner_text().strip()
+    assert approver.locator(".step-panel button.danger").count() >= 1
+    if os.environ.get("E2E_SHOTS"):
+        approver.screenshot(
+            path=os.path.join(os.environ["E2E_SHOTS"], "approver-nomination.png"), full_page=True
+        )
     _act(approver, "approve", "Phê duyệt nhiệm kỳ ba năm.")
     assert approver.locator(".flash-success").count() == 1, approver.content()
     assert approver.locator("#nomination-title + p .tag.ok").count() == 1  # active
-    assert approver.locator("form[action$='/approve']").count() == 0
-    assert approver.locator("form[action$='/revoke']").count() == 1
+    assert approver.locator("[formaction$='/approve']").count() == 0
+    assert approver.locator("[formaction$='/revoke']").count() == 1
 
     # The history timeline shows each step, by whom.
     timeline = approver.locator("ol.timeline > li")

@@ -107,6 +107,12 @@ def row_for(name, *, email="", phone="", city="Nice", year="", country="FR"):
     return [name, country, city, "Huế", email, phone, "", year]
 
 
+def bare(matches):
+    """The matches without their evidence (tested on its own below)."""
+    keys = ("kind", "reason", "person_id", "row")
+    return [{k: v for k, v in m.items() if k in keys} for m in matches]
+
+
 def matches_of(db, officer, mission, rows):
     batch = staged(db, officer, mission, csv_bytes(header=HEADER_EN, rows=rows))
     return rows_of(db, batch)
@@ -115,14 +121,14 @@ def matches_of(db, officer, mission, rows):
 def test_same_email_as_an_existing_person_is_a_duplicate(db, officer, mission):
     existing = PersonFactory(full_name="Hoàng Thị Mai", email="mai@example.fr", phone=None)
     (row,) = matches_of(db, officer, mission, [row_for("Mai Hoang", email="MAI@example.fr")])
-    assert row.matches == [{"kind": "duplicate", "reason": "email", "person_id": existing.id}]
+    assert bare(row.matches) == [{"kind": "duplicate", "reason": "email", "person_id": existing.id}]
     assert row.match_kind == "duplicate" and row.decision == "skip"
 
 
 def test_same_phone_as_an_existing_person_is_a_duplicate(db, officer, mission):
     existing = PersonFactory(full_name="Someone Else", email=None, phone="+33612345678")
     (row,) = matches_of(db, officer, mission, [row_for("Lê Văn C", phone="06 12 34 56 78")])
-    assert row.matches == [{"kind": "duplicate", "reason": "phone", "person_id": existing.id}]
+    assert bare(row.matches) == [{"kind": "duplicate", "reason": "phone", "person_id": existing.id}]
 
 
 def test_same_name_in_any_order_and_birth_year_is_a_probable_duplicate(db, officer, mission):
@@ -136,16 +142,59 @@ def test_same_name_in_any_order_and_birth_year_is_a_probable_duplicate(db, offic
     ]
     first, second, third = matches_of(db, officer, mission, rows)
     expected = {"kind": "probable", "reason": "name_birth_year", "person_id": existing.id}
-    assert first.matches == [expected]
-    assert expected in second.matches
-    assert third.matches == []  # another year, another city: not the same person
+    assert bare(first.matches) == [expected]
+    assert expected in bare(second.matches)
+    assert bare(third.matches) == []  # another year, another city: not the same person
 
 
 def test_same_name_and_city_is_a_probable_duplicate(db, officer, mission):
-    existing = PersonFactory(full_name="Đặng Quốc Bảo", city="Paris", birth_year=None)
+    existing = PersonFactory(
+        full_name="Đặng Quốc Bảo", city="Paris", birth_year=None, hometown_province=None
+    )
     (row,) = matches_of(db, officer, mission, [row_for("Bao Dang Quoc", city="PARIS")])
-    assert row.matches == [{"kind": "probable", "reason": "name_city", "person_id": existing.id}]
+    assert bare(row.matches) == [
+        {"kind": "probable", "reason": "name_city", "person_id": existing.id}
+    ]
     assert row.match_kind == "probable" and row.decision == "skip"
+
+
+def test_a_match_shows_which_fields_agree_and_which_differ(db, officer, mission):
+    existing = PersonFactory(
+        full_name="Đặng Quốc Bảo",
+        city="Paris",
+        birth_year=1975,
+        email=None,
+        phone=None,
+        fields=["healthcare"],
+        country="FR",
+        hometown_province="hue",
+    )
+    row = [*row_for("Bao Dang Quoc", city="Paris", year="1975")[:6], "Healthcare", "1975"]
+    (row,) = matches_of(db, officer, mission, [row])
+    (match,) = row.matches
+    assert match["person_id"] == existing.id
+    assert {"birth_year", "city", "country"} <= set(match["agree"]) and match["differ"] == []
+    assert match["strength"] == "strong" and row.decision == "skip"
+
+
+def test_a_weak_match_whose_fields_clearly_differ_defaults_to_create(db, officer, mission):
+    # A restaurant owner and a doctor with the same name, in the same city.
+    PersonFactory(
+        full_name="Nguyễn Văn An",
+        city="Lyon",
+        birth_year=1962,
+        email=None,
+        phone=None,
+        fields=["healthcare"],
+        title="Bác sĩ",
+    )
+    header = [*HEADER_EN[:3], "email", "kinds", "title"]
+    cells = ["Nguyễn Văn An", "FR", "Lyon", "", "entrepreneur", "Chủ nhà hàng"]
+    batch = staged(db, officer, mission, csv_bytes(header=header, rows=[cells]))
+    (row,) = rows_of(db, batch)
+    (match,) = row.matches
+    assert match["kind"] == "probable" and {"kinds", "title"} <= set(match["differ"])
+    assert match["strength"] == "weak" and row.decision == "create"
 
 
 def test_duplicates_within_the_file_are_found(db, officer, mission):
@@ -157,10 +206,10 @@ def test_duplicates_within_the_file_are_found(db, officer, mission):
         row_for("Sơn Trịnh", phone="0611223344"),
     ]
     first, by_email, by_name, fourth, by_phone = matches_of(db, officer, mission, rows)
-    assert first.matches == [] and first.decision == "create"
-    assert by_email.matches == [{"kind": "duplicate", "reason": "email", "row": 2}]
-    assert by_name.matches == [{"kind": "probable", "reason": "name_birth_year", "row": 2}]
-    assert by_phone.matches == [{"kind": "duplicate", "reason": "phone", "row": 5}]
+    assert bare(first.matches) == [] and first.decision == "create"
+    assert bare(by_email.matches) == [{"kind": "duplicate", "reason": "email", "row": 2}]
+    assert bare(by_name.matches) == [{"kind": "probable", "reason": "name_birth_year", "row": 2}]
+    assert bare(by_phone.matches) == [{"kind": "duplicate", "reason": "phone", "row": 5}]
     assert fourth.decision == "create"
 
 
@@ -169,4 +218,4 @@ def test_deleted_profiles_are_not_duplicates(db, officer, mission):
 
     PersonFactory(email="gone@example.fr", anonymised_at=utcnow())
     (row,) = matches_of(db, officer, mission, [row_for("Lê Văn C", email="gone@example.fr")])
-    assert row.matches == []
+    assert bare(row.matches) == []

@@ -60,3 +60,64 @@ def test_an_import_larger_than_a_search_batch_is_wholly_searchable_when_it_commi
     status = index_status()
     assert status["outbox"]["pending"] == 0
     assert status["documents"]["person"] == status["database"]["person"] == count
+
+
+def read_rows(response) -> list[dict]:
+    rows = list(csv.reader(io.StringIO(response.get_data()[3:].decode("utf-8"))))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_the_search_export_takes_the_searchs_filters(client, login, db, officer):
+    PersonFactory(full_name="Đỗ Minh Khoa", country="FR", fields=["tourism"], kinds=["expert"])
+    PersonFactory(full_name="Vũ Thị Lan", country="FR", fields=["tourism"], kinds=["entrepreneur"])
+    PersonFactory(full_name="Phạm Thu Hà", country="DE", fields=["tourism"], kinds=["expert"])
+    login(officer)
+    # As the exports page's form sends it: unchosen filters are empty.
+    query = "q=&kind=expert&field=tourism&country=FR&province=&language="
+    response = client.get(f"/imports/exports/search.csv?{query}")
+    assert response.status_code == 200
+    assert [r["Họ và tên"] for r in read_rows(response)] == ["Đỗ Minh Khoa"]
+
+
+def test_exports_write_labels_in_the_pages_language_not_codes(client, login, db, officer):
+    PersonFactory(full_name="Đỗ Minh Khoa", country="FR", kinds=["expert"], languages=["vi", "fr"])
+    login(officer)
+    (row,) = read_rows(client.get("/imports/exports/search.csv?q=khoa"))
+    assert row["Loại"] == "Chuyên gia" and row["Quốc gia"] == "Pháp"
+    assert row["Ngôn ngữ"] == "Tiếng Việt; Tiếng Pháp"
+    client.post("/lang/en")
+    (row,) = read_rows(client.get("/imports/exports/search.csv?q=khoa"))
+    assert row["kinds"] == "Expert" and row["country"] == "France"
+    assert row["languages"] == "Vietnamese; French"
+
+
+def test_the_labels_of_an_export_are_read_back_by_the_import():
+    from directory.people.normalise import normalize_person_input
+
+    values = normalize_person_input(
+        {
+            "full_name": "Đỗ Minh Khoa",
+            "kinds": "Chuyên gia",
+            "country": "Pháp",
+            "languages": "Tiếng Việt; Tiếng Pháp",
+        }
+    )
+    assert values["kinds"] == ["expert"] and values["country"] == "FR"
+    assert values["languages"] == ["vi", "fr"]
+
+
+def test_the_search_page_offers_to_export_its_results_with_its_filters(client, login, officer):
+    PersonFactory(full_name="Đỗ Minh Khoa", country="FR", fields=["tourism"])
+    html = client.get("/search?q=khoa&country=FR").get_data(as_text=True)
+    assert "/imports/exports/search.csv" not in html  # anonymous: no export
+    login(officer)
+    html = client.get("/search?q=khoa&country=FR").get_data(as_text=True)
+    assert "/imports/exports/search.csv?q=khoa&amp;country=FR" in html
+
+
+def test_the_exports_page_has_the_searchs_filters(client, login, officer):
+    login(officer)
+    html = client.get("/imports/exports").get_data(as_text=True)
+    for name in ("q", "kind", "field", "country", "province", "language"):
+        assert f'name="{name}"' in html
+    assert "Chuyên gia" in html and "/imports/exports/search.xlsx" in html

@@ -135,6 +135,50 @@ def test_merge_screen_shows_both_values_and_saves_the_choices(client, login, db,
     assert person.field_sources["city"]["source"] == "import:people.csv"
 
 
+def test_after_commit_the_merge_page_shows_the_committed_state_read_only(
+    client, login, db, officer, mission
+):
+    existing = PersonFactory(
+        full_name="Nguyễn Văn An",
+        email="an@example.fr",
+        city="Lyon",
+        phone=None,
+        provenance_mission_id=mission.id,
+        provenance="mission",
+    )
+    login(officer)
+    upload(client, csv_bytes())
+    batch = db.session.scalar(sa.select(ImportBatch))
+    dup = db.session.scalar(sa.select(ImportRow).where(ImportRow.row_number == 2))
+    url = f"/imports/{batch.id}/rows/{dup.id}/merge?person={existing.id}"
+    page = client.get(url).get_data(as_text=True)
+    # The first column's header is not the word of the "Fields" row (Vietnamese: "Lĩnh vực").
+    header = page.split("<thead>")[1].split("</th>")[0]
+    assert "Mục hồ sơ" in header and "Lĩnh vực" not in header
+    client.post(url, data={"choice-city": "import"})
+    client.post(f"/imports/{batch.id}/commit", data={})
+    db.session.refresh(batch)
+    assert batch.status == "done"
+    response = client.get(url)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="committed-state"' in page and 'name="choice-city"' not in page
+    response = client.post(url, data={"choice-city": "existing"})
+    assert response.status_code == 409
+    assert db.session.get(Person, existing.id).city == "Paris"
+
+
+def test_the_preview_shows_the_evidence_of_a_match(client, login, db, officer, mission):
+    PersonFactory(full_name="Nguyễn Văn An", birth_year=1980, email=None, phone=None)
+    login(officer)
+    with client.session_transaction() as sess:
+        sess["lang"] = "en"
+    upload(client, csv_bytes())
+    batch = db.session.scalar(sa.select(ImportBatch))
+    page = client.get(f"/imports/{batch.id}/preview?show=duplicates").get_data(as_text=True)
+    assert "match-evidence" in page and "Same:" in page
+
+
 def test_a_batch_is_invisible_to_other_missions(client, login, db, officer, other_officer):
     login(officer)
     upload(client, csv_bytes())

@@ -107,6 +107,7 @@ MATRIX = [
     ("membership.decide", "proposal_in_germany", set()),  # registered by no mission
     # --- representatives: who is the actor of each step (the state is the workflow's) ---------
     ("nomination.list", None, SIGNED_IN),
+    ("nomination.workflow", None, OFFICIALS),
     ("nomination.view", "nomination_draft", DA_NANG | {"admin"}),
     ("nomination.view", "nomination_submitted", DA_NANG | {"embassy", "admin"}),
     ("nomination.view", "nomination_asked", DA_NANG | {"embassy", "nominee", "admin"}),

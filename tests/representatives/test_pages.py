@@ -31,10 +31,14 @@ def _html(response) -> str:
     return response.get_data(as_text=True)
 
 
-def _step(client, nomination, action, comment=""):
+def _step(client, nomination, action, comment="", confirmed=True):
+    """Take a step, past its confirmation page when it has one (``confirmed``)."""
+    data = {f"{action}-comment": comment}
+    if confirmed:
+        data["confirmed"] = "1"
     return client.post(
         f"/nominations/{nomination.id}/{action}",
-        data={f"{action}-comment": comment},
+        data=data,
         headers=EN,
         follow_redirects=True,
     )

@@ -190,7 +190,11 @@ def test_on_the_pages_the_second_of_two_simultaneous_decisions_is_a_message(race
             (
                 client,
                 f"/nominations/{nomination_id}/{action}",
-                {"data": {f"{action}-comment": ""}, "headers": {"Accept-Language": "en"}},
+                # "confirmed": the page's confirmation step of a rejection, already taken.
+                {
+                    "data": {f"{action}-comment": "", "confirmed": "1"},
+                    "headers": {"Accept-Language": "en"},
+                },
             )
             for client, action in zip(clients, ("approve", "reject"), strict=True)
         ]

@@ -267,7 +267,7 @@ def test_the_mission_sees_the_warning_and_must_tick_the_acknowledgement(
 ):
     login(cast["embassy"])
     page = client.get(f"/nominations/{under_review.id}", headers=EN).get_data(as_text=True)
-    assert 'name="endorse-residence_acknowledged"' in page
+    assert 'name="step-residence_acknowledged"' in page  # the page's one panel
     assert "Phạm Thu Hà lives in Germany, not in France." in page
     assert (
         "The province confirmed the nomination although the nominee does not live in France."
@@ -281,7 +281,7 @@ def test_the_mission_sees_the_warning_and_must_tick_the_acknowledgement(
     )
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
-    assert re.search(r'id="endorse-residence_acknowledged-err">Phạm Thu Hà lives in Germany', html)
+    assert re.search(r'id="step-residence_acknowledged-err">Phạm Thu Hà lives in Germany', html)
     assert "Được cộng đồng tín nhiệm.</textarea>" in html  # what was typed is kept
     db.session.expire_all()
     assert db.session.get(Nomination, under_review.id).state == "embassy_review"
