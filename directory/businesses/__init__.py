@@ -1,0 +1,7 @@
+"""Diaspora businesses: records, the people linked to them, their pages, API and search."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Register the businesses pages, the ``/api/v1/businesses`` routes and the CLI."""
