@@ -48,10 +48,10 @@ register_schema(
         "description": (
             "A diaspora business. Officials and the admin read every business; others only "
             "listed ones (members also those they are linked to). The groups of fields a "
-            "caller sees follow `visibility`: basic (`name`, `country`, `sectors`) always; "
-            "profile (other names, legal form, operations, size, year, description, presence, "
-            "interests, people); contact (`website`, `email`, `phone`). Keys of a hidden group "
-            "are left out."
+            "caller sees follow `visibility`: basic (`name`, `country`, `operates_in`, "
+            "`sectors`, `size_band`, `presence_in_vietnam`, `interests`) always; profile "
+            "(other names, legal form, cities, founding year, description, people); contact "
+            "(`website`, `email`, `phone`). Keys of a hidden group are left out."
         ),
         "required": ["name", "country", "sectors"],
         "properties": {

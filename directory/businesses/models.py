@@ -31,22 +31,24 @@ LINK_ROLES = ("founder", "owner", "executive", "contact_person")
 # A member linked (and accepted) in one of these roles manages the business page.
 MANAGING_ROLES = ("owner", "executive")
 VISIBILITY_LEVELS = ("public", "officials", "private")
-# Field groups with their own visibility; "basic" (name, country, sectors) is always shown to
-# whoever may see the business at all. Which field is in which group: ``FIELD_GROUPS``.
+# Field groups with their own visibility; "basic" is always shown to whoever may see the
+# business at all: what it is and what it looks for in Vietnam (name, countries, sectors, size,
+# presence, interests), which search filters and counts on. Which field is in which group:
+# ``FIELD_GROUPS``.
 VISIBILITY_GROUPS = ("profile", "contact")
 FIELD_GROUPS = {
     "name": "basic",
     "country": "basic",
+    "operates_in": "basic",
     "sectors": "basic",
+    "size_band": "basic",
+    "presence_in_vietnam": "basic",
+    "interests": "basic",
     "other_names": "profile",
     "legal_form": "profile",
-    "operates_in": "profile",
     "cities": "profile",
-    "size_band": "profile",
     "founded_year": "profile",
     "description": "profile",
-    "presence_in_vietnam": "profile",
-    "interests": "profile",
     "people": "profile",
     "website": "contact",
     "email": "contact",

@@ -118,20 +118,20 @@ def business_to_dict(business: Business, user) -> dict:
         "id": business.id,
         "name": business.name,
         "country": business.country,
+        "operates_in": list(business.operates_in or []),
         "sectors": list(business.sectors or []),
+        "size_band": business.size_band,
+        "presence_in_vietnam": [dict(p) for p in business.presence_in_vietnam or []],
+        "interests": [dict(i) for i in business.interests or []],
     }
     if "profile" in groups:
         data.update(
             {
                 "other_names": list(business.other_names or []),
                 "legal_form": business.legal_form,
-                "operates_in": list(business.operates_in or []),
                 "cities": list(business.cities or []),
-                "size_band": business.size_band,
                 "founded_year": business.founded_year,
                 "description": business.description,
-                "presence_in_vietnam": [dict(p) for p in business.presence_in_vietnam or []],
-                "interests": [dict(i) for i in business.interests or []],
                 "people": [
                     {
                         "person_id": link.person_id,

@@ -161,7 +161,7 @@ def business_level(user, business) -> int:
 
 
 def business_groups(user, business) -> set[str]:
-    """The field groups of ``business`` this viewer may see ('basic': name, country, sectors)."""
+    """The field groups of ``business`` this viewer may see (``FIELD_GROUPS`` of the model)."""
     from directory.policy.core import can
 
     if not can(user, "business.view", business):

@@ -37,6 +37,7 @@ PAGES = {
         "/associations",
         "/representatives",
         "/needs",
+        "/businesses",
         "/login",
     ],
     "member": ["/people/me", "/search?q=ban+dan", "/needs", "/initiatives/mine", "/settings"],
@@ -49,6 +50,8 @@ PAGES = {
         "/imports/",
         "/associations/new",
         "/needs",
+        "/businesses",
+        "/businesses/new",
         "/tokens",
     ],
     "danang": [
@@ -60,6 +63,7 @@ PAGES = {
         "/initiatives",
         "/nominations",
         "/inbox",
+        "/businesses",
     ],
     "danang.approver": ["/dashboard", "/nominations", "/initiatives", "/search?q=ban+dan"],
     "admin": [
