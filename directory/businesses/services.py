@@ -11,7 +11,13 @@ from flask_babel import gettext as _
 
 from directory import audit, policy
 from directory.businesses import queries
-from directory.businesses.inputs import MANAGED, checked_link, normalize_business_input
+from directory.businesses.inputs import (
+    MANAGED,
+    business_name_key,
+    checked_link,
+    normalize_business_input,
+    website_domain,
+)
 from directory.businesses.models import Business, BusinessPerson
 from directory.core.errors import ApiError, ValidationError
 from directory.core.models import utcnow
@@ -289,3 +295,52 @@ def decide_link(link: BusinessPerson, accept: bool, by) -> None:
         db.session.delete(link)
         audit.record("business.link_decline", business, actor=by, details=details)
     db.session.commit()
+
+
+# --- suggested businesses (flask businesses suggest) ----------------------------------------
+
+
+def create_suggested(suggestions: list) -> list[Business]:
+    """Create the suggested businesses, unlisted and unverified, for the mission covering their
+    country (or the admin) to confirm by verifying them; each entrepreneur is linked as owner,
+    waiting for them (or, for an unclaimed profile, the registering mission) to accept."""
+    from directory.missions.models import MissionCountry
+
+    created = []
+    for s in suggestions:
+        mission_id = db.session.scalar(
+            sa.select(MissionCountry.mission_id)
+            .where(MissionCountry.country == s.country)
+            .order_by(MissionCountry.mission_id)
+            .limit(1)
+        )
+        business = Business(
+            name=s.name,
+            name_key=business_name_key(s.name),
+            country=s.country,
+            sectors=s.sectors,
+            size_band=s.size_band,
+            website=s.website,
+            website_domain=website_domain(s.website),
+            other_names=[],
+            operates_in=[],
+            cities=[],
+            presence_in_vietnam=[],
+            interests=[],
+            consent_listed=False,
+            provenance_mission_id=mission_id,
+        )
+        db.session.add(business)
+        db.session.flush()
+        for person_id in s.person_ids:
+            db.session.add(
+                BusinessPerson(business_id=business.id, person_id=person_id, role="owner")
+            )
+        audit.record(
+            "business.suggest",
+            business,
+            details={"country": s.country, "people": len(s.person_ids)},
+        )
+        created.append(business)
+    db.session.commit()
+    return created
