@@ -9,6 +9,7 @@ from directory.businesses.inputs import business_name_key, website_domain
 from directory.businesses.models import Business, BusinessPerson
 from directory.core.models import isoformat
 from directory.extensions import db
+from directory.people.data_protection import export_section
 from directory.policy.businesses import business_groups, business_view_clause
 
 
@@ -158,3 +159,23 @@ def business_to_dict(business: Business, user) -> dict:
         }
     )
     return data
+
+
+@export_section("businesses")
+def export_business_links(person, _user) -> list[dict]:
+    """The person's links to businesses (accepted or waiting), for their data download."""
+    rows = db.session.scalars(
+        sa.select(BusinessPerson)
+        .where(BusinessPerson.person_id == person.id)
+        .order_by(BusinessPerson.created_at, BusinessPerson.id)
+    ).all()
+    return [
+        {
+            "business_id": link.business_id,
+            "business_name": link.business.name,
+            "role": link.role,
+            "since": isoformat(link.since),
+            "accepted_at": isoformat(link.accepted_at),
+        }
+        for link in rows
+    ]

@@ -89,3 +89,13 @@ def test_the_member_accepts_a_link_and_the_registering_mission_for_an_unclaimed_
     )
     actions = set(db.session.scalars(sa.select(AuditEvent.action)))
     assert {"business.link_accept", "business.link_decline"} <= actions
+
+
+def test_the_data_download_lists_the_persons_business_links(cast, businesses):
+    from directory.people.data_protection import export_person_data
+
+    data = export_person_data(cast.owned, cast.owner)
+    assert {(b["business_name"], b["role"]) for b in data["businesses"]} == {
+        ("Phở Sài Gòn SARL", "owner"),
+        ("Logistik Hansa Việt GmbH", "founder"),
+    }
