@@ -153,7 +153,9 @@ def business_document(business, ctx: Context) -> dict:
         "listed": bool(business.consent_listed),
         "owner": "",
         "kind": ["business"],
-        "field": sorted(set(sectors)),
+        # Sectors are the "sector" facet only: the people's "field" facet (and the needs'
+        # recall of people by field) stays theirs.
+        "field": [],
         "country": sorted({business.country, *(business.operates_in or [])} - {None}),
         "province": "",
         "language": [],
