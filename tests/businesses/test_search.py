@@ -140,6 +140,9 @@ def test_businesses_in_germany_in_logistics_interested_in_da_nang_come_first(d):
     assert ids(result) == [d.hansa.id]
     result = search(d.officer, ("country", "DE"), q="logistics Đà Nẵng", kind="business")
     assert ids(result)[0] == d.hansa.id
+    # In words only, in Vietnamese: the business in Germany interested in Đà Nẵng first.
+    result = search(d.officer, q="doanh nghiệp logistics Đức Đà Nẵng")
+    assert ids(result)[0] == d.hansa.id
     result = search(d.officer, presence="joint_venture", size="medium")
     assert ids(result) == [d.hansa.id]
 
