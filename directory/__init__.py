@@ -27,6 +27,7 @@ MODEL_MODULES = (
     "directory.needs.models",
     "directory.notices.models",
     "directory.contacts.models",
+    "directory.businesses.models",
 )
 
 
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
         admin,
         api,
         associations,
+        businesses,
         contacts,
         core,
         dashboards,
@@ -123,6 +125,7 @@ def create_app(config: dict | None = None) -> Flask:
     imports.init_app(app)
     initiatives.init_app(app)
     needs.init_app(app)
+    businesses.init_app(app)
     dashboards.init_app(app)
     admin.init_app(app)
     reference.init_app(app)

@@ -55,6 +55,11 @@ FILTERABLE = (
     "representative",
     # When the record was created (seconds since the epoch, UTC): the "added since" filter.
     "created_at",
+    # Businesses: their sectors, kinds of presence in Vietnam, provinces of interest, size.
+    "sector",
+    "presence",
+    "interest_province",
+    "size",
 )
 SORTABLE = ("name_sort", "updated_at")
 RANKING = ("quality", "updated_at")
@@ -68,6 +73,10 @@ def person_doc_id(person_id: str) -> str:
 
 def association_doc_id(association_id: str) -> str:
     return f"association-{association_id}"
+
+
+def business_doc_id(business_id: str) -> str:
+    return f"business-{business_id}"
 
 
 def name_orders(full_name: str | None) -> dict[str, str]:
@@ -86,7 +95,19 @@ def name_orders(full_name: str | None) -> dict[str, str]:
 
 
 # Facets every backend counts, in the order the UI shows them.
-FACETS = ("kind", "field", "country", "province", "language", "verified", "representative")
+FACETS = (
+    "kind",
+    "field",
+    "country",
+    "province",
+    "language",
+    "verified",
+    "representative",
+    "sector",
+    "presence",
+    "interest_province",
+    "size",
+)
 SORTS = ("relevance", "name", "updated")
 
 # Typo tolerance shared by both engines: one typo (a swap of two letters counts as one) from
@@ -162,7 +183,11 @@ class SearchQuery:
     @property
     def excluded_doc_ids(self) -> list[str]:
         """The document ids of ``exclude``, sorted."""
-        make = {"person": person_doc_id, "association": association_doc_id}
+        make = {
+            "person": person_doc_id,
+            "association": association_doc_id,
+            "business": business_doc_id,
+        }
         return sorted(make[kind](entity_id) for kind, entity_id in self.exclude if kind in make)
 
 
@@ -216,4 +241,4 @@ class SearchBackend(Protocol):
         """True when the engine answers."""
 
     def document_counts(self) -> dict[str, int]:
-        """How many documents the index holds, per entity type (``person``, ``association``)."""
+        """How many documents the index holds, per entity type (``person``, ``association``, ``business``)."""

@@ -141,16 +141,12 @@ class Person(TimestampMixin, db.Model):
     @property
     def changed_since_verification(self) -> list[str]:
         """The verified fields whose value differs from the one the mission verified."""
-        from directory.people.fields import VERIFIED_FIELDS
-
-        if self.verified_at is None or not self.verified_values:
-            return []
-        return [f for f in VERIFIED_FIELDS if self.verified_values.get(f) != getattr(self, f)]
+        return changed_since_verification(self)
 
     @property
     def verification_holds(self) -> bool:
         """Verified, and no verified field changed since."""
-        return self.verified and not self.changed_since_verification
+        return verification_holds(self)
 
     def record_verification(self, mission_id: str | None, at: datetime) -> None:
         """Mark the profile verified now, keeping the verified fields' values."""
@@ -197,3 +193,18 @@ class ConsentRecord(db.Model):
 
     def __repr__(self) -> str:
         return f"<ConsentRecord {self.purpose}={self.granted}>"
+
+
+def changed_since_verification(person) -> list[str]:
+    """The verified fields whose value differs from the one the mission verified, for a
+    ``Person`` or a plain row of its columns (the search's rebuild reads rows)."""
+    from directory.people.fields import VERIFIED_FIELDS
+
+    if person.verified_at is None or not person.verified_values:
+        return []
+    return [f for f in VERIFIED_FIELDS if person.verified_values.get(f) != getattr(person, f)]
+
+
+def verification_holds(person) -> bool:
+    """Verified, and no verified field changed since (a ``Person`` or a row of its columns)."""
+    return person.verified_at is not None and not changed_since_verification(person)

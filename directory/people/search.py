@@ -39,7 +39,9 @@ def person_quality(person) -> int:
     biography count only when the profile group is public, so that the order of results
     never reveals whether text hidden from some searchers exists.
     """
-    score = QUALITY_VERIFIED if person.verification_holds else 0
+    from directory.people.models import verification_holds
+
+    score = QUALITY_VERIFIED if verification_holds(person) else 0
     score += 1 if person.fields else 0
     if level(person.visibility_profile) == 0:
         score += bool(person.title) + bool(person.organization or person.company)
@@ -50,6 +52,8 @@ def person_quality(person) -> int:
 def person_document(person, ctx: Context) -> dict | None:
     """The search document of a person (a Person or a row with its attributes), or None when
     it must not be indexed (anonymised)."""
+    from directory.people.models import verification_holds
+
     if person.anonymised_at is not None:
         return None
     b = Builder()
@@ -126,7 +130,7 @@ def person_document(person, ctx: Context) -> dict | None:
         "country": person.country or "",
         "province": person.hometown_province or "",
         "language": sorted(set(person.languages or [])),
-        "verified": person.verification_holds,
+        "verified": verification_holds(person),
         "representative": person.id in ctx.representatives,
         "name_sort": fold(person.full_name),
         "updated_at": timestamp(person.updated_at),

@@ -17,6 +17,7 @@ from __future__ import annotations
 # explicitly, so that the policy is complete as soon as this package is imported: a new domain
 # adds its module beside this file and one line below.
 from directory.policy import associations as _associations  # noqa: F401
+from directory.policy import businesses as _businesses  # noqa: F401
 from directory.policy import contacts as _contacts  # noqa: F401
 from directory.policy import dashboards as _dashboards  # noqa: F401
 from directory.policy import general as _general  # noqa: F401

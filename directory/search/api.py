@@ -27,11 +27,12 @@ register_schema(
             "hits": {
                 "type": "array",
                 "description": (
-                    "People (the Person shape, with the fields the caller may see) and "
-                    "associations, each with `type` (person | association) and `highlights` "
-                    "({field: HTML with <mark>, everything else escaped})."
+                    "People (the Person shape, with the fields the caller may see), "
+                    "associations and businesses (the Business shape, with `kind` "
+                    '"business"), each with `type` (person | association | business) and '
+                    "`highlights` ({field: HTML with <mark>, everything else escaped})."
                 ),
-                "items": {"oneOf": [ref("Person"), ref("Association")]},
+                "items": {"oneOf": [ref("Person"), ref("Association"), ref("Business")]},
             },
             "total": {"type": "integer"},
             "page": {"type": "integer"},
@@ -64,7 +65,7 @@ def _filter_param(description: str) -> dict:
 
 @bp.get("/search")
 @operation(
-    "Full-text, faceted search over people and associations",
+    "Full-text, faceted search over people, associations and businesses",
     tags=("search",),
     params={
         "q": {
@@ -73,7 +74,10 @@ def _filter_param(description: str) -> dict:
             "description": "Words, with or without diacritics, in Vietnamese or English; "
             "typos are tolerated; the last word matches as a prefix.",
         },
-        "kind": _filter_param("expert, entrepreneur or association."),
+        "kind": _filter_param(
+            "expert, entrepreneur, association or business (business hits carry "
+            '`type` and `kind` "business").'
+        ),
         "field": _filter_param("A taxonomy code, or a label or synonym in either language."),
         "country": _filter_param("Country of residence: ISO alpha-2 code or a name."),
         "province": _filter_param(
@@ -89,6 +93,15 @@ def _filter_param(description: str) -> dict:
             "description": "Only the profiles and associations created on or after this day "
             "(a day in Vietnam, UTC+7), e.g. 2026-09-01: the list behind a dashboard's “new in the last 90 days”.",
         },
+        "sector": _filter_param("Businesses: a business sector code, or its label or synonym."),
+        "presence": _filter_param(
+            "Businesses: a kind of presence in Vietnam (none, representative_office, "
+            "subsidiary, joint_venture, invested_project)."
+        ),
+        "interest_province": _filter_param(
+            "Businesses: a province of interest, slug or any current or legacy name."
+        ),
+        "size": _filter_param("Businesses: a size band (micro, small, medium, large)."),
         "sort": {
             "in": "query",
             "schema": {"type": "string", "enum": ["relevance", "name", "updated"]},

@@ -74,6 +74,7 @@ KIND_WORDS = {
     "expert": "expert chuyên gia",
     "entrepreneur": "entrepreneur doanh nhân",
     "association": "association hội hiệp hội",
+    "business": "business company doanh nghiệp công ty",
 }
 ASSOCIATION_KIND_WORDS = {
     "hometown": "hometown association hội đồng hương",
@@ -93,6 +94,17 @@ class Indexed:
     model: type
     document: Callable[[Any, Context], dict | None]
     doc_id: Callable[[str], str]
+    # For the kinds added after people and associations (``businesses/search.py``): the
+    # original text a hit highlights, by level (``stale.display_text``), the policy action
+    # that lets a viewer see a record, and its JSON for a viewer (a search hit).
+    display: Callable[[Any], dict[int, dict[str, str]] | None] | None = None
+    view_action: str | None = None
+    to_dict: Callable[[Any, Any], dict] | None = None
+
+
+def indexed(entity_type: str) -> Indexed | None:
+    """What a domain registered for ``entity_type``."""
+    return _INDEXED.get(entity_type)
 
 
 _INDEXED: dict[str, Indexed] = {}

@@ -26,6 +26,7 @@ def figures(user):
         "experts": kinds.get("expert", 0),
         "entrepreneurs": kinds.get("entrepreneur", 0),
         "associations": kinds.get("association", 0),
+        "businesses": kinds.get("business", 0),
         "countries": len([c for c, n in result.facets.get("country", {}).items() if n]),
         "provinces": len([p for p, n in result.facets.get("province", {}).items() if n]),
     }

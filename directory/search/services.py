@@ -34,6 +34,7 @@ from flask_babel import gettext as _
 from directory import policy
 from directory.core.errors import ValidationError
 from directory.extensions import db
+from directory.search import documents
 from directory.search import stale as stale_index
 from directory.search.outbox import SearchOutbox
 from directory.search.stale import StaleSet
@@ -43,7 +44,7 @@ from search_index.base import FACETS, SORTS, Audience, Hit, SearchQuery, SearchU
 from search_index.matching import analyze, distance, highlights_for, typed_groups
 from search_index.normalize import fold_words
 
-KINDS = ("expert", "entrepreneur", "association")
+KINDS = ("expert", "entrepreneur", "association", "business")
 BOOLEAN_FACETS = ("verified", "representative")
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 1000
@@ -152,12 +153,28 @@ def _resolver(name: str):
         return resolve_province
     if name == "language":
         return resolve_language
+    if name == "interest_province":
+        return resolve_province
+    if name in ("sector", "presence", "size"):
+        return _business_resolver(name)
 
     def boolean(v: str):
         answer = yes_no(v)
         return None if answer is None else "true" if answer else "false"
 
     return boolean
+
+
+def _business_resolver(name: str):
+    """The businesses' facets: a sector (code or label), a kind of presence, a size band."""
+    from directory.businesses.inputs import resolve_sector, sector_index
+    from directory.businesses.models import PRESENCE_KINDS, SIZE_BANDS
+
+    if name == "sector":
+        index = sector_index()
+        return lambda v: resolve_sector(v, index)
+    choices = PRESENCE_KINDS if name == "presence" else SIZE_BANDS
+    return lambda v: v.lower() if v.lower() in choices else None
 
 
 def _int(args, name: str, default: int, high: int, errors: dict) -> int:
@@ -329,12 +346,17 @@ def _serialise(answer: _Answer, viewer, query: SearchQuery, synonyms) -> list[di
         [h.entity_id for h in hits if h.entity_type == "association"],
     )
     loaded = {"person": people, "association": assocs}
+    for kind in documents.indexed_types():  # kinds registered later (businesses)
+        spec = documents.indexed(kind)
+        if kind not in loaded and spec.to_dict is not None:
+            wanted = [h.entity_id for h in hits if h.entity_type == kind]
+            loaded[kind] = _load(spec.model, kind, wanted)
     # Engine hits whose record changed after the index entry was written, and that were not
     # matched here already: their current document must match the query to be shown.
     unchecked = {
         (h.entity_type, h.entity_id)
         for h in hits
-        if loaded[h.entity_type].get(h.entity_id, (None, False))[1]
+        if loaded.get(h.entity_type, {}).get(h.entity_id, (None, False))[1]
         and (h.entity_type, h.entity_id) not in answer.checked
     }
     current = {
@@ -347,10 +369,17 @@ def _serialise(answer: _Answer, viewer, query: SearchQuery, synonyms) -> list[di
     out = []
     for hit in hits:
         key = (hit.entity_type, hit.entity_id)
-        record = loaded[hit.entity_type].get(hit.entity_id, (None, False))[0]
+        record = loaded.get(hit.entity_type, {}).get(hit.entity_id, (None, False))[0]
         if record is None:
             continue
-        if hit.entity_type == "person":
+        spec = documents.indexed(hit.entity_type)
+        if spec is not None and spec.to_dict is not None:
+            if not policy.can(viewer, spec.view_action, record):
+                continue
+            data = spec.to_dict(record, viewer)
+            if not data:
+                continue
+        elif hit.entity_type == "person":
             # The policy has the last word.
             if not policy.can(viewer, "person.view", record):
                 continue

@@ -99,7 +99,7 @@ def current_documents(session, keys) -> list[dict]:
         by_type.setdefault(kind, []).append(entity_id)
     docs: list[dict] = []
     for kind, ids in by_type.items():
-        if kind in ("person", "association"):
+        if kind in documents.indexed_types():
             docs.extend(documents.build(session, kind, ids)[0])
     return docs
 
@@ -113,6 +113,9 @@ def display_text(entity_type: str, record) -> dict[int, dict[str, str]] | None:
     def add(level: int, **values) -> None:
         show[level].update({key: value for key, value in values.items() if value})
 
+    spec = documents.indexed(entity_type)
+    if spec is not None and spec.display is not None:
+        return spec.display(record)
     if entity_type == "association":
         add(0, name=record.name, name_en=record.name_en, city=record.city)
         add(0, description=record.description)

@@ -18,8 +18,16 @@ def database_counts() -> dict[str, int]:
     people = db.session.scalar(
         sa.select(sa.func.count()).select_from(Person).where(Person.anonymised_at.is_(None))
     )
+    from directory.search.documents import indexed, indexed_types
+
     associations = db.session.scalar(sa.select(sa.func.count()).select_from(Association))
-    return {"person": people or 0, "association": associations or 0}
+    counts = {"person": people or 0, "association": associations or 0}
+    # Later kinds (businesses) index every record of their model.
+    for kind in indexed_types():
+        if kind not in counts:
+            model = indexed(kind).model
+            counts[kind] = db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+    return counts
 
 
 def index_status() -> dict:

@@ -32,6 +32,10 @@ def facet_titles() -> dict[str, str]:
         "representative": _("Representative"),
         # Not a facet: the creation-date filter, named in error messages.
         "added_since": _("Added since"),
+        "sector": _("Business sector"),
+        "presence": _("Presence in Vietnam"),
+        "interest_province": _("Province of interest"),
+        "size": _("Business size"),
     }
 
 
@@ -40,9 +44,17 @@ def kind_labels() -> dict[str, str]:
         "expert": _("Expert"),
         "entrepreneur": _("Entrepreneur"),
         "association": _("Association"),
+        "business": _("Business"),
         "true": _("Yes"),
         "false": _("No"),
     }
+
+
+def business_labels() -> dict[str, str]:
+    """The labels of the businesses' presence kinds and size bands (their own catalog)."""
+    from directory.businesses.inputs import PRESENCE_LABELS, SIZE_LABELS
+
+    return {k: str(v) for k, v in {**PRESENCE_LABELS, **SIZE_LABELS}.items()}
 
 
 def facet_entries(result, top: int = 8) -> dict[str, tuple[list, list]]:
@@ -91,7 +103,7 @@ def results():
                 facets=FACETS,
                 facet_entries=facet_entries(result),
                 facet_titles=facet_titles(),
-                kind_labels=kind_labels(),
+                kind_labels={**kind_labels(), **business_labels()},
             ),
             status,
         )

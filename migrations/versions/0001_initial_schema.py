@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 17:49:11.619700
+Create Date: 2026-12-02 18:40:25.882255
 
 """
 
@@ -104,6 +104,67 @@ def upgrade():
     )
     with op.batch_alter_table("search_outbox", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_search_outbox_done_at"), ["done_at"], unique=False)
+
+    op.create_table(
+        "businesses",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("other_names", sa.JSON(), nullable=False),
+        sa.Column("legal_form", sa.String(length=80), nullable=True),
+        sa.Column("country", sa.String(length=2), nullable=False),
+        sa.Column("operates_in", sa.JSON(), nullable=False),
+        sa.Column("cities", sa.JSON(), nullable=False),
+        sa.Column("sectors", sa.JSON(), nullable=False),
+        sa.Column("size_band", sa.String(length=10), nullable=True),
+        sa.Column("founded_year", sa.Integer(), nullable=True),
+        sa.Column("website", sa.String(length=300), nullable=True),
+        sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("phone", sa.String(length=20), nullable=True),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("presence_in_vietnam", sa.JSON(), nullable=False),
+        sa.Column("interests", sa.JSON(), nullable=False),
+        sa.Column("name_key", sa.String(length=200), nullable=False),
+        sa.Column("website_domain", sa.String(length=200), nullable=True),
+        sa.Column("consent_listed", sa.Boolean(), nullable=False),
+        sa.Column("visibility_profile", sa.String(length=10), nullable=False),
+        sa.Column("visibility_contact", sa.String(length=10), nullable=False),
+        sa.Column("provenance_mission_id", sa.String(length=16), nullable=True),
+        sa.Column("registered_by_id", sa.String(length=16), nullable=True),
+        sa.Column("verified_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("verified_by_mission_id", sa.String(length=16), nullable=True),
+        sa.Column("verified_by_id", sa.String(length=16), nullable=True),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "size_band is null or size_band in ('micro','small','medium','large')",
+            name=op.f("ck_businesses_business_size_band"),
+        ),
+        sa.CheckConstraint(
+            "visibility_contact in ('public','officials','private')",
+            name=op.f("ck_businesses_business_visibility_contact"),
+        ),
+        sa.CheckConstraint(
+            "visibility_profile in ('public','officials','private')",
+            name=op.f("ck_businesses_business_visibility_profile"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["provenance_mission_id"],
+            ["missions.id"],
+            name=op.f("fk_businesses_provenance_mission_id_missions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["verified_by_mission_id"],
+            ["missions.id"],
+            name=op.f("fk_businesses_verified_by_mission_id_missions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_businesses")),
+    )
+    with op.batch_alter_table("businesses", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_businesses_country"), ["country"], unique=False)
+        batch_op.create_index(batch_op.f("ix_businesses_name_key"), ["name_key"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_businesses_website_domain"), ["website_domain"], unique=False
+        )
 
     op.create_table(
         "mission_countries",
@@ -240,6 +301,44 @@ def upgrade():
     with op.batch_alter_table("province_names", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_province_names_province_slug"), ["province_slug"], unique=False
+        )
+
+    op.create_table(
+        "business_people",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("business_id", sa.String(length=16), nullable=False),
+        sa.Column("person_id", sa.String(length=16), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("since", sa.Date(), nullable=True),
+        sa.Column("accepted_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("accepted_by_id", sa.String(length=16), nullable=True),
+        sa.Column("proposed_by_id", sa.String(length=16), nullable=True),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "role in ('founder','owner','executive','contact_person')",
+            name=op.f("ck_business_people_business_link_role"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["business_id"],
+            ["businesses.id"],
+            name=op.f("fk_business_people_business_id_businesses"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_business_people_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_business_people")),
+        sa.UniqueConstraint("business_id", "person_id", "role", name="uq_business_person_role"),
+    )
+    with op.batch_alter_table("business_people", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_business_people_business_id"), ["business_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_business_people_person_id"), ["person_id"], unique=False
         )
 
     op.create_table(
@@ -1072,6 +1171,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_consent_records_person_id"))
 
     op.drop_table("consent_records")
+    with op.batch_alter_table("business_people", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_business_people_person_id"))
+        batch_op.drop_index(batch_op.f("ix_business_people_business_id"))
+
+    op.drop_table("business_people")
     with op.batch_alter_table("province_names", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_province_names_province_slug"))
 
@@ -1100,6 +1204,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_mission_countries_country"))
 
     op.drop_table("mission_countries")
+    with op.batch_alter_table("businesses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_businesses_website_domain"))
+        batch_op.drop_index(batch_op.f("ix_businesses_name_key"))
+        batch_op.drop_index(batch_op.f("ix_businesses_country"))
+
+    op.drop_table("businesses")
     with op.batch_alter_table("search_outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_search_outbox_done_at"))
 

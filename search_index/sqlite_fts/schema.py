@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import secrets
 
-from search_index.base import SEARCHABLE
+from search_index.base import FACETS, SEARCHABLE
 
 LIVE = "search_"
 NEW = "search_new_"
 OLD = "search_old_"
 META = "search_meta"
-FACET_COLUMNS = ("kind", "field", "country", "province", "language", "verified", "representative")
+FACET_COLUMNS = FACETS
 FTS_COLUMNS = (*SEARCHABLE, "facets")
 NAME_COLUMN = SEARCHABLE.index("name_0")
 MIN_VOCAB = 3

@@ -56,6 +56,8 @@ LISTS = {
     "needs_api.matches": ("/api/v1/needs/{need_id}/matches", "approver", "api"),
     "needs_api.get_shortlist": ("/api/v1/needs/{need_id}/shortlist", "approver", "api"),
     "contacts_api.list_requests": ("/api/v1/contact-requests", "approver", "api"),
+    "businesses.index": ("/businesses", "anonymous", "html"),
+    "businesses_api.list_businesses": ("/api/v1/businesses", "anonymous", "api"),
 }
 
 

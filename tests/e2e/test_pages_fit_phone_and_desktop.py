@@ -38,6 +38,7 @@ PAGES = {
         "/associations",
         "/representatives",
         "/needs",
+        "/businesses",
         "/login",
     ],
     "member": ["/people/me", "/search?q=ban+dan", "/needs", "/initiatives/mine", "/settings"],
@@ -50,6 +51,8 @@ PAGES = {
         "/imports/",
         "/associations/new",
         "/needs",
+        "/businesses",
+        "/businesses/new",
         "/tokens",
     ],
     "danang": [
@@ -61,6 +64,7 @@ PAGES = {
         "/initiatives",
         "/nominations",
         "/inbox",
+        "/businesses",
     ],
     "danang.approver": ["/dashboard", "/nominations", "/initiatives", "/search?q=ban+dan"],
     "admin": [

@@ -254,6 +254,7 @@ def test_role_action_matrix(cast, targets, action, target, allowed):
 # Domains with a cast of their own keep their rows beside their tests (same shape: action,
 # target, the actors allowed); every registered action has rows here or there.
 DOMAIN_MATRICES = (
+    "tests.businesses.test_policy",
     "tests.contacts.test_policy",
     "tests.dashboards.test_policy",
     "tests.initiatives.test_policy",

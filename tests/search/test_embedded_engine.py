@@ -96,7 +96,7 @@ def random_docs(n: int, seed: int = 3) -> list[dict]:
 
 
 def _values(doc: dict, facet: str) -> list[str]:
-    value = doc[facet]
+    value = doc.get(facet)  # the businesses' facets are absent from these documents
     if isinstance(value, bool):
         return ["true" if value else "false"]
     if isinstance(value, list):
