@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    HiddenField,
     SelectField,
     StringField,
     SubmitField,
@@ -110,10 +111,15 @@ class AssociationForm(ServiceForm):
 
 
 class MembershipForm(ServiceForm):
-    """Add a person to the association, by profile id or profile link."""
+    """Add a person to the association: the person chosen with the picker (an id; a pasted
+    profile link is still understood)."""
 
-    person = StringField(
-        _l("Person (profile link or id)"), validators=[DataRequired(), Length(max=300)]
+    person = HiddenField(
+        _l("Person"),
+        validators=[
+            DataRequired(message=_l("Find the person by name, then choose them.")),
+            Length(max=300),
+        ],
     )
     role = SelectField(_l("Role"), validators=[DataRequired()])
     start_date = DateField(_l("Start date"), validators=[Optional()])
