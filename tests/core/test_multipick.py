@@ -152,3 +152,18 @@ def test_an_initiative_saves_several_fields(client, cast, login, db):
     assert response.status_code == 303, response.get_data(as_text=True)
     initiative = db.session.scalar(sa.select(Initiative))
     assert sorted(initiative.fields) == ["artificial-intelligence", "semiconductors"]
+
+
+def test_a_required_multi_select_does_not_mark_every_box_required(client, cast, login):
+    login(cast.owner)
+    box = multipick(client.get("/initiatives/new").get_data(as_text=True), "fields")
+    assert " required" not in box
+
+
+def test_the_box_speaks_english_on_an_english_page(client, cast, login, db):
+    cast.embassy.locale = "en"
+    db.session.commit()
+    login(cast.embassy)
+    html = client.get("/people/register?lang=en").get_data(as_text=True)
+    box = multipick(html, "languages")
+    assert "Most common languages" in box and 'data-filter-label="Filter the list"' in box
