@@ -18,7 +18,7 @@
       .trim();
   }
 
-  function setUp(box, index) {
+  function setUp(box) {
     var list = box.querySelector("[data-multipick-box]");
     if (!list) { return; }
     var options = Array.prototype.slice.call(box.querySelectorAll("[data-multipick-option]"));
@@ -41,7 +41,8 @@
     filter.id = filterId;
     filter.autocomplete = "off";
     filter.placeholder = data.filterPlaceholder || "";
-    filter.setAttribute("aria-controls", list.id = box.id + "-list");
+    list.id = box.id + "-list";
+    filter.setAttribute("aria-controls", list.id);
     wrap.appendChild(filterLabel);
     wrap.appendChild(filter);
 
@@ -118,7 +119,6 @@
     list.addEventListener("change", renderChips);
     box.classList.add("multipick-ready");
     renderChips();
-    if (index < 0) { applyFilter(); }
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("[data-multipick]"), setUp);
