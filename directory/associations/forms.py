@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -14,9 +14,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from directory.associations.models import MEMBERSHIP_ROLES
-from directory.core.forms import Form, ServiceForm
+from directory.core.forms import Form, MultiPickField, ServiceForm
 from directory.i18n import current_locale
-from directory.people.forms import country_select, field_choices
+from directory.people.forms import country_select, pick_fields
 from directory.reference.provinces import all_provinces
 
 
@@ -56,7 +56,7 @@ class AssociationForm(ServiceForm):
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     founded_year = StringField(_l("Year founded"), validators=[Optional(), Length(max=4)])
     member_count = StringField(_l("Number of members"), validators=[Optional(), Length(max=9)])
-    fields = SelectMultipleField(_l("Fields"), validators=[Optional()])
+    fields = MultiPickField(_l("Fields"), validators=[Optional()])
     email = StringField(_l("Email"), validators=[Optional(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)])
@@ -93,7 +93,7 @@ class AssociationForm(ServiceForm):
         self.country.choices = country_select(locale, countries, default_country)
         if default_country and not self.is_submitted():
             self.country.data = default_country
-        self.fields.choices = field_choices()
+        pick_fields(self.fields)
 
     def to_service_data(self) -> dict:
         return {key: getattr(self, key).data for key in self.SERVICE_KEYS}
@@ -111,10 +111,15 @@ class AssociationForm(ServiceForm):
 
 
 class MembershipForm(ServiceForm):
-    """Add a person to the association, by profile id or profile link."""
+    """Add a person to the association: the person chosen with the picker (an id; a pasted
+    profile link is still understood)."""
 
-    person = StringField(
-        _l("Person (profile link or id)"), validators=[DataRequired(), Length(max=300)]
+    person = HiddenField(
+        _l("Person"),
+        validators=[
+            DataRequired(message=_l("Find the person by name, then choose them.")),
+            Length(max=300),
+        ],
     )
     role = SelectField(_l("Role"), validators=[DataRequired()])
     start_date = DateField(_l("Start date"), validators=[Optional()])

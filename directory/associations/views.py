@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,9 +22,11 @@ from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.core.forms import flash_leftover
 from directory.extensions import db
+from directory.i18n import current_locale
 from directory.people.forms import ActionForm
 from directory.people.models import Person
-from directory.reference.countries import resolve_country
+from directory.people.queries import NAME_QUERY_MIN, people_named
+from directory.reference.countries import country_name, resolve_country
 from directory.reference.provinces import resolve_province
 
 bp = Blueprint("associations", __name__)
@@ -149,13 +151,53 @@ def _person_from_reference(text: str | None) -> Person | None:
     return db.session.get(Person, match.group(1)) if match else None
 
 
+def _candidate(person: Person) -> dict:
+    """What the member picker shows of a person: the name, the city and the country."""
+    locale = current_locale()
+    return {
+        "id": person.id,
+        "full_name": person.full_name,
+        "city": person.city or "",
+        "country": person.country or "",
+        "country_name": country_name(person.country, locale) if person.country else "",
+    }
+
+
+def _visible_person(person_id: str | None) -> Person | None:
+    """The person chosen in the picker, when the user may see them (else None)."""
+    person = _person_from_reference(person_id)
+    return (
+        person if person is not None and policy.can(current_user, "person.view", person) else None
+    )
+
+
+@bp.get("/associations/<association_id>/members/candidates")
+@login_required
+def member_candidates(association_id: str):
+    """The member picker's search as you type: people the user may see, by name (JSON)."""
+    association = association_or_404(association_id)
+    policy.require(current_user, "association.manage_members", association)
+    text = request.args.get("q", "")
+    people = people_named(current_user, text)
+    response = jsonify({"q": text, "people": [_candidate(p) for p in people]})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/associations/<association_id>/members", methods=["GET", "POST"])
 @login_required
 def members(association_id: str):
-    """Add members (by profile link or id) and end memberships."""
+    """Add members (found by name with the picker) and end memberships.
+
+    The picker works without JavaScript: ``?q=`` lists the people found, each with a button
+    that comes back with ``?person=<id>`` chosen; the add form then posts that id.
+    """
     association = association_or_404(association_id)
     policy.require(current_user, "association.manage_members", association)
     form = MembershipForm()
+    query = request.args.get("q", "")[:200]
+    if request.method == "GET" and request.args.get("person"):
+        form.person.data = request.args.get("person", "")[:300]
     if form.validate_on_submit():
         person = _person_from_reference(form.person.data)
         try:
@@ -187,6 +229,10 @@ def members(association_id: str):
         end_form=EndMembershipForm(),
         memberships=services.visible_memberships(association, current_user),
         proposals=services.visible_memberships(association, current_user, proposals=True),
+        query=query,
+        candidates=[_candidate(p) for p in people_named(current_user, query)] if query else None,
+        chosen=_visible_person(form.person.data),
+        name_query_min=NAME_QUERY_MIN,
     ), status
 
 

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from flask import flash
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms import Field, SelectMultipleField
+from wtforms.widgets import CheckboxInput
 
 # Inputs that never carry a service's message.
 _NOT_INPUTS = ("CSRFTokenField", "SubmitField")
@@ -82,3 +83,45 @@ def flash_leftover(errors: Mapping[str, str]) -> None:
     """Show the messages that belong to no input as error messages of the page."""
     for message in errors.values():
         flash(message, "error")
+
+
+class MultiPickField(SelectMultipleField):
+    """A multi-select rendered as a box of checkboxes, grouped, the chosen ones first.
+
+    It works without JavaScript (the boxes are plain checkboxes posted under one name, validated
+    as any ``SelectMultipleField``); ``static/js/multipick.js`` adds a filter box and chips. The
+    choices stay ``(value, label)`` pairs; ``groups`` maps a value to the title of its group and
+    ``group_order`` lists those titles in the order shown (values without a group come last).
+    """
+
+    option_widget = CheckboxInput()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups: Mapping[str, str] = {}
+        self.group_order: list = []
+
+    def set_choices(self, choices, groups: Mapping[str, str] | None = None, order=()) -> None:
+        """The ``(value, label)`` pairs, and the group of each value in the order given."""
+        self.choices = list(choices)
+        self.groups = {value: str(title) for value, title in (groups or {}).items()}
+        self.group_order = [str(title) for title in order]
+
+    def sections(self) -> list[tuple[str | None, list]]:
+        """``(title, options)`` to render: the chosen options first, then each group's others."""
+        from flask_babel import gettext
+
+        chosen, grouped, rest = [], {title: [] for title in self.group_order}, []
+        for option in self:
+            if option.checked:
+                chosen.append(option)
+                continue
+            title = self.groups.get(option.data)
+            (grouped.setdefault(title, []) if title is not None else rest).append(option)
+        out: list[tuple[str | None, list]] = []
+        if chosen:
+            out.append((gettext("Chosen"), chosen))
+        out.extend((title, options) for title, options in grouped.items() if options)
+        if rest:
+            out.append((gettext("Others") if out else None, rest))
+        return out

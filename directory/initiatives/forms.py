@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from directory.core.forms import Form
+from directory.core.forms import Form, MultiPickField
 from directory.initiatives.models import MAX_ANSWER, MAX_TEXT, MAX_TITLE
 from directory.reference.provinces import all_provinces
 
@@ -22,7 +22,7 @@ def province_choices(locale: str) -> list[tuple[str, str]]:
 class InitiativeForm(Form):
     province = SelectField(_l("Send it to"), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
-    fields = SelectMultipleField(_l("Fields"), validators=[DataRequired()])
+    fields = MultiPickField(_l("Fields"), validators=[DataRequired()])
     text = TextAreaField(_l("Your initiative"), validators=[DataRequired(), Length(max=MAX_TEXT)])
     links = TextAreaField(_l("Links (optional, one per line)"), validators=[Optional()])
     need_id = HiddenField()  # the need it answers, when sent from the need's page
@@ -34,7 +34,9 @@ class InitiativeForm(Form):
             (CENTRAL, _l("The central body (ministry)")),
             *province_choices(locale),
         ]
-        self.fields.choices = list(field_choices)
+        from directory.people.forms import pick_fields
+
+        pick_fields(self.fields, list(field_choices))
 
     def to_data(self) -> dict:
         province = self.province.data

@@ -6,19 +6,17 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from directory.core.forms import Form
+from directory.core.forms import Form, MultiPickField
 from directory.i18n import current_locale
 from directory.needs import inputs
 from directory.needs.models import AUDIENCES, NEED_TYPES, STATUSES
-from directory.people.forms import field_choices
-from directory.reference.countries import country_choices
+from directory.people.forms import pick_countries, pick_fields
 
 
 def type_labels() -> dict[str, str]:
@@ -52,8 +50,8 @@ class NeedForm(Form):
     description = TextAreaField(
         _l("Description"), validators=[Optional(), Length(max=inputs.DESCRIPTION_MAX)]
     )
-    fields = SelectMultipleField(_l("Fields"), validators=[Optional()])
-    countries = SelectMultipleField(_l("Target countries"), validators=[Optional()])
+    fields = MultiPickField(_l("Fields"), validators=[Optional()])
+    countries = MultiPickField(_l("Target countries"), validators=[Optional()])
     milestones = TextAreaField(_l("Roadmap milestones"), validators=[Optional(), Length(max=5000)])
     # A text input of type date: the service reads it (WTForms has no Vietnamese messages
     # for DateField), and phones show their date picker.
@@ -68,8 +66,8 @@ class NeedForm(Form):
     def __init__(self, *args, statuses=STATUSES, provinces=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.type.choices = [(k, type_labels()[k]) for k in NEED_TYPES]
-        self.fields.choices = field_choices()
-        self.countries.choices = country_choices(current_locale())
+        pick_fields(self.fields)
+        pick_countries(self.countries, current_locale())
         self.audience.choices = [(k, audience_labels()[k]) for k in AUDIENCES]
         self.status.choices = [(k, status_labels()[k]) for k in statuses]
         # Only the admin chooses the province; officers publish for their own.

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from directory.core.forms import Form, ServiceForm
+from directory.core.forms import Form, MultiPickField, ServiceForm
 from directory.extensions import db
 from directory.i18n import current_locale
 from directory.people.fields import field_names
@@ -41,6 +41,50 @@ def field_choices() -> list[tuple[str, str]]:
     locale = _locale()
     fields = db.session.scalars(sa.select(Field).where(Field.active.is_(True))).all()
     return sorted(((f.code, f.label(locale)) for f in fields), key=lambda p: p[1].lower())
+
+
+# The group titles of the taxonomy, in the order a form shows them.
+def field_group_titles() -> dict[str, str]:
+    return {
+        "theme": _l("Priority themes"),
+        "research": _l("Research fields"),
+        "sector": _l("Economic sectors"),
+    }
+
+
+# The languages and countries most of the diaspora ticks, shown first in a form's list.
+COMMON_LANGUAGES = ("vi", "en", "fr", "de", "ru", "ja", "ko", "zh", "cs", "pl", "es", "it")
+COMMON_COUNTRIES = ("FR", "US", "DE", "JP", "KR", "AU", "CA", "GB", "CZ", "RU", "PL", "TW")
+
+
+def pick_fields(field: MultiPickField, choices=None) -> None:
+    """The taxonomy's fields (``choices``, default all active), grouped by taxonomy group."""
+    from directory.reference.models import Field
+
+    titles = field_group_titles()
+    rows = db.session.execute(sa.select(Field.code, Field.group)).all()
+    groups = {code: titles.get(group, group) for code, group in rows}
+    field.set_choices(field_choices() if choices is None else choices, groups, titles.values())
+
+
+def _pick_common(field, choices, common, common_title, other_title) -> None:
+    order = {code: i for i, code in enumerate(common)}
+    first = sorted((c for c in choices if c[0] in order), key=lambda c: order[c[0]])
+    rest = [c for c in choices if c[0] not in order]
+    groups = {c[0]: common_title for c in first} | {c[0]: other_title for c in rest}
+    field.set_choices([*first, *rest], groups, [common_title, other_title])
+
+
+def pick_languages(field: MultiPickField, locale: str) -> None:
+    """Every language, the most common ones first."""
+    titles = (_l("Most common languages"), _l("Other languages"))
+    _pick_common(field, language_choices(locale), COMMON_LANGUAGES, *titles)
+
+
+def pick_countries(field: MultiPickField, locale: str) -> None:
+    """Every country, those where most of the diaspora lives first."""
+    titles = (_l("Countries with the most Vietnamese"), _l("Other countries"))
+    _pick_common(field, country_choices(locale), COMMON_COUNTRIES, *titles)
 
 
 def country_select(
@@ -88,13 +132,13 @@ class PersonForm(ServiceForm):
     )
     other_names = StringField(_l("Other names"), validators=[Optional(), Length(max=1000)])
     kinds = CheckboxesField(_l("Kind"), validators=[Optional()])
-    fields = SelectMultipleField(_l("Fields of expertise"), validators=[Optional()])
+    fields = MultiPickField(_l("Fields of expertise"), validators=[Optional()])
     skills = StringField(_l("Skills"), validators=[Optional(), Length(max=2000)])
     title = StringField(_l("Title or position"), validators=[Optional(), Length(max=200)])
     organization = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     sector = StringField(_l("Sector"), validators=[Optional(), Length(max=200)])
     education = TextAreaField(_l("Education"), validators=[Optional(), Length(max=2000)])
-    languages = SelectMultipleField(_l("Languages"), validators=[Optional()])
+    languages = MultiPickField(_l("Languages"), validators=[Optional()])
     country = SelectField(_l("Country of residence"), validators=[Optional()])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     hometown_province = StringField(
@@ -125,8 +169,8 @@ class PersonForm(ServiceForm):
         super().__init__(*args, **kwargs)
         locale = _locale()
         self.kinds.choices = kind_choices()
-        self.fields.choices = field_choices()
-        self.languages.choices = language_choices(locale)
+        pick_fields(self.fields)
+        pick_languages(self.languages, locale)
         self.country.choices = country_select(locale, countries, default_country)
         if default_country and not self.is_submitted():
             self.country.data = default_country

@@ -9,8 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from directory import policy
+from directory.extensions import db
 from directory.people.models import Person
 from directory.policy.people import person_view_clause
+from search_index.normalize import fold_words
 
 
 def visible_people(user, *, country: str | None = None) -> sa.Select:
@@ -133,3 +135,26 @@ def likely_duplicates(data: dict, viewer) -> list[dict]:
         visible = person is not None and policy.can(viewer, "person.view", person)
         found.append({**match, "person": person if visible else None})
     return found
+
+
+# Typed names shorter than this list nobody (every name has an "a" in it).
+NAME_QUERY_MIN = 2
+
+
+def people_named(user, text: str | None, *, limit: int = 10) -> list[Person]:
+    """The people ``user`` may see whose name has a word starting with each typed word.
+
+    Folded as the search folds ("nguyen van an" finds "Nguyễn Văn An", in any order); read on
+    the name key, so that it needs no search backend. By name, at most ``limit``.
+    """
+    words = [w.replace("_", "") for w in fold_words((text or "")[:200])][:6]
+    words = [w for w in words if w]
+    if not words or len("".join(words)) < NAME_QUERY_MIN:
+        return []
+    query = sa.select(Person).where(person_view_clause(user), Person.anonymised_at.is_(None))
+    for word in words:
+        query = query.where(
+            Person.name_key.startswith(word, autoescape=True)
+            | Person.name_key.contains(f" {word}", autoescape=True)
+        )
+    return list(db.session.scalars(query.order_by(Person.name_key, Person.id).limit(limit)))

@@ -62,8 +62,10 @@ def _publish_need(page, url: str) -> str:
     form.locator("textarea[name=description]").fill(
         "Đà Nẵng tìm chuyên gia thiết kế vi mạch để cùng xây dựng chương trình đào tạo kỹ sư."
     )
-    form.locator("select[name=fields]").select_option(["semiconductors", "education-training"])
-    form.locator("select[name=countries]").select_option(["FR", "US"])
+    form.locator("input[name=fields][value=semiconductors]").check()
+    form.locator("input[name=fields][value=education-training]").check()
+    form.locator("input[name=countries][value=FR]").check()
+    form.locator("input[name=countries][value=US]").check()
     form.locator("textarea[name=milestones]").fill(
         "2027-03-01 Khoá đào tạo đầu tiên\n2027-09-01 Phòng thí nghiệm thiết kế chung"
     )
