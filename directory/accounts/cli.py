@@ -63,7 +63,21 @@ def create_command(
 @users_cli.command("token")
 @click.option("--email", required=True)
 @click.option("--name", default="cli", help="A label for the token.")
-def token_command(email, name):
+@click.option(
+    "--scope",
+    type=click.Choice(["read", "write"]),
+    default="write",
+    show_default=True,
+    help="read: safe methods only; write: the user's full rights.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, 365),
+    default=90,
+    show_default=True,
+    help="Days until the token expires.",
+)
+def token_command(email, name, scope, days):
     """Create an API token for the user and print it (last line of the output)."""
     from directory.accounts.services import create_api_token, user_by_email
 
@@ -72,8 +86,11 @@ def token_command(email, name):
         raise click.ClickException(f"--email: no account has the address {email}")
     if not user.is_active:
         raise click.ClickException(f"--email: the account {user.email} is deactivated")
-    _token, raw = create_api_token(user, name)
-    click.echo(f"API token for {user.email} (shown once; store it safely):")
+    token, raw = create_api_token(user, name, scope=scope, days=days)
+    click.echo(
+        f"API token for {user.email}, scope {scope}, expires {token.expires_at:%Y-%m-%d} "
+        "(shown once; store it safely):"
+    )
     click.echo(raw)
 
 

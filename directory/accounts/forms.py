@@ -6,12 +6,20 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from directory.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from directory.core.forms import Form, ServiceForm
@@ -120,4 +128,20 @@ class TokenForm(Form):
     name = StringField(
         _l("Name (what the token is for)"),
         validators=[DataRequired(message=_l("This field is required.")), Length(max=100)],
+    )
+    scope = SelectField(
+        _l("What it may do"),
+        choices=[
+            SelectChoice("read", _l("Read only (searches, lists, records)")),
+            SelectChoice("write", _l("Read and change data, with all your permissions")),
+        ],
+        default="read",
+    )
+    days = IntegerField(
+        _l("Valid for (days)"),
+        default=90,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=365, message=_l("Choose between 1 and 365 days.")),
+        ],
     )

@@ -85,8 +85,17 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # "read": safe methods only; "write": the user's full rights (TOKEN_SCOPES).
+    scope: Mapped[str] = mapped_column(sa.String(10), default="write", server_default="write")
+    # After this instant the token is refused (None: never, for tokens made before expiry).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship("User")
+
+    __table_args__ = (sa.CheckConstraint("scope in ('read','write')", name="api_token_scope"),)
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}…>"

@@ -19,7 +19,7 @@ from directory import audit
 from directory.accounts.models import OFFICIAL_ROLES, ROLES, ApiToken, User
 from directory.accounts.passwords import hash_password, needs_rehash, verify_password
 from directory.core.errors import ValidationError
-from directory.core.models import utcnow
+from directory.core.models import isoformat, utcnow
 from directory.extensions import db
 from directory.reference.contact import InvalidValue, normalize_email
 from directory.reference.provinces import province_by_slug
@@ -318,13 +318,23 @@ def create_claimed_account(email: str, password: str, person, *, locale: str, at
 # --- API tokens ----------------------------------------------------------------------------
 
 
-def create_api_token(user: User, name: str = "", by=None) -> tuple[ApiToken, str]:
-    """A new API token for ``user``; returns the row and the clear token (shown once); audited."""
-    from directory.accounts.tokens import create_token
+def create_api_token(
+    user: User, name: str = "", by=None, *, scope: str = "write", days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new API token for ``user`` (``scope`` read or write, valid ``days`` days, 90 by
+    default); returns the row and the clear token (shown once); audited."""
+    from directory.accounts.tokens import DEFAULT_TOKEN_DAYS, create_token
 
-    token, raw = create_token(user, (name or "").strip())
+    token, raw = create_token(
+        user, (name or "").strip(), scope=scope, days=days or DEFAULT_TOKEN_DAYS
+    )
     db.session.flush()
-    audit.record("token.create", token, actor=by or user, details={"user_id": user.id})
+    audit.record(
+        "token.create",
+        token,
+        actor=by or user,
+        details={"user_id": user.id, "scope": scope, "expires_at": isoformat(token.expires_at)},
+    )
     db.session.commit()
     return token, raw
 

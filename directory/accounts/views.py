@@ -39,6 +39,7 @@ from directory.accounts.forms import (
 )
 from directory.accounts.models import ApiToken
 from directory.core.errors import ValidationError
+from directory.core.models import utcnow
 from directory.core.views import safe_next
 from directory.extensions import db, limiter
 from directory.i18n import current_locale
@@ -375,7 +376,13 @@ def tokens():
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            token, raw = services.create_api_token(current_user, form.name.data, by=current_user)
+            token, raw = services.create_api_token(
+                current_user,
+                form.name.data,
+                by=current_user,
+                scope=form.scope.data,
+                days=form.days.data,
+            )
             created = {"token": token, "raw": raw}
             form = TokenForm(formdata=None)
         else:
@@ -386,6 +393,7 @@ def tokens():
             form=form,
             created=created,
             tokens=services.list_api_tokens(current_user),
+            now=utcnow(),
         ),
         status,
     )

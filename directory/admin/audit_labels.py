@@ -98,6 +98,17 @@ ACTION_LABELS = {
     "nomination.resign": _l("Representative resigned"),
     "nomination.expire": _l("Appointment term ended"),
     "nomination.remind": _l("Term-end reminder sent"),
+    # businesses
+    "business.create": _l("Business registered"),
+    "business.update": _l("Business changed"),
+    "business.delete": _l("Business deleted"),
+    "business.verify": _l("Business verified"),
+    "business.link": _l("Person linked to a business"),
+    "business.link_update": _l("Link to a business changed"),
+    "business.link_accept": _l("Link to a business accepted"),
+    "business.link_decline": _l("Link to a business declined"),
+    "business.unlink": _l("Person unlinked from a business"),
+    "business.suggest": _l("Business suggested from an entrepreneur's company"),
 }
 
 # The record types events are about (``object_type``: table names, a few pseudo-types).
@@ -110,6 +121,7 @@ OBJECT_TYPE_LABELS = {
     "nominations": _l("Nomination"),
     "initiatives": _l("Initiative"),
     "needs": _l("Need"),
+    "businesses": _l("Business"),
     "contact_requests": _l("Contact request"),
     "import_batches": _l("Import"),
     "dashboard": _l("Dashboard"),
@@ -119,6 +131,12 @@ OBJECT_TYPE_LABELS = {
 
 # The keys of ``details``; an unknown key is shown as it is.
 DETAIL_LABELS = {
+    "scope": _l("Scope"),
+    "expires_at": _l("Expires"),
+    "duplicate_confirmed": _l("Registered despite a likely duplicate"),
+    "accepted": _l("Accepted"),
+    "roles": _l("Roles"),
+    "people": _l("People"),
     "from": _l("From state"),
     "to": _l("To state"),
     "province": _l("Province"),

@@ -89,7 +89,7 @@ def api_user():
     """
     if "api_user" in g:
         return g.api_user
-    from directory.accounts.tokens import authenticate
+    from directory.accounts.tokens import authenticate_token
 
     user = None
     header = request.headers.get("Authorization", "")
@@ -97,9 +97,20 @@ def api_user():
         scheme, _sep, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             raise ApiError(401, "unauthorized", _("Use the header Authorization: Bearer <token>."))
-        user = authenticate(raw.strip())
-        if user is None:
-            raise ApiError(401, "invalid_token", _("This API token is invalid or revoked."))
+        token = authenticate_token(raw.strip())
+        if token is None:
+            raise ApiError(
+                401, "invalid_token", _("This API token is invalid, expired or revoked.")
+            )
+        if token.scope != "write" and request.method not in SAFE_METHODS:
+            raise ApiError(
+                403,
+                "insufficient_scope",
+                _(
+                    "This API token may only read. Create a token with the write scope to change data."
+                ),
+            )
+        user = token.user
     elif request.method in SAFE_METHODS and current_user.is_authenticated:
         user = current_user._get_current_object()
     g.api_user = user

@@ -157,7 +157,10 @@ def build_document(app: Flask, server_url: str | None = None) -> dict:
                 "bearer": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "An API token from `flask users token --email E`.",
+                    "description": "An API token from `flask users token --email E "
+                    "[--scope read|write] [--days N]` or the account's token page. A token "
+                    "expires (90 days by default: then 401 `invalid_token`); a `read` token is "
+                    "refused on POST, PATCH, PUT and DELETE with 403 `insufficient_scope`.",
                 }
             },
         },

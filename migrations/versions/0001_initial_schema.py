@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 18:40:25.882255
+Create Date: 2026-12-02 18:57:48.393535
 
 """
 
@@ -421,6 +421,9 @@ def upgrade():
         sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_used_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("scope", sa.String(length=10), server_default="write", nullable=False),
+        sa.Column("expires_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint("scope in ('read','write')", name=op.f("ck_api_tokens_api_token_scope")),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_api_tokens_user_id_users"), ondelete="CASCADE"
         ),

@@ -83,3 +83,60 @@ def test_tokens_page_shows_the_header_to_send_in_both_languages(client, login, m
         client.post(f"/lang/{lang}", data={"next": "/"})
         body = client.get("/tokens").get_data(as_text=True)
         assert f"{sentence} <code>Authorization: Bearer &lt;token&gt;</code>." in body
+
+
+# --- scopes and expiry ---------------------------------------------------------------------
+
+
+def test_a_read_token_reads_but_changes_nothing(client, db, member):
+    from directory.accounts.tokens import create_token
+
+    _token, raw = create_token(member, "lecture", scope="read")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {raw}", "Accept-Language": "en"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    before = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
+    refused = client.post("/api/v1/people", json={"full_name": "Lê Văn Tám"}, headers=headers)
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "insufficient_scope"
+    assert "only read" in refused.get_json()["error"]["message"]
+    for method in ("patch", "delete", "put"):
+        response = getattr(client, method)(f"/api/v1/people/{member.id}", headers=headers)
+        assert response.status_code in (403, 405), method
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == before
+    vi = client.post("/api/v1/people", json={}, headers={**headers, "Accept-Language": "vi"})
+    assert vi.status_code == 403 and "chỉ được đọc" in vi.get_json()["error"]["message"]
+
+
+def test_an_expired_token_is_refused(client, db, member):
+    from datetime import timedelta
+
+    from directory.core.models import utcnow
+
+    token, raw = create_api_token(member, "cũ", days=1)
+    assert token.expires_at - utcnow() > timedelta(hours=23)
+    token.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert authenticate(raw) is None
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "invalid_token"
+
+
+def test_the_page_creates_a_read_token_by_default_and_lists_scope_and_expiry(
+    client, db, login, member
+):
+    login(member)
+    response = client.post("/tokens", data={"name": "Đọc", "days": "30"})
+    assert response.status_code == 200
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.user_id == member.id))
+    assert token.scope == "read"
+    assert 29 <= (token.expires_at - token.created_at).days <= 30
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "token.create"))
+    assert event.details["scope"] == "read" and event.details["expires_at"]
+    client.post("/tokens", data={"name": "Ghi", "scope": "write", "days": "365"})
+    listing = client.get("/tokens").get_data(as_text=True)  # in the member's language
+    assert "Chỉ đọc" in listing and "Đọc và ghi" in listing and "Hết hạn" in listing
+    bad = client.post("/tokens", data={"name": "Quá dài", "days": "1000"})
+    assert bad.status_code == 422
+    bad_scope = client.post("/tokens", data={"name": "Lạ", "scope": "admin"})
+    assert bad_scope.status_code == 422

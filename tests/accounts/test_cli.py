@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from directory.accounts.models import User
 from directory.accounts.passwords import verify_password
-from directory.accounts.tokens import authenticate
+from directory.accounts.tokens import authenticate, authenticate_token
 from tests.factories import MissionFactory, PersonFactory
 
 
@@ -155,6 +155,17 @@ def test_token_is_printed_as_the_last_line_and_works(runner, db):
     assert result.exit_code == 0
     raw = result.output.strip().splitlines()[-1]
     assert authenticate(raw).email == "a@example.org"
+    token = authenticate_token(raw)
+    assert token.scope == "write"  # the user's full rights unless --scope read
+    assert 89 <= (token.expires_at - token.created_at).days <= 90
+    result = runner.invoke(
+        args=["users", "token", "--email", "a@example.org", "--scope", "read", "--days", "7"]
+    )
+    assert result.exit_code == 0, result.output
+    token = authenticate_token(result.output.strip().splitlines()[-1])
+    assert token.scope == "read" and 6 <= (token.expires_at - token.created_at).days <= 7
+    refused = runner.invoke(args=["users", "token", "--email", "a@example.org", "--days", "0"])
+    assert refused.exit_code != 0
 
 
 def test_token_for_an_unknown_user_fails(runner):
