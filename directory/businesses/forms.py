@@ -9,7 +9,6 @@ from wtforms import (
     FieldList,
     FormField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -25,7 +24,7 @@ from directory.businesses.models import (
     TICKET_BANDS,
     VISIBILITY_LEVELS,
 )
-from directory.core.forms import Form, ServiceForm
+from directory.core.forms import Form, MultiPickField, ServiceForm
 from directory.extensions import db
 from directory.i18n import current_locale
 from directory.reference.countries import country_choices
@@ -74,8 +73,8 @@ class PresenceRow(_Sub):
 
 class InterestRow(_Sub):
     kind = SelectField(_l("Interest"), validators=[Optional()])
-    sectors = SelectMultipleField(_l("Sectors"), validators=[Optional()])
-    provinces = SelectMultipleField(_l("Provinces of interest"), validators=[Optional()])
+    sectors = MultiPickField(_l("Sectors"), validators=[Optional()])
+    provinces = MultiPickField(_l("Provinces of interest"), validators=[Optional()])
     products = StringField(
         _l("Product groups (separated by commas)"), validators=[Optional(), Length(max=2000)]
     )
@@ -110,11 +109,11 @@ class BusinessForm(ServiceForm):
     )
     legal_form = StringField(_l("Legal form"), validators=[Optional(), Length(max=80)])
     country = SelectField(_l("Country of registration"), validators=[DataRequired()])
-    operates_in = SelectMultipleField(_l("Also operates in"), validators=[Optional()])
+    operates_in = MultiPickField(_l("Also operates in"), validators=[Optional()])
     cities = StringField(
         _l("Cities, separated by commas"), validators=[Optional(), Length(max=2000)]
     )
-    sectors = SelectMultipleField(_l("Sectors"), validators=[Optional()])
+    sectors = MultiPickField(_l("Sectors"), validators=[Optional()])
     size_band = SelectField(_l("Size (employees)"), validators=[Optional()])
     founded_year = StringField(
         _l("Founded in (year)"),

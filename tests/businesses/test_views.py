@@ -73,7 +73,14 @@ def _form(**values) -> dict:
 
 def test_an_embassy_registers_a_business_from_the_form(client, login, cast):
     login(cast.embassy)
-    assert client.get("/businesses/new").status_code == 200
+    form = client.get("/businesses/new")
+    assert form.status_code == 200
+    # Sectors, countries and provinces are boxes of checkboxes (no Ctrl-click), filtered by JS.
+    page = _text(form)
+    for name in ("sectors", "operates_in", "interests-0-provinces"):
+        assert 'type="checkbox" value' in page and f'name="{name}"' in page, name
+    assert "data-multipick" in page and "js/multipick.js" in page
+    assert "Ctrl" not in page
     response = client.post("/businesses/new", data=_form())
     assert response.status_code == 302
     business = db.session.scalar(sa.select(Business))
