@@ -29,8 +29,12 @@ register_schema(
                 "description": (
                     "People (the Person shape, with the fields the caller may see), "
                     "associations and businesses (the Business shape, with `kind` "
-                    '"business"), each with `type` (person | association | business) and '
-                    "`highlights` ({field: HTML with <mark>, everything else escaped})."
+                    '"business"), each with `type` (person | association | business), '
+                    "`highlights` ({field: HTML with <mark>, everything else escaped}) and "
+                    "`matched`: why it matched the words of `q`, in order: `name`, "
+                    "`field:<code>` for each of its fields the query names (in either language "
+                    "or a synonym), `hometown` (the query names its hometown province, current or "
+                    "former name), `work`, `place`, `about`, `contact`; empty without `q`."
                 ),
                 "items": {"oneOf": [ref("Person"), ref("Association"), ref("Business")]},
             },

@@ -41,7 +41,14 @@ from directory.search.stale import StaleSet
 from directory.text import yes_no
 from search_index import get_backend
 from search_index.base import FACETS, SORTS, Audience, Hit, SearchQuery, SearchUnavailable
-from search_index.matching import analyze, distance, highlights_for, typed_groups
+from search_index.matching import (
+    analyze,
+    distance,
+    field_key,
+    highlights_for,
+    term_key,
+    typed_groups,
+)
 from search_index.normalize import fold_words
 
 KINDS = ("expert", "entrepreneur", "association", "business")
@@ -399,8 +406,46 @@ def _serialise(answer: _Answer, viewer, query: SearchQuery, synonyms) -> list[di
             continue
         data["type"] = hit.entity_type
         data["highlights"] = highlights_for(show, levels, marked)
+        data["matched"] = match_reasons(data, typed, synonyms)
         out.append(data)
     return out
+
+
+# What a hit's highlights say it matched on: reason code -> the serialised keys that show it.
+_HIGHLIGHT_REASONS = (
+    ("name", ("full_name", "other_names", "name", "name_en")),
+    ("work", ("title", "organization", "company")),
+    ("place", ("city", "cities")),
+    ("about", ("bio", "education", "skills", "description")),
+    ("contact", ("email", "phone", "website")),
+)
+
+
+def match_reasons(hit: dict, groups, synonyms) -> list[str]:
+    """Why a hit matched the query's words, in the order shown: ``name``, ``field:<code>`` for
+    each of its fields the query names (in any language or synonym), ``hometown`` when the
+    query names its hometown province (current or former name), then ``work``, ``place``,
+    ``about``, ``contact`` from the text it matched in. Empty without words."""
+    from directory.reference.provinces import resolve_province
+
+    if not groups:
+        return []
+    highlighted = {key for key, value in (hit.get("highlights") or {}).items() if value}
+    reasons = [code for code, keys in _HIGHLIGHT_REASONS[:1] if highlighted & set(keys)]
+    named = {term_key(g, synonyms) for g in groups if g.kind == "taxonomy"}
+    codes = list(hit.get("fields") or []) + list(hit.get("sectors") or [])
+    reasons += [f"field:{code}" for code in dict.fromkeys(codes) if field_key(code) in named]
+    home = hit.get("hometown_province") or hit.get("province")
+    if home and (
+        "hometown_as_given" in highlighted
+        or any(
+            g.kind in ("province", "word") and resolve_province(" ".join(g.words)) == home
+            for g in groups
+        )
+    ):
+        reasons.append("hometown")
+    reasons += [code for code, keys in _HIGHLIGHT_REASONS[1:] if highlighted & set(keys)]
+    return reasons
 
 
 def _stale_set() -> StaleSet:

@@ -39,6 +39,18 @@ def facet_titles() -> dict[str, str]:
     }
 
 
+def reason_labels() -> dict[str, str]:
+    """Why a hit matched (``services.match_reasons``), as the results say it."""
+    return {
+        "name": _("the name"),
+        "hometown": _("the hometown"),
+        "work": _("the position or organisation"),
+        "place": _("the city"),
+        "about": _("the description"),
+        "contact": _("the contact details"),
+    }
+
+
 def kind_labels() -> dict[str, str]:
     return {
         "expert": _("Expert"),
@@ -104,6 +116,7 @@ def results():
                 facet_entries=facet_entries(result),
                 facet_titles=facet_titles(),
                 kind_labels={**kind_labels(), **business_labels()},
+                reason_labels=reason_labels(),
             ),
             status,
         )

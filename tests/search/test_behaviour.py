@@ -327,3 +327,23 @@ def test_a_malformed_added_since_is_refused(d):
     with pytest.raises(ValidationError) as caught:
         search(added_since="last week")
     assert "added_since" in caught.value.fields
+
+
+# --- why a hit matched -----------------------------------------------------------------------
+
+
+def _matched(result, person) -> list[str]:
+    return next(h["matched"] for h in result.hits if h["id"] == person.id)
+
+
+def test_each_hit_says_why_it_matched(d):
+    assert _matched(search(q="nguyen van dung"), d.dung) == ["name"]
+    # A field named in Vietnamese or English, or by a synonym: the field, by its code.
+    assert "field:semiconductors" in _matched(search(q="bán dẫn"), d.dung)
+    assert "field:semiconductors" in _matched(search(q="semiconductor"), d.dung)
+    # The hometown under its current name, for one who gave a former one, and under that name.
+    assert "hometown" in _matched(search(q="lao cai"), d.lan)
+    assert "hometown" in _matched(search(q="Yên Bái"), d.lan)
+    assert _matched(search(q="Schmidt"), d.lan) == ["name"]  # another name
+    # Without words, nothing to explain.
+    assert all(h["matched"] == [] for h in search(("country", "FR")).hits)

@@ -123,3 +123,10 @@ def test_the_added_since_filter_is_kept_shown_and_removable(client, d, locale, c
     assert 'href="/search?country=FR"' in html  # the chip removes the date, keeps the rest
     bad = client.get("/search?added_since=yesterday", headers=headers)
     assert bad.status_code == 400 and error in bad.get_data(as_text=True)
+
+
+def test_each_hit_says_why_it_matched_in_the_pages_language(client, d):
+    html = client.get("/search?q=ban+dan", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Matched on:" in html and "field Semiconductors" in html
+    html = client.get("/search?q=ban+dan", headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    assert "Khớp theo:" in html and "lĩnh vực Bán dẫn" in html
