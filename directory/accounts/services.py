@@ -10,6 +10,8 @@ messages before anything is written. Functions that change data commit their tra
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -45,12 +47,25 @@ def clean_email(value: str | None, field: str = "email") -> str:
     return email
 
 
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The common passwords refused (``accounts/data/common-passwords.txt``), lower case."""
+    path = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 def password_problem(password: str | None) -> str | None:
     """A translated message when ``password`` is too weak, else None."""
     if not password or len(password) < MIN_PASSWORD_LENGTH:
         return _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
         return _("This password is too long.")
+    if password.strip().lower() in common_passwords():
+        return _(
+            "This password is one of the most common ones, which are tried first: "
+            "choose another, for example a few unrelated words."
+        )
     return None
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from directory.accounts.models import EmailToken, User
+from directory.core.errors import ValidationError
 from tests.accounts.conftest import PASSWORD, link_in, mail_text, make_user, sign_in
 
 
@@ -84,6 +86,19 @@ def test_signup_requires_privacy_acceptance_and_a_long_password(client, db):
     body = response.get_data(as_text=True)
     assert "Please accept the privacy notice" in body or "chấp nhận" in body
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+@pytest.mark.parametrize("common", ["password123", "Qwertyuiop", "1234567890", "matkhau123"])
+def test_a_common_password_is_refused_everywhere_a_password_is_set(client, db, member, common):
+    from directory.accounts.services import change_password, password_problem
+
+    response = signup(client, password=common)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1  # the member
+    assert "phổ biến" in response.get_data(as_text=True)
+    assert password_problem(common) is not None
+    with pytest.raises(ValidationError):
+        change_password(member, "correct horse battery", common)
+    assert password_problem("ba con vịt trên đồng") is None
 
 
 def test_signup_with_a_taken_email_looks_the_same_and_warns_the_owner(client, db, mail_outbox):
