@@ -179,6 +179,9 @@ def reset_password(raw_token: str, password: str) -> User:
         raise TokenInvalid("unknown")
     now = utcnow()
     user.password_hash = hash_password(password)
+    # The link proved the owner: a lock from wrong passwords ends with the new password.
+    user.locked_until = None
+    user.failed_logins = 0
     if user.email_verified_at is None:
         user.email_verified_at = now  # the link proved the address
     pending = db.session.scalars(

@@ -47,6 +47,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     # value it was opened with, and the user loader refuses sessions holding an older one.
     session_epoch: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Wrong passwords in a row; at LOCKOUT_FAILURES the account is locked until locked_until.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     mission: Mapped[Mission | None] = relationship("Mission", lazy="joined")
     province: Mapped[Province | None] = relationship("Province", lazy="joined")

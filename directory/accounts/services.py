@@ -232,8 +232,17 @@ def update_user(
     return user
 
 
+# Wrong passwords in a row that lock an account, and for how long.
+LOCKOUT_FAILURES = 10
+LOCKOUT_MINUTES = 15
+
+
 def authenticate_password(email: str, password: str) -> User | None:
-    """The active account matching this email and password, or None (same cost either way)."""
+    """The active account matching this email and password, or None (same cost either way).
+
+    A wrong password counts against the account; the ``LOCKOUT_FAILURES``-th in a row locks it
+    for ``LOCKOUT_MINUTES`` (:func:`lock_account`). While locked, even the right password is
+    refused; a successful sign-in or a password reset clears the count."""
     user = user_by_email(email)
     if user is None or not user.password_hash:
         fast = bool(current_app.config.get("ARGON2_FAST"))
@@ -241,14 +250,82 @@ def authenticate_password(email: str, password: str) -> User | None:
             _DUMMY_HASH[fast] = hash_password(secrets.token_urlsafe(16))
         verify_password(_DUMMY_HASH[fast], password or "")
         return None
-    if not verify_password(user.password_hash, password or ""):
+    right = verify_password(user.password_hash, password or "")
+    if is_locked(user):
+        return None
+    if not right:
+        _count_failure(user)
         return None
     if not user.is_active:
         return None
+    if user.failed_logins:
+        user.failed_logins = 0
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-        db.session.commit()
+    db.session.commit()
     return user
+
+
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def _count_failure(user: User) -> None:
+    """One more wrong password, counted in SQL (two wrong attempts at once both count)."""
+    count = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+    ).scalar_one()
+    db.session.commit()
+    if count >= LOCKOUT_FAILURES:
+        lock_account(user)
+
+
+def lock_account(user: User) -> None:
+    """Lock ``user`` for LOCKOUT_MINUTES after too many wrong passwords: audited; the user is
+    told by email (with the way to reset the password) and the admins by an inbox notice."""
+    from datetime import timedelta
+
+    from directory.core.mail import send_mail
+    from directory.notices.services import notify
+
+    until = utcnow() + timedelta(minutes=LOCKOUT_MINUTES)
+    user.locked_until = until
+    user.failed_logins = 0
+    audit.record(
+        "user.lockout",
+        user,
+        actor=None,
+        details={"failures": LOCKOUT_FAILURES, "until": isoformat(until)},
+    )
+    for admin in db.session.scalars(
+        sa.select(User).where(User.role == "admin", User.is_active_flag.is_(True))
+    ):
+        notify(admin, "account.locked", user_id=user.id)
+    db.session.commit()
+    try:
+        send_mail(
+            user.email,
+            "accounts/email/locked",
+            user.locale if user.locale in ("vi", "en") else "vi",
+            minutes=LOCKOUT_MINUTES,
+            failures=LOCKOUT_FAILURES,
+            link=current_app.config["BASE_URL"].rstrip("/") + "/reset",
+        )
+    except Exception:  # noqa: BLE001 - the lock stands; the admins are told in the inbox
+        current_app.logger.exception("could not tell %s of the lock", user.id)
+
+
+def unlock_account(user: User, by) -> None:
+    """End a lock from wrong passwords before its time (the admin); audited."""
+    if user.locked_until is None and not user.failed_logins:
+        return
+    user.locked_until = None
+    user.failed_logins = 0
+    audit.record("user.unlock", user, actor=by)
+    db.session.commit()
 
 
 def record_login(user: User) -> None:

@@ -19,6 +19,8 @@ ACTION_LABELS = {
     "user.password_change": _l("Password changed"),
     "user.totp_enable": _l("Two-factor sign-in turned on"),
     "user.totp_disable": _l("Two-factor sign-in turned off"),
+    "user.lockout": _l("Account locked after wrong passwords"),
+    "user.unlock": _l("Account unlocked by an administrator"),
     "token.create": _l("API token created"),
     "token.revoke": _l("API token revoked"),
     "account.delete": _l("Account deleted"),
@@ -131,6 +133,8 @@ OBJECT_TYPE_LABELS = {
 
 # The keys of ``details``; an unknown key is shown as it is.
 DETAIL_LABELS = {
+    "failures": _l("Wrong passwords in a row"),
+    "until": _l("Until"),
     "scope": _l("Scope"),
     "expires_at": _l("Expires"),
     "duplicate_confirmed": _l("Registered despite a likely duplicate"),

@@ -165,7 +165,17 @@ def user_edit(user_id: str):
             return redirect(url_for("admin.user_edit", user_id=user.id))
     elif request.method == "POST":
         status = 422
-    return render_template("admin/user_form.html", form=form, user=user), status
+    return render_template("admin/user_form.html", form=form, user=user, now=utcnow()), status
+
+
+@bp.post("/users/<user_id>/unlock")
+def user_unlock(user_id: str):
+    """End a lock from wrong passwords before its time."""
+    policy.require(current_user, "admin.manage")
+    user = db.session.get(User, user_id) or abort(404)
+    accounts.unlock_account(user, by=current_user)
+    flash(_("The account is unlocked."), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
 class _EditDefaults:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 18:57:48.393535
+Create Date: 2026-12-02 19:09:53.610652
 
 """
 
@@ -386,6 +386,8 @@ def upgrade():
         sa.Column("totp_last_step", sa.Integer(), nullable=True),
         sa.Column("session_epoch", sa.Integer(), server_default="0", nullable=False),
         sa.Column("last_login_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("failed_logins", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("locked_until", directory.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
