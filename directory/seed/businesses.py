@@ -234,7 +234,6 @@ def seed_businesses(cast: Actors, seed: int) -> list[Business]:
             values["other_names"] = [special.other_name]
         if special.presence:
             values["presence_in_vietnam"] = [{"kind": special.presence, "province": "da-nang"}]
-            values["operates_in"] = ["VN"]
         business, _ = _register(cast, values, 200 - n * 7, listed=True, verify=n % 2 == 0)
         names.add((special.name, special.country))
         made.append(business)
