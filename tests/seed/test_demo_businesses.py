@@ -122,3 +122,12 @@ def test_every_business_is_in_the_search_index(app, officer_client):
     ).get_json()
     names = {hit["name"] for hit in danang["hits"]}
     assert {"Rồng Xanh Logistik GmbH", "Vận tải Mekong Spedition GmbH"} <= names
+
+
+def test_the_da_nang_dashboard_counts_the_demo_businesses(app, officer_client):
+    stats = officer_client.get("/api/v1/stats/province/da-nang").get_json()
+    assert (stats["businesses_interested"], stats["businesses_present"]) == (6, 1)
+    assert sum(stats["businesses_by_country"].values()) >= 40
+    assert stats["businesses_by_country"]["DE"] >= 3
+    page = officer_client.get("/dashboard/province/da-nang").get_data(as_text=True)
+    assert 'href="/search?kind=business&amp;interest_province=da-nang"' in page
