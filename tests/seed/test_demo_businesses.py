@@ -131,3 +131,12 @@ def test_the_da_nang_dashboard_counts_the_demo_businesses(app, officer_client):
     assert stats["businesses_by_country"]["DE"] >= 3
     page = officer_client.get("/dashboard/province/da-nang").get_data(as_text=True)
     assert 'href="/search?kind=business&amp;interest_province=da-nang"' in page
+
+
+def test_logistics_businesses_in_germany_interested_in_da_nang_come_first(app, officer_client):
+    found = officer_client.get(
+        "/api/v1/search",
+        query_string={"q": "logistics", "kind": "business", "country": "DE"},
+    ).get_json()
+    names = [hit["name"] for hit in found["hits"]]
+    assert names and names[0] == "Rồng Xanh Logistik GmbH", names
