@@ -3,7 +3,8 @@
 One function per set of figures; the pages, the JSON API (``GET /api/v1/stats/province/<slug>``)
 and the tests use the same ones, so that a number agrees wherever it is shown. Every count is
 taken as the viewer: people through the SQL twin of "person.view", needs through that of
-"need.view", initiatives and nominations through theirs, so that a dashboard never counts what
+"need.view", businesses through that of "business.view", initiatives and nominations
+through theirs, so that a dashboard never counts what
 its viewer may not see, and equals the list it links to.
 
 The diaspora of a province is its experts and entrepreneurs (people with at least one kind)
