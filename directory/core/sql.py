@@ -37,3 +37,58 @@ def json_elements(column, name: str = "elements"):
         only_lists = sa.case((sa.func.json_type(column) == "array", column), else_="[]")
         function = sa.func.json_each(only_lists)
     return function.table_valued("value", name=name)
+
+
+def json_objects_have(column, key: str, value: str, *, in_list: bool = False):
+    """SQL: the JSON list of objects in ``column`` has an object whose ``key`` is ``value``
+    (``in_list``: whose ``key`` is a list holding ``value``), as an EXISTS to put in a WHERE
+    beside the column's table. A value that is not a list, or an object without ``key``,
+    matches nothing."""
+    if dialect_name() == "postgresql":
+        only_lists = sa.case(
+            (sa.func.json_typeof(column) == "array", column),
+            else_=sa.cast(sa.literal("[]"), sa.JSON),
+        )
+        items = sa.func.json_array_elements(only_lists).table_valued("value", name="items")
+        if in_list:
+            inner = items.c.value.op("->")(key)
+            only_inner = sa.case(
+                (sa.func.json_typeof(inner) == "array", inner),
+                else_=sa.cast(sa.literal("[]"), sa.JSON),
+            )
+            values = sa.func.json_array_elements_text(only_inner).table_valued(
+                "value", name="item_values"
+            )
+            return (
+                sa.select(1)
+                .select_from(items)
+                .join(values, sa.true())
+                .where(values.c.value == value)
+                .exists()
+            )
+        return sa.select(1).select_from(items).where(items.c.value.op("->>")(key) == value).exists()
+    only_lists = sa.case((sa.func.json_type(column) == "array", column), else_="[]")
+    items = sa.func.json_each(only_lists).table_valued("value", name="items")
+    if in_list:
+        path = f"$.{key}"
+        inner = sa.case(
+            (
+                sa.func.json_type(items.c.value, path) == "array",
+                sa.func.json_extract(items.c.value, path),
+            ),
+            else_="[]",
+        )
+        values = sa.func.json_each(inner).table_valued("value", name="item_values")
+        return (
+            sa.select(1)
+            .select_from(items)
+            .join(values, sa.true())
+            .where(values.c.value == value)
+            .exists()
+        )
+    return (
+        sa.select(1)
+        .select_from(items)
+        .where(sa.func.json_extract(items.c.value, f"$.{key}") == value)
+        .exists()
+    )

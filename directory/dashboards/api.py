@@ -43,6 +43,10 @@ register_schema(
             "representatives_active",
             "representatives_ending_90d",
             "nominations_pending",
+            "businesses_by_country",
+            "businesses_by_sector",
+            "businesses_interested",
+            "businesses_present",
         ],
         "additionalProperties": False,
         "properties": {
@@ -83,6 +87,34 @@ register_schema(
                     "to approve."
                 ),
             },
+            "businesses_by_country": {
+                **_COUNTS,
+                "description": (
+                    "ISO country code -> the businesses the caller may see registered or "
+                    "operating there (one business may count in several), largest first."
+                ),
+            },
+            "businesses_by_sector": {
+                **_COUNTS,
+                "description": (
+                    "Sector code -> the businesses the caller may see working in it (one "
+                    "business may count in several), largest first."
+                ),
+            },
+            "businesses_interested": {
+                **_COUNT,
+                "description": (
+                    "Businesses the caller may see with an interest (of any kind) naming the "
+                    "province: the search's kind=business&interest_province=<slug>."
+                ),
+            },
+            "businesses_present": {
+                **_COUNT,
+                "description": (
+                    "Businesses the caller may see with a presence in the province "
+                    "(representative office, subsidiary, joint venture, invested project)."
+                ),
+            },
         },
     },
 )
@@ -121,6 +153,8 @@ register_schema(
             "provinces_without_representatives",
             "fields_without_matches",
             "initiatives_by_province",
+            "businesses_by_country",
+            "businesses_by_sector",
         ],
         "additionalProperties": False,
         "properties": {
@@ -167,6 +201,20 @@ register_schema(
                 "description": (
                     "Receiving body -> its initiatives per state (every state, zero included), "
                     f'for each body with at least one; the central body is "{overview.CENTRAL}".'
+                ),
+            },
+            "businesses_by_country": {
+                **_COUNTS,
+                "description": (
+                    "ISO country code -> the businesses the caller may see registered or "
+                    "operating there (one business may count in several), largest first."
+                ),
+            },
+            "businesses_by_sector": {
+                **_COUNTS,
+                "description": (
+                    "Sector code -> the businesses the caller may see working in it (one "
+                    "business may count in several), largest first."
                 ),
             },
         },

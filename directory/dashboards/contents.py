@@ -38,6 +38,53 @@ def diaspora_search(slug: str, **filters) -> str:
     return people_search(province=slug, **filters)
 
 
+def business_search(**filters) -> str:
+    """The search page listing the businesses narrowed by ``filters``: the list behind each
+    business figure."""
+    return url_for("search.results", kind="business", **filters)
+
+
+def _sector(code: str) -> str:
+    """A sector's label: sectors are the taxonomy's "sector" group."""
+    return field_label(code)
+
+
+def _business_tables(figures: services.Businesses, csv, tip_country, tip_sector) -> list[Table]:
+    """The businesses by country and by sector, each row linked to its search."""
+    label = _("Businesses")
+    by_country = _breakdown(
+        "businesses-by-country",
+        _("Businesses by country"),
+        as_of("businesses"),
+        _code_columns(_("Country code"), _("Country"), label),
+        figures.by_country,
+        _country,
+        lambda code: business_search(country=code),
+        tip_country,
+        csv("businesses-by-country"),
+    )
+    by_sector = _breakdown(
+        "businesses-by-sector",
+        _("Businesses by sector"),
+        as_of("businesses"),
+        _code_columns(_("Sector code"), _("Sector"), label),
+        figures.by_sector,
+        _sector,
+        lambda code: business_search(sector=code),
+        tip_sector,
+        csv("businesses-by-sector"),
+    )
+    return [by_country, by_sector]
+
+
+def _business_country_tip(code: str) -> str:
+    return _("Businesses registered or operating in %(country)s", country=_country(code))
+
+
+def _business_sector_tip(code: str) -> str:
+    return _("Businesses working in %(sector)s", sector=_sector(code))
+
+
 def _country(code: str) -> str:
     return country_name(code, current_locale())
 
@@ -64,6 +111,7 @@ class ProvinceContent:
     needs_open: int
     representatives: services.Representatives
     tables: dict[str, Table]
+    businesses: services.Businesses
 
 
 def province_content(user, slug: str) -> ProvinceContent:
@@ -168,8 +216,10 @@ def province_content(user, slug: str) -> ProvinceContent:
         ],
         csv("representatives"),
     )
-    tables = {t.id: t for t in (by_country, by_field, needs_table, ending)}
-    return ProvinceContent(people, needs_open, reps, tables)
+    businesses = services.business_counts(user, slug)
+    business_tables = _business_tables(businesses, csv, _business_country_tip, _business_sector_tip)
+    tables = {t.id: t for t in (by_country, by_field, needs_table, ending, *business_tables)}
+    return ProvinceContent(people, needs_open, reps, tables, businesses)
 
 
 # --- a mission --------------------------------------------------------------------------------
@@ -234,6 +284,7 @@ def mission_tables(user, figures: services.MissionFigures | None = None) -> dict
 class OverviewContent:
     people: overview.People
     tables: dict[str, Table]
+    businesses: services.Businesses
 
 
 def _people_tables(figures: overview.People, csv) -> list[Table]:
@@ -434,4 +485,6 @@ def overview_content(user) -> OverviewContent:
         _gaps_table(user, figures, csv),
         _initiatives_table(user, csv),
     ]
-    return OverviewContent(figures, {t.id: t for t in tables})
+    businesses = services.business_counts(user)
+    tables += _business_tables(businesses, csv, _business_country_tip, _business_sector_tip)
+    return OverviewContent(figures, {t.id: t for t in tables}, businesses)

@@ -33,6 +33,7 @@ import sqlalchemy as sa
 
 from directory.core.sql import json_elements
 from directory.dashboards.services import (
+    business_counts,
     contactable_clause,
     count_where,
     largest_first,
@@ -236,6 +237,7 @@ def initiatives_by_province(user) -> list[InitiativeRow]:
 def overview_stats(user) -> dict:
     """The figures of ``GET /api/v1/stats/overview``, as ``user`` sees them."""
     figures = people(user)
+    businesses = business_counts(user)
     return {
         "people_by_country": figures.by_country,
         "people_by_field": figures.by_field,
@@ -245,4 +247,6 @@ def overview_stats(user) -> dict:
         ],
         "fields_without_matches": [g.code for g in fields_without_matches(user, figures)],
         "initiatives_by_province": {row.key: row.by_state for row in initiatives_by_province(user)},
+        "businesses_by_country": businesses.by_country,
+        "businesses_by_sector": businesses.by_sector,
     }

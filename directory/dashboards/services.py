@@ -3,7 +3,8 @@
 One function per set of figures; the pages, the JSON API (``GET /api/v1/stats/province/<slug>``)
 and the tests use the same ones, so that a number agrees wherever it is shown. Every count is
 taken as the viewer: people through the SQL twin of "person.view", needs through that of
-"need.view", initiatives and nominations through theirs, so that a dashboard never counts what
+"need.view", businesses through that of "business.view", initiatives and nominations
+through theirs, so that a dashboard never counts what
 its viewer may not see, and equals the list it links to.
 
 The diaspora of a province is its experts and entrepreneurs (people with at least one kind)
@@ -21,9 +22,10 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from directory.accounts.models import EmailToken, User
+from directory.businesses.models import Business
 from directory.contacts.models import ContactRequest
 from directory.core.models import utcnow
-from directory.core.sql import json_elements
+from directory.core.sql import json_elements, json_objects_have
 from directory.extensions import db
 from directory.imports.models import ImportBatch
 from directory.initiatives.models import STATES as INITIATIVE_STATES
@@ -34,6 +36,7 @@ from directory.needs.models import Need
 from directory.needs.queries import interest_counts, needs_query
 from directory.people.models import Person
 from directory.people.queries import mission_people, verification_holds_clause
+from directory.policy.businesses import business_view_clause
 from directory.policy.initiatives import initiative_view_clause
 from directory.policy.nominations import nomination_view_clause
 from directory.policy.people import person_view_clause
@@ -132,6 +135,63 @@ def diaspora(user, slug: str) -> Diaspora:
             countries[country] += n
     out.by_country = largest_first(countries)
     out.by_field = largest_first(field_counts(*where)) if out.total else {}
+    return out
+
+
+# --- diaspora businesses -----------------------------------------------------------------------
+
+
+@dataclass
+class Businesses:
+    total: int = 0
+    # A business counts under each country it is registered or operates in, and each of its
+    # sectors: the search's ``country`` and ``sector`` filters the figures link to.
+    by_country: dict[str, int] = field(default_factory=dict)
+    by_sector: dict[str, int] = field(default_factory=dict)
+    # Of them, for a province: an interest (of any kind) naming it; a presence in it.
+    interested: int = 0
+    present: int = 0
+
+
+def business_counts(user, slug: str | None = None) -> Businesses:
+    """The businesses ``user`` may see (the SQL twin of "business.view"), by country and by
+    sector; with ``slug``, also those interested in the province and those present in it."""
+    visible = business_view_clause(user)
+    out = Businesses(
+        total=count(sa.select(Business.id).where(visible)),
+    )
+    operates = json_elements(Business.operates_in, "operates")
+    pairs = sa.union(
+        sa.select(Business.id, Business.country.label("country")).where(visible),
+        sa.select(Business.id, operates.c.value.label("country"))
+        .select_from(Business)
+        .join(operates, sa.true())
+        .where(visible),
+    ).subquery("pairs")
+    rows = db.session.execute(
+        sa.select(pairs.c.country, sa.func.count()).group_by(pairs.c.country)
+    ).all()
+    out.by_country = largest_first(Counter({code: n for code, n in rows if code}))
+    sectors = json_elements(Business.sectors, "sectors")
+    rows = db.session.execute(
+        sa.select(sectors.c.value, sa.func.count(sa.distinct(Business.id)))
+        .select_from(Business)
+        .join(sectors, sa.true())
+        .where(visible)
+        .group_by(sectors.c.value)
+    ).all()
+    out.by_sector = largest_first(Counter({code: n for code, n in rows if code}))
+    if slug is not None:
+        out.interested = count(
+            sa.select(Business.id).where(
+                visible, json_objects_have(Business.interests, "provinces", slug, in_list=True)
+            )
+        )
+        out.present = count(
+            sa.select(Business.id).where(
+                visible, json_objects_have(Business.presence_in_vietnam, "province", slug)
+            )
+        )
     return out
 
 
@@ -334,6 +394,7 @@ def province_stats(user, slug: str) -> dict:
     nominations = count(
         _province_nominations(user, slug).where(Nomination.state.in_(PROVINCE_NOMINATION_STATES))
     )
+    businesses = business_counts(user, slug)
     return {
         "people_by_country": people.by_country,
         "people_by_field": people.by_field,
@@ -346,6 +407,10 @@ def province_stats(user, slug: str) -> dict:
         "representatives_active": reps.active,
         "representatives_ending_90d": len(reps.ending),
         "nominations_pending": nominations,
+        "businesses_by_country": businesses.by_country,
+        "businesses_by_sector": businesses.by_sector,
+        "businesses_interested": businesses.interested,
+        "businesses_present": businesses.present,
     }
 
 

@@ -97,6 +97,8 @@ def as_of(what: str | None = None) -> str:
         return _("Open needs as of %(date)s", date=day)
     if what == "needs_and_people":
         return _("Open needs and current profiles, as of %(date)s", date=day)
+    if what == "businesses":
+        return _("Current businesses, as of %(date)s", date=day)
     if what == "representatives":
         return _("Active representatives and current profiles, as of %(date)s", date=day)
     return _("Current profiles, as of %(date)s", date=day)

@@ -64,6 +64,11 @@ def province(slug: str):
         people=content.people,
         country_chart=chart_of(found["by-country"], 1, 2),
         field_chart=chart_of(found["by-field"], 1, 2),
+        business_charts=[
+            chart_of(found["businesses-by-country"], 1, 2),
+            chart_of(found["businesses-by-sector"], 1, 2),
+        ],
+        business_search=contents.business_search,
         diaspora_search=contents.diaspora_search,
         recent_days=services.RECENT_DAYS,
         recent_since=services.recent_since(),
@@ -136,6 +141,11 @@ def overview_page():
             chart_of(found["by-field"], 1, 2),
             chart_of(found["by-province"], 1, 2),
         ],
+        business_charts=[
+            chart_of(found["businesses-by-country"], 1, 2),
+            chart_of(found["businesses-by-sector"], 1, 2),
+        ],
+        business_search=contents.business_search,
         people_search=contents.people_search,
         main_countries=overview.MAIN_COUNTRIES,
         few_matches=overview.FEW_MATCHES,

@@ -59,6 +59,7 @@ def seed_demo_command(people: int, if_empty: bool, seed: int) -> None:
             f"initiatives, {history.nominations} representative nominations, "
             f"{history.invitations} claim invitations, {history.imports} import in preview."
         )
+        click.echo(f"Businesses: {history.businesses} diaspora businesses registered.")
     click.echo("Demo accounts (email / password / role):")
     for account in DEMO_ACCOUNTS:
         note = (

@@ -23,6 +23,7 @@ from directory.search.outbox import enqueue
 from directory.seed.associations import create_associations
 from directory.seed.builder import DemoBuilder
 from directory.seed.bulk import countries_for, generated_person
+from directory.seed.businesses import seed_businesses
 from directory.seed.cast import DEMO_ACCOUNTS, create_accounts, create_fixed_people
 from directory.seed.contacts import seed_contact_requests
 from directory.seed.history import actors, history_accounts
@@ -49,6 +50,7 @@ class History:
     nominations: int = 0
     invitations: int = 0
     imports: int = 0
+    businesses: int = 0
 
 
 @dataclass
@@ -97,13 +99,14 @@ def seed_demo(people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED) -> SeedSum
     )
     # The directory stays in the database, out of the way of the history's many commits.
     db.session.expunge_all()
-    summary.history = seed_history(builder.now)
+    summary.history = seed_history(builder.now, seed)
     return summary
 
 
-def seed_history(now) -> History | None:
+def seed_history(now, seed: int = DEFAULT_SEED) -> History | None:
     """Replay the demo's history through the services, on its days, emailing nobody; None when
-    a demo account it needs is missing or is not what it expects (an older account kept)."""
+    a demo account it needs is missing or is not what it expects (an older account kept).
+    The businesses come last, so that adding them left the rest of the history as it was."""
     cast = actors(now)
     if cast is None:
         return None
@@ -118,4 +121,5 @@ def seed_history(now) -> History | None:
             invitations=seed_invitations(cast),
         )
         history.imports = 1 if seed_import(cast) is not None else 0
+        history.businesses = len(seed_businesses(cast, seed))
     return history

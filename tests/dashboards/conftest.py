@@ -45,6 +45,11 @@ EXPECTED_PROVINCE = {
     "representatives_active": 2,
     "representatives_ending_90d": 1,
     "nominations_pending": 2,
+    # No business in this world (tests/dashboards/test_businesses.py adds some).
+    "businesses_by_country": {},
+    "businesses_by_sector": {},
+    "businesses_interested": 0,
+    "businesses_present": 0,
 }
 
 
@@ -269,6 +274,8 @@ EXPECTED_OVERVIEW = {
             "withdrawn": 0,
         },
     },
+    "businesses_by_country": {},
+    "businesses_by_sector": {},
 }
 
 

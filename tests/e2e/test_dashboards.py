@@ -37,7 +37,8 @@ def test_the_officer_lands_on_the_province_dashboard_on_a_phone(
     sign_in(page, OFFICER.email, OFFICER.password)
     assert page.url.endswith("/dashboard/province/da-nang"), page.url
     assert page.locator("h1").inner_text().endswith("Đà Nẵng")
-    assert page.locator("svg.chart-bars").count() == 2
+    # People and businesses, each by country and by field or sector.
+    assert page.locator("svg.chart-bars").count() == 4
     _fits(page)
     page.screenshot(path=str(tmp_path / "province-390.png"), full_page=True)
     profiles = page.locator("#diaspora-heading ~ .figures .figure").first
@@ -68,7 +69,8 @@ def test_the_admin_lands_on_the_overview_and_downloads_a_table(
     sign_in(page, ADMIN.email, ADMIN.password)
     assert page.url.endswith("/dashboard/overview"), page.url
     assert page.locator("h1").inner_text() == "Tổng quan"
-    assert page.locator("svg.chart-bars").count() == 3
+    # People by country, field, province; businesses by country, sector.
+    assert page.locator("svg.chart-bars").count() == 5
     assert (
         page.locator(".table-meta .period").first.inner_text().startswith("Hồ sơ hiện có, tính đến")
     )

@@ -97,7 +97,13 @@ def test_every_figure_of_the_province_dashboard_is_real(app):
     assert stats["contact_requests_pending"] >= 2 and stats["nominations_pending"] >= 2
     # The page: every section shows its figures, none of them zero.
     sections = _sections(_page(app, officer, "/dashboard/province/da-nang"))
-    assert set(sections) == {"waiting-heading", "needs-heading", "reps-heading", "diaspora-heading"}
+    assert set(sections) == {
+        "waiting-heading",
+        "needs-heading",
+        "reps-heading",
+        "diaspora-heading",
+        "businesses-heading",
+    }
     for name, values in sections.items():
         assert values and all(values), (name, values)
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from directory.accounts.models import User
 from directory.associations.models import Association
+from directory.businesses.models import Business
 from directory.people.models import Person
 
 
@@ -31,14 +32,18 @@ def search(client, **params) -> dict:
     return response.get_json()
 
 
-def test_every_demo_person_and_association_is_findable(demo, officer, client):
+def test_every_demo_person_association_and_business_is_findable(demo, officer, client):
     people = demo.session.scalar(
         sa.select(sa.func.count()).select_from(Person).where(Person.anonymised_at.is_(None))
     )
     associations = demo.session.scalar(sa.select(sa.func.count()).select_from(Association))
     assert (people, associations) == (300, 22)
+    businesses = demo.session.scalar(sa.select(sa.func.count()).select_from(Business))
+    assert businesses == 40
     everyone = search(client, per_page=1)
-    assert everyone["total"] == people + associations
+    assert everyone["total"] == people + associations + businesses
+    assert everyone["facets"]["kind"].get("business") == businesses
+    assert search(client, kind="business", per_page=1)["total"] == businesses
     assert everyone["facets"]["kind"].get("association") == associations
     assert search(client, kind="association", per_page=1)["total"] == associations
     hometown = search(client, q="hội đồng hương", kind="association", per_page=50)
