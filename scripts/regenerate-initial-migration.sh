@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Until the first production deployment, the schema is one initial migration generated from
-# the models (0001), followed by the reference-data load (0002). Run this after changing models.
+# the models (0001), followed by migrations that are not generated (0002 loads the reference
+# data, 0003 installs the triggers of person_field_tags). Run this after changing models.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 rm -f migrations/versions/0001_initial_schema.py
-mv migrations/versions/0002_reference_data.py "$tmp/"
-trap 'mv "$tmp/0002_reference_data.py" migrations/versions/ 2>/dev/null; rm -rf "$tmp"' EXIT
+mkdir "$tmp/later"
+# Autogenerate compares the models with an empty database upgraded to the head: set the later
+# migrations aside meanwhile, and put them back whatever happens.
+find migrations/versions -maxdepth 1 -name '*.py' ! -name '0001_initial_schema.py' -exec mv {} "$tmp/later/" \;
+trap 'mv "$tmp"/later/*.py migrations/versions/ 2>/dev/null; rm -rf "$tmp"' EXIT
 DATABASE_URL="sqlite:///$tmp/empty.sqlite3" INSTANCE_PATH="$tmp" \
   .venv/bin/flask --app app db migrate -m "initial schema" --rev-id 0001_initial_schema >/dev/null
 mv migrations/versions/0001_initial_schema_*.py migrations/versions/0001_initial_schema.py

@@ -44,10 +44,11 @@ from directory.initiatives.models import STATES as INITIATIVE_STATES
 from directory.initiatives.models import Initiative
 from directory.initiatives.queries import overdue_condition
 from directory.needs.models import Need
-from directory.people.models import Person
+from directory.people.models import Person, PersonFieldTag
 from directory.policy.initiatives import initiative_view_clause
 from directory.policy.needs import need_view_clause
 from directory.policy.nominations import nomination_view_clause
+from directory.policy.people import sees_every_profile
 from directory.representatives.models import Nomination
 
 # A province's main countries: where most of its people live, this many of them.
@@ -99,19 +100,39 @@ def people(user) -> People:
     out.by_country = largest_first(countries)
     out.by_province = largest_first(provinces)
     out.countries_of = {slug: largest_first(counter) for slug, counter in pairs.items()}
+    by_field = _field_rows(user)
+    out.by_field = largest_first(Counter({c: n for c, n, _r in by_field if c and n}))
+    out.contactable_by_field = {c: r for c, _n, r in by_field if c and r}
+    return out
+
+
+def _field_rows(user) -> list[tuple[str, int, int]]:
+    """(field code, people, contactable people) as ``user`` sees them.
+
+    For a viewer who sees every profile that is not anonymised (an official, the admin), read
+    from ``person_field_tags`` (one row per person and field with the two flags, kept by the
+    database from the profiles: ``directory.people.field_tags``), an index-only count instead
+    of taking apart every profile's list of fields. For anyone else, from the profiles."""
+    if sees_every_profile(user):
+        return db.session.execute(
+            sa.select(
+                PersonFieldTag.code,
+                count_where(PersonFieldTag.listed.is_(True)),
+                count_where(PersonFieldTag.reachable.is_(True)),
+            )
+            .where(sa.or_(PersonFieldTag.listed.is_(True), PersonFieldTag.reachable.is_(True)))
+            .group_by(PersonFieldTag.code)
+        ).all()
     # A profile's fields are distinct (``people.normalise`` keeps each code once).
     listed, reachable = people_clause(user), contactable_clause(user)
     codes = json_elements(Person.fields, "codes")
-    by_field = db.session.execute(
+    return db.session.execute(
         sa.select(codes.c.value, count_where(listed), count_where(reachable))
         .select_from(Person)
         .join(codes, sa.true())
         .where(sa.or_(listed, reachable))
         .group_by(codes.c.value)
     ).all()
-    out.by_field = largest_first(Counter({c: n for c, n, _r in by_field if c and n}))
-    out.contactable_by_field = {c: r for c, _n, r in by_field if c and r}
-    return out
 
 
 # --- provinces without representatives where their people live -------------------------------

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.core.models import TimestampMixin, UTCDateTime, new_id, utcnow
 from directory.extensions import db
+from directory.people import field_tags
 
 if TYPE_CHECKING:  # annotations only: importing these at run time would make import cycles
     from directory.accounts.models import User
@@ -162,6 +163,28 @@ class Person(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.id}>"
+
+
+class PersonFieldTag(db.Model):
+    """One of a person's fields, as a row with the flags the dashboards count by (kept by
+    database triggers from ``people``: ``directory.people.field_tags``; never written here)."""
+
+    __tablename__ = "person_field_tags"
+
+    person_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    listed: Mapped[bool] = mapped_column(sa.Boolean)
+    reachable: Mapped[bool] = mapped_column(sa.Boolean)
+
+    __table_args__ = (
+        # People by field (and the contactable ones) read this index only.
+        sa.Index("ix_person_field_tags_code", "code", "listed", "reachable"),
+    )
+
+
+field_tags.register(PersonFieldTag.__table__)
 
 
 class ConsentRecord(db.Model):

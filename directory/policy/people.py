@@ -187,6 +187,15 @@ def preview_viewer(kind: str):
     raise ValueError(kind)
 
 
+def sees_every_profile(user) -> bool:
+    """Whether ``user`` may see every profile that is not anonymised (an active official or the
+    admin): then :func:`person_view_clause` keeps at least those, whatever their consent, and
+    counts may be read from tables that know nothing of visibility (``person_field_tags``)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_admin(user) or is_official(user)
+
+
 def person_view_clause(user):
     """The SQL twin of "person.view", for listing what ``user`` may see (kept in step by tests)."""
     import sqlalchemy as sa
@@ -200,7 +209,7 @@ def person_view_clause(user):
     if is_admin(user):
         return sa.true()
     visible = Person.anonymised_at.is_(None)
-    if is_official(user):
+    if sees_every_profile(user):
         return visible
     if user is not None and user.person_id is not None:
         return visible & (Person.consent_listed.is_(True) | (Person.id == user.person_id))

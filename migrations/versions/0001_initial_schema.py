@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 19:09:53.610652
+Create Date: 2026-12-03 07:26:34.301179
 
 """
 
@@ -364,6 +364,25 @@ def upgrade():
     with op.batch_alter_table("consent_records", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_consent_records_person_id"), ["person_id"], unique=False
+        )
+
+    op.create_table(
+        "person_field_tags",
+        sa.Column("person_id", sa.String(length=16), nullable=False),
+        sa.Column("code", sa.Text(), nullable=False),
+        sa.Column("listed", sa.Boolean(), nullable=False),
+        sa.Column("reachable", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_person_field_tags_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("person_id", "code", name=op.f("pk_person_field_tags")),
+    )
+    with op.batch_alter_table("person_field_tags", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_person_field_tags_code", ["code", "listed", "reachable"], unique=False
         )
 
     op.create_table(
@@ -1172,6 +1191,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_users_mission_id"))
 
     op.drop_table("users")
+    with op.batch_alter_table("person_field_tags", schema=None) as batch_op:
+        batch_op.drop_index("ix_person_field_tags_code")
+
+    op.drop_table("person_field_tags")
     with op.batch_alter_table("consent_records", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_consent_records_person_id"))
 

@@ -27,6 +27,15 @@ def _assert_schema_matches_models(app):
         fields = db.session.scalar(sa.text("SELECT count(*) FROM fields"))
         assert provinces == 34
         assert fields >= 3
+        # The migrations install the triggers that keep person_field_tags (0003).
+        from tests.factories import PersonFactory
+
+        person = PersonFactory(fields=["ai", "medicine"])
+        tagged = db.session.scalar(
+            sa.text("SELECT count(*) FROM person_field_tags WHERE person_id = :id"),
+            {"id": person.id},
+        )
+        assert tagged == 2
         db.session.remove()
         db.engine.dispose()
 
