@@ -84,7 +84,15 @@ def extract(domain: str):
 
     # Form labels use ``lazy_gettext as _l``: extract those too.
     # WTForms' own messages are marked with ``ngettext_noop`` (directory/core/form_messages.py).
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "ngettext_noop": (1, 2)}
+    # Words with two meanings carry a context (``pgettext``, ``lazy_pgettext as _lp``).
+    keywords = {
+        **DEFAULT_KEYWORDS,
+        "_l": None,
+        "lazy_gettext": None,
+        "_lp": ((1, "c"), 2),
+        "lazy_pgettext": ((1, "c"), 2),
+        "ngettext_noop": (1, 2),
+    }
     method_map = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]
     options = {"**.html": {"extensions": "jinja2.ext.i18n"}, "**.txt": {}}
     catalog = Catalog(project="kieubao-directory", locale=None)
@@ -144,6 +152,8 @@ def fill(domain: str, translations: dict[str, str]) -> int:
     count = 0
     for message in catalog:
         key = message.id if isinstance(message.id, str) else message.id[0]
+        if message.context:  # a word with two meanings: "context|English"
+            key = f"{message.context}|{key}"
         if key in translations:
             value = translations[key]
             message.string = tuple(value) if isinstance(value, list) else value
@@ -162,18 +172,35 @@ def missing_translations() -> dict[str, list[str]]:
             for message in read_po(fh, locale="vi"):
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 if message.id and all(strings) and not message.fuzzy:  # every plural form too
-                    translated.add(message.id)
+                    translated.add((message.context, message.id))
     missing: dict[str, list[str]] = {}
     domains = ["core"] + sorted(
         p.name for p in PACKAGE_DIR.iterdir() if (p / "__init__.py").exists() and p.name != "core"
     )
     for domain in domains:
         for message in extract(domain):
-            if message.id and message.id not in translated:
-                missing.setdefault(domain, []).append(
-                    message.id if isinstance(message.id, str) else message.id[0]
-                )
+            if message.id and (message.context, message.id) not in translated:
+                text = message.id if isinstance(message.id, str) else message.id[0]
+                key = f"{message.context}|{text}" if message.context else text
+                missing.setdefault(domain, []).append(key)
     return missing
+
+
+def conflicting_translations() -> dict[tuple[str | None, str], dict[str, str]]:
+    """Messages translated differently by two domains' catalogs: {(context, id): {domain:
+    translation}}. The catalogs are merged at run time, so only one of the translations would
+    ever be shown; a word with two meanings needs a context (``pgettext``) instead."""
+    seen: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po in sorted(PACKAGE_DIR.glob("**/translations/vi/LC_MESSAGES/messages.po")):
+        domain = po.relative_to(PACKAGE_DIR).parts[0]
+        with po.open("rb") as fh:
+            for message in read_po(fh, locale="vi"):
+                if not message.id or not message.string or message.fuzzy:
+                    continue
+                text = message.id if isinstance(message.id, str) else message.id[0]
+                string = message.string if isinstance(message.string, str) else message.string[0]
+                seen.setdefault((message.context, text), {})[domain] = string
+    return {key: found for key, found in seen.items() if len(set(found.values())) > 1}
 
 
 def main(argv: list[str]) -> int:
@@ -194,7 +221,11 @@ def main(argv: list[str]) -> int:
         for domain, ids in missing.items():
             for msgid in ids:
                 print(f"{domain}: {msgid}")
-        return 1 if missing else 0
+        conflicts = conflicting_translations()
+        for (context, msgid), found in conflicts.items():
+            shown = f"{context}|{msgid}" if context else msgid
+            print(f"translated differently: {shown!r}: {found}")
+        return 1 if missing or conflicts else 0
     else:
         print(main.__doc__)
         return 2

@@ -9,6 +9,7 @@ event whose action was renamed) is shown as its code.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 ACTION_LABELS = {
     # accounts
@@ -125,7 +126,7 @@ OBJECT_TYPE_LABELS = {
     "needs": _l("Need"),
     "businesses": _l("Business"),
     "contact_requests": _l("Contact request"),
-    "import_batches": _l("Import"),
+    "import_batches": _lp("record type", "Import"),
     "dashboard": _l("Dashboard"),
     "search": _l("Search"),
     "audit": _l("Audit log"),
@@ -140,7 +141,7 @@ DETAIL_LABELS = {
     "duplicate_confirmed": _l("Registered despite a likely duplicate"),
     "accepted": _l("Accepted"),
     "roles": _l("Roles"),
-    "people": _l("People"),
+    "people": _lp("record type", "People"),
     "from": _l("From state"),
     "to": _l("To state"),
     "province": _l("Province"),
@@ -152,7 +153,7 @@ DETAIL_LABELS = {
     "membership_id": _l("Membership"),
     "note_id": _l("Note"),
     "token_id": _l("Invitation"),
-    "batch": _l("Import"),
+    "batch": _lp("record type", "Import"),
     "row": _l("Row"),
     "fields": _l("Changed fields"),
     "changed": _l("Changed fields"),

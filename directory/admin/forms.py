@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -12,7 +13,7 @@ from directory.accounts.forms import LANGUAGE_CHOICES
 from directory.core.forms import Form, ServiceForm
 
 ROLE_LABELS = {
-    "member": _l("Member"),
+    "member": _lp("account role", "Member"),
     "embassy": _l("Embassy officer"),
     "province": _l("Province officer"),
     "admin": _l("Administrator"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (
     BooleanField,
     FieldList,
@@ -72,7 +73,7 @@ class PresenceRow(_Sub):
 
 
 class InterestRow(_Sub):
-    kind = SelectField(_l("Interest"), validators=[Optional()])
+    kind = SelectField(_lp("business", "Interest"), validators=[Optional()])
     sectors = MultiPickField(_l("Sectors"), validators=[Optional()])
     provinces = MultiPickField(_l("Provinces of interest"), validators=[Optional()])
     products = StringField(

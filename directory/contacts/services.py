@@ -25,6 +25,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -159,7 +160,7 @@ def state_label(state: str) -> str:
         "accepted": _("accepted"),
         "declined": _("declined"),
         "withdrawn": _("withdrawn"),
-        "expired": _("expired"),
+        "expired": pgettext("contact request", "expired"),
     }
     return labels.get(state, state)
 

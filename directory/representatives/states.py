@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from directory import policy
 from directory.representatives.models import OPEN_STATES, Nomination
@@ -55,7 +56,7 @@ def state_label(state: str) -> str:
         "awaiting_approval": _("awaiting approval"),
         "rejected": _("rejected"),
         "active": _("active"),
-        "expired": _("expired"),
+        "expired": pgettext("appointment", "expired"),
         "revoked": _("revoked"),
         "resigned": _("ended by resignation"),
         "withdrawn": _("withdrawn"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from directory import policy
@@ -50,7 +51,7 @@ def _nomination_or_404(nomination_id: str):
 
 def action_label(action: str) -> str:
     labels = {
-        "create": _("Created"),
+        "create": pgettext("workflow event", "Created"),
         "submit": _("Submit to the mission"),
         "endorse": _("Endorse"),
         "object": _("Object"),
