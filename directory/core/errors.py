@@ -167,6 +167,21 @@ def register_error_handlers(app) -> None:
                     )
         return None
 
+    @app.teardown_appcontext
+    def _release_session(_exc):
+        """Close the request's session before Flask-SQLAlchemy does (teardowns run last
+        registered first): when the database went away after the response was made, closing
+        rolls back on a dead connection, which must not turn that response into a 500."""
+        from directory.extensions import db
+
+        try:
+            db.session.remove()
+        except DBAPIError as exc:
+            app.logger.warning("database connection lost at the end of a request: %s", exc.orig)
+            with contextlib.suppress(DBAPIError):
+                db.session.remove()
+            db.session.registry.clear()
+
     @app.errorhandler(DBAPIError)
     def _database(exc: DBAPIError):
         if database_unavailable(exc):

@@ -177,6 +177,13 @@ def test_meilisearch_killed_during_a_stream_of_edits(search_app, meili):
         thread.join(timeout=30)
 
 
+def index_engine(app):
+    """Where the embedded index lives (the app's SQLite database, or a file of its own)."""
+    from search_index import get_backend
+
+    return get_backend(app).engine
+
+
 def search_names(client, text: str) -> set[str]:
     response = client.get("/api/v1/search", query_string={"q": text, "per_page": 100})
     assert response.status_code == 200, response.get_json()
@@ -222,7 +229,7 @@ def test_a_reindex_killed_midway_leaves_the_old_index_serving(
     # The old index answers as before, complete.
     assert search_names(client, "Hạnh") == before
     if backend == "sqlite":
-        with db.engine.connect() as conn:  # the half-built copy is beside it, unread
+        with index_engine(app).connect() as conn:  # the half-built copy is beside it, unread
             assert conn.exec_driver_sql(
                 "SELECT count(*) FROM sqlite_master WHERE name LIKE 'search_new_%'"
             ).scalar()
@@ -238,7 +245,7 @@ def test_a_reindex_killed_midway_leaves_the_old_index_serving(
         uids = {i.uid for i in get_backend(app).client.get_indexes({"limit": 100})["results"]}
         assert not [uid for uid in uids if uid.startswith(f"{get_backend(app).uid}_")], uids
     else:
-        with db.engine.connect() as conn:
+        with index_engine(app).connect() as conn:
             half_built = conn.exec_driver_sql(
                 "SELECT name FROM sqlite_master WHERE name LIKE 'search_new_%'"
             ).all()
