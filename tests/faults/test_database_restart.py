@@ -149,3 +149,27 @@ def test_a_page_names_the_outage_in_the_readers_language(outage_app, throwaway_p
         finally:
             throwaway_postgres.start()
         assert fetch(f"{base}/associations")[0] == 200
+
+
+@pytest.mark.parametrize(
+    ("orig", "invalidated", "unavailable"),
+    [
+        ("AdminShutdown", False, True),  # 57P01: the server is shutting down
+        ("CannotConnectNow", False, True),  # 57P03: starting up
+        ("ConnectionFailure", False, True),  # 08006
+        ("OperationalError", False, True),  # psycopg: could not connect at all (no state)
+        ("UndefinedTable", False, False),  # 42P01: a bug, stays a 500
+        ("UniqueViolation", False, False),  # 23505
+        ("UniqueViolation", True, True),  # whatever it says, the connection was lost
+    ],
+)
+def test_which_database_errors_mean_unavailable(orig, invalidated, unavailable):
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    from directory.core.errors import database_unavailable
+
+    error_class = getattr(psycopg.errors, orig, None) or getattr(psycopg, orig)
+    exc = DBAPIError.instance("SELECT 1", {}, error_class("x"), psycopg.Error)
+    exc.connection_invalidated = invalidated
+    assert database_unavailable(exc) is unavailable
