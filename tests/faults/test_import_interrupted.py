@@ -111,7 +111,7 @@ def test_a_commit_killed_midway_writes_nothing_and_is_recovered(race_app, tmp_pa
     assert audit_count("import.commit") == 1
 
 
-def test_the_recovery_command_reports_what_it_reopened(app, runner):
+def test_the_recovery_command_reports_what_it_reopened(app, runner, login):
     batch, officer = staged_batch(3)
     assert commit_service.claim_commit(batch, officer)
     result = runner.invoke(args=["imports", "recover"])
@@ -121,6 +121,9 @@ def test_the_recovery_command_reports_what_it_reopened(app, runner):
     assert f"{batch.id}: ready again" in result.output
     db.session.expire_all()
     assert db.session.get(ImportBatch, batch.id).status == "ready"
+    # The officer is told, in their language, that nothing was written.
+    page = login(officer).get(f"/imports/{batch.id}/preview").get_data(as_text=True)
+    assert "Lần nhập bị gián đoạn trước khi được lưu, và chưa có gì được ghi." in page
 
 
 @pytest.mark.postgres
@@ -164,3 +167,24 @@ def test_a_commit_still_running_is_not_recovered(pg_app, monkeypatch):
     db.session.expire_all()
     assert count(Person) == CHUNK + 10
     assert audit_count("import.commit_interrupted") == 0
+
+
+def test_the_worker_reopens_a_commit_claimed_long_ago(app):
+    from directory.core.models import utcnow
+    from directory.core.schedule import jobs
+
+    (job,) = [job for job in jobs(app) if job.name == "imports recover"]
+    assert job.every == 300
+    batch, officer = staged_batch(3)
+    assert commit_service.claim_commit(batch, officer)
+    assert job.run() is None  # claimed a moment ago: maybe still starting
+    db.session.execute(
+        sa.update(ImportBatch)
+        .where(ImportBatch.id == batch.id)
+        .values(updated_at=utcnow() - commit_service.RECOVER_AFTER - timedelta(seconds=1))
+    )
+    db.session.commit()
+    assert job.run() == "1 interrupted commit(s) reopened"
+    db.session.expire_all()
+    batch = db.session.get(ImportBatch, batch.id)
+    assert batch.status == "ready" and batch.error_code == "commit_interrupted"
