@@ -309,7 +309,22 @@ class MeiliBackend:
         path = f"{index.config.paths.index}/{self.uid}/{index.config.paths.document}/delete-batch"
         self.wait(self._call(index.http.post, path, ids))
 
+    def _leftover_builds(self) -> list[str]:
+        """Indexes of earlier rebuilds that never reached their swap (the process was killed):
+        ``<uid>_<milliseconds>``, which nothing reads."""
+        found = self._call(self.client.get_indexes, {"limit": 1000})["results"]
+        prefix = f"{self.uid}_"
+        return [
+            index.uid
+            for index in found
+            if index.uid.startswith(prefix) and index.uid[len(prefix) :].isdigit()
+        ]
+
     def rebuild(self, batches: Iterable[list[dict]]) -> None:
+        # One rebuild at a time (``flask search reindex``): a build left by a killed one goes.
+        for leftover in self._leftover_builds():
+            with contextlib.suppress(MeilisearchError, SearchUnavailable, MeiliTaskFailed):
+                self.wait(self._call(self.client.delete_index, leftover))
         fresh = f"{self.uid}_{int(time.time() * 1000)}"
         self._create(fresh)
         try:

@@ -57,6 +57,7 @@ ACTION_LABELS = {
     # imports and exports
     "import.upload": _l("Import file uploaded"),
     "import.commit": _l("Import committed"),
+    "import.commit_interrupted": _l("Interrupted import commit reopened"),
     "import.invite": _l("Claim invitations sent from an import"),
     "export": _l("People exported"),
     "dashboard.export": _l("Dashboard table downloaded"),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import jsonify, make_response, render_template, request
+import contextlib
+
+from flask import g, jsonify, make_response, render_template, request, session
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 
@@ -41,6 +45,12 @@ def _messages() -> dict[int, tuple[str, str]]:
         422: ("invalid", _("Some values are not valid.")),
         429: ("rate_limited", _("Too many attempts. Please wait a minute and try again.")),
         500: ("server_error", _("Something went wrong on our side. Please try again.")),
+        503: (
+            "database_unavailable",
+            _(
+                "The directory is briefly unavailable. Nothing was saved; please try again in a minute."
+            ),
+        ),
     }
 
 
@@ -58,6 +68,62 @@ def error_response(
         response.status_code = status
         return response
     return render_template("errors/error.html", status=status, message=message), status
+
+
+# PostgreSQL's connection_exception class (08…) and operator_intervention shutdowns (57P01
+# admin, 57P02 crash, 57P03 cannot connect now): the server is gone or restarting.
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03")
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(exc: DBAPIError) -> bool:
+    """The database could not be reached (down, restarting, connection lost), rather than a
+    fault of this request: such a request is answered 503 and the next one reconnects."""
+    if exc.connection_invalidated:
+        return True
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None)
+    if state:
+        return state.startswith(_UNAVAILABLE_STATES)
+    # psycopg raises OperationalError without a state when it cannot connect at all.
+    return type(orig).__module__.startswith("psycopg") and type(orig).__name__ in (
+        "OperationalError",
+        "InterfaceError",
+    )
+
+
+def _unavailable_locale() -> str:
+    """The language of the 503 page without asking the database (the account's choice is
+    out of reach): the session's choice, then the browser's."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def unavailable_response():
+    """503 while the database is out of reach: the contract's JSON for the API, a page that
+    needs no database for people (no signed-in menu), with ``Retry-After``."""
+    from flask_login import AnonymousUserMixin
+
+    from directory.extensions import db
+
+    with contextlib.suppress(DBAPIError):
+        db.session.rollback()
+    db.session.remove()
+    g._login_user = AnonymousUserMixin()  # templates must not load the user again
+    with force_locale(_unavailable_locale()):
+        if wants_json():
+            response = error_response(503)
+        else:
+            response = make_response(
+                render_template("errors/unavailable.html", message=_messages()[503][1]), 503
+            )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def register_error_handlers(app) -> None:
@@ -100,6 +166,28 @@ def register_error_handlers(app) -> None:
                         400, "invalid_characters", _("The input contains invalid characters.")
                     )
         return None
+
+    @app.teardown_appcontext
+    def _release_session(_exc):
+        """Close the request's session before Flask-SQLAlchemy does (teardowns run last
+        registered first): when the database went away after the response was made, closing
+        rolls back on a dead connection, which must not turn that response into a 500."""
+        from directory.extensions import db
+
+        try:
+            db.session.remove()
+        except DBAPIError as exc:
+            app.logger.warning("database connection lost at the end of a request: %s", exc.orig)
+            with contextlib.suppress(DBAPIError):
+                db.session.remove()
+            db.session.registry.clear()
+
+    @app.errorhandler(DBAPIError)
+    def _database(exc: DBAPIError):
+        if database_unavailable(exc):
+            app.logger.warning("database unavailable: %s", type(exc.orig).__name__)
+            return unavailable_response()
+        return _unexpected(exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -59,9 +59,24 @@ def _server_unreachable(exc: BaseException) -> bool:
     return not isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
 
 
+def _caller_holds_sqlite_write_lock() -> bool:
+    """SQLite has one writer: while the caller's transaction has written (a token issued
+    before its email is sent), another connection waits for it, then fails."""
+    session = db.session()
+    if db.engine.dialect.name != "sqlite" or not session.in_transaction():
+        return False
+    dbapi = session.connection().connection.dbapi_connection
+    return bool(getattr(dbapi, "in_transaction", False))
+
+
 def enqueue(msg: EmailMessage, exc: BaseException) -> str:
     """Keep ``msg`` for a later attempt, in a transaction of its own (the caller's is left
-    alone: mail is sent after its commit). Returns the row's id."""
+    alone: mail is sent after its commit). Returns the row's id.
+
+    On SQLite, when the caller's transaction has already written (it sends before it
+    commits), the row joins that transaction instead: a second writer would only wait for it
+    and fail, and the message goes with the change it announces.
+    """
     now = utcnow()
     row = QueuedMail(
         message=bytes(msg),
@@ -70,6 +85,10 @@ def enqueue(msg: EmailMessage, exc: BaseException) -> str:
         last_error=_error(exc),
         created_at=now,
     )
+    if _caller_holds_sqlite_write_lock():
+        db.session.add(row)
+        db.session.flush()
+        return row.id
     with Session(bind=db.engine) as session:
         session.add(row)
         session.commit()

@@ -172,6 +172,38 @@ def run_command(batch_id):
         click.echo("no queued import")
 
 
+@imports_cli.command("recover")
+@click.option(
+    "--older-than",
+    default=600,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Seconds since the commit started.",
+)
+def recover_command(older_than):
+    """Reopen the batches whose commit was interrupted by a crash (nothing was written)."""
+    from datetime import timedelta
+
+    from directory.imports.commit import recover_interrupted
+
+    ids = recover_interrupted(timedelta(seconds=older_than))
+    for bid in ids:
+        click.echo(f"{bid}: ready again (the interrupted commit wrote nothing)")
+    if not ids:
+        click.echo("no interrupted commit")
+
+
+def recover_job() -> str | None:
+    """One round of ``imports recover`` for the worker."""
+    from directory.imports.commit import recover_interrupted
+
+    ids = recover_interrupted()
+    return f"{len(ids)} interrupted commit(s) reopened" if ids else None
+
+
 def register_cli(app) -> None:
     app.cli.add_command(people_cli)
     app.cli.add_command(imports_cli)
+    from directory.core.schedule import register
+
+    register(app, "imports recover", 300, recover_job)

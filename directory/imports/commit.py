@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -127,7 +128,9 @@ def commit_batch(batch_id: str, by_id: str) -> ImportBatch:
     """Write a batch's accepted rows in one transaction: all of them, or none (status -> done)."""
     from directory.accounts.models import User
 
-    batch = db.session.get(ImportBatch, batch_id)
+    # The row lock (PostgreSQL) is held until this transaction ends: it tells
+    # :func:`recover_interrupted` that the commit is alive.
+    batch = db.session.get(ImportBatch, batch_id, with_for_update=True)
     by = db.session.get(User, by_id)
     if batch is None or batch.status != "committing":
         return batch
@@ -172,6 +175,46 @@ def commit_batch(batch_id: str, by_id: str) -> ImportBatch:
     finally:
         PROGRESS.pop(batch_id, None)
     return db.session.get(ImportBatch, batch_id)
+
+
+# --- recovery --------------------------------------------------------------------------------
+
+# A commit claimed this long ago and not under way is taken as interrupted (the row lock says
+# so at once on PostgreSQL; on SQLite the age is the only sign).
+RECOVER_AFTER = timedelta(minutes=10)
+
+
+def recover_interrupted(older_than: timedelta = RECOVER_AFTER) -> list[str]:
+    """Put back to ``ready`` the batches left in ``committing`` by a crash; returns their ids.
+
+    The commit writes everything in one transaction, so a process that died mid-way wrote
+    nothing: the batch only needs its state back (``error_code`` ``commit_interrupted``, which
+    the status page explains) for the officer to commit it again. A batch whose commit is
+    still running is left alone: on PostgreSQL its row is locked by the commit's transaction
+    (skipped here), and a batch claimed less than ``older_than`` ago is never touched.
+    Audited with no actor (the system did it). Run by ``flask imports recover`` and by the
+    worker every few minutes.
+    """
+    stmt = (
+        sa.select(ImportBatch)
+        .where(
+            ImportBatch.status == "committing",
+            ImportBatch.updated_at <= utcnow() - older_than,
+        )
+        .order_by(ImportBatch.created_at)
+    )
+    if db.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    batches = list(db.session.scalars(stmt))
+    for batch in batches:
+        batch.status = "ready"
+        batch.error_code, batch.error_params = "commit_interrupted", {}
+        batch.processed_rows = 0
+        audit.record(
+            "import.commit_interrupted", batch, actor=None, details={"mission": batch.mission_id}
+        )
+    db.session.commit()
+    return [batch.id for batch in batches]
 
 
 def _back_to_ready(batch_id: str, code: str, params: dict) -> None:

@@ -66,6 +66,10 @@ def file_error_message(code: str | None, params: dict | None = None) -> str:
         "commit_failed": lambda: _(
             "The import could not be saved, and nothing was written. Please try again."
         ),
+        "commit_interrupted": lambda: _(
+            "The import was interrupted before it was saved, and nothing was written. "
+            "Please commit it again."
+        ),
         "merge_target_gone": lambda: _(
             "Row %(row)s: the profile to merge into can no longer be changed by you. "
             "Choose another action for this row; nothing was written.",
