@@ -165,11 +165,11 @@ MATRIX = [
 @pytest.fixture
 def targets(cast):
     from directory.accounts.models import ApiToken
-    from directory.savedsearch.models import SavedSearch
     from directory.core.models import utcnow
     from directory.extensions import db
     from directory.imports.models import ImportBatch
     from directory.representatives.models import Nomination, NominationEvent
+    from directory.savedsearch.models import SavedSearch
 
     association = AssociationFactory(country="FR", province_slug="da-nang")
     MembershipFactory(association=association, person=cast.owned, role="president")
