@@ -12,3 +12,17 @@ def init_app(app) -> None:
 
     app.register_blueprint(views_bp)
     app.register_blueprint(api_bp)
+    app.jinja_env.globals["save_search_url"] = save_search_url
+
+
+def save_search_url() -> str:
+    """The "Save this search" page for the current request's search (without its page)."""
+    from urllib.parse import urlencode
+
+    from flask import request, url_for
+
+    from directory.savedsearch.services import KEPT
+
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k in KEPT]
+    base = url_for("savedsearch.save")
+    return f"{base}?{urlencode(pairs)}" if pairs else base

@@ -7,9 +7,12 @@ opening it runs the search again for whoever opens it, under the policy of that 
 
 from __future__ import annotations
 
+import unicodedata
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from directory import policy
@@ -59,7 +62,9 @@ def parse_query(args) -> dict:
 
 
 def _clean_name(raw, user, saved: SavedSearch | None = None) -> str:
-    name = " ".join(str(raw or "").split())
+    """The name, spaces tidied and control characters dropped; unique for the user (any case)."""
+    text = "".join(c for c in str(raw or "") if unicodedata.category(c) != "Cc" or c.isspace())
+    name = " ".join(text.split())
     if not name:
         raise ValidationError({"name": _("Give the search a name.")})
     if len(name) > NAME_MAX:
@@ -67,14 +72,26 @@ def _clean_name(raw, user, saved: SavedSearch | None = None) -> str:
             {"name": _("At most %(max)d characters.", max=NAME_MAX)},
             _("Some values are not valid."),
         )
-    clash = sa.select(SavedSearch.id).where(
-        SavedSearch.user_id == user.id, sa.func.lower(SavedSearch.name) == name.lower()
+    taken = db.session.scalars(
+        sa.select(SavedSearch.name).where(
+            SavedSearch.user_id == user.id,
+            SavedSearch.id != (saved.id if saved is not None else ""),
+        )
     )
-    if saved is not None:
-        clash = clash.where(SavedSearch.id != saved.id)
-    if db.session.scalar(clash) is not None:
+    if name.casefold() in {other.casefold() for other in taken}:
         raise ValidationError({"name": _("You already have a saved search with this name.")})
     return name
+
+
+def _commit_or_name_taken() -> None:
+    """Commit; a name saved meanwhile by a simultaneous request is the same refusal."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ValidationError(
+            {"name": _("You already have a saved search with this name.")}
+        ) from None
 
 
 def save_search(user, name, args) -> SavedSearch:
@@ -107,7 +124,7 @@ def save_search(user, name, args) -> SavedSearch:
         )
     saved = SavedSearch(user_id=user.id, name=clean, query=query)
     db.session.add(saved)
-    db.session.commit()
+    _commit_or_name_taken()
     return saved
 
 
@@ -115,7 +132,7 @@ def rename_search(user, saved: SavedSearch, name) -> SavedSearch:
     """Give one's saved search another name."""
     policy.require(user, "saved_search.manage", saved)
     saved.name = _clean_name(name, user, saved)
-    db.session.commit()
+    _commit_or_name_taken()
     return saved
 
 

@@ -52,10 +52,13 @@ def test_bad_names_and_parameters_are_422_naming_them_and_nothing_is_written(
 ):
     member = UserFactory()
     services.save_search(member, "Mine", {})
+    services.save_search(member, "Của tôi", {})
     before = row_counts()
     cases = [
         ({"name": "", "query": {}}, "name"),
         ({"name": "MINE"}, "name"),
+        ({"name": " CỦA   TÔI "}, "name"),
+        ({"name": "\u0007"}, "name"),
         ({"name": "x" * 101}, "name"),
         ({"name": 5}, "name"),
         ({"name": "A", "query": {"country": "Atlantis"}}, "query.country"),

@@ -357,3 +357,17 @@ def test_the_export_follows_the_exporters_visibility(client, d, login):
     names = {r[0] for r in rows}
     assert "Lê Thu Hà" in names  # officials see unlisted profiles
     assert all("zephyrmail" not in cell for r in rows for cell in r)  # private contact stays out
+
+
+def test_odd_parameter_names_neither_break_the_share_box_nor_reach_the_saved_search(
+    client, d, login
+):
+    login(d.users.other_member)
+    url = "/search?q=lan&endpoint=x&_external=1&_anchor=y&page=1"
+    response = client.get(url, headers=EN)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    share = unescape(re.search(r'id="share-url"[^>]*value="([^"]+)"', html).group(1))
+    assert "endpoint=x" in share  # the link is the page's own address
+    link = unescape(re.search(r'href="(/search/saved/new\?[^"]+)">Save this search', html).group(1))
+    assert parse_qs(urlsplit(link).query) == {"q": ["lan"]}
