@@ -28,6 +28,7 @@ MODEL_MODULES = (
     "directory.notices.models",
     "directory.contacts.models",
     "directory.businesses.models",
+    "directory.savedsearch.models",
 )
 
 
@@ -94,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
         people,
         reference,
         representatives,
+        savedsearch,
         search,
         seed,
     )
@@ -119,6 +121,7 @@ def create_app(config: dict | None = None) -> Flask:
     people.init_app(app)
     associations.init_app(app)
     search.init_app(app)
+    savedsearch.init_app(app)
     notices.init_app(app)
     representatives.init_app(app)
     contacts.init_app(app)

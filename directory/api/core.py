@@ -36,7 +36,7 @@ def _error(exc: Exception):
     """An error inside an API view: nothing half-written survives, then the contract's shape."""
     db.session.rollback()
     if isinstance(exc, ApiError):
-        response = error_response(exc.status, exc.code, exc.message, exc.fields)
+        response = error_response(exc.status, exc.code, exc.message, exc.fields, exc.extra)
     else:
         response = error_response(exc.code or 500)
     if response.status_code == 401:

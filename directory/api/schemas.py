@@ -306,6 +306,16 @@ register_schema(
                 },
                 "additionalProperties": False,
             },
+            "confirm_duplicate": {
+                "type": "boolean",
+                "writeOnly": True,
+                "description": (
+                    "Input only, `POST /api/v1/people`: register although likely duplicates "
+                    "exist (the import's matching: same email or phone; same name with the same "
+                    "birth year or city). Without it, such a request is a 409 `duplicate` "
+                    "listing the `candidates` the caller may see, and nothing is written."
+                ),
+            },
             "visibility": {
                 "type": "object",
                 "description": (

@@ -15,9 +15,18 @@ from werkzeug.exceptions import HTTPException
 class ApiError(Exception):
     """A 4xx with a code, a message in the user's language and optional per-field messages."""
 
-    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict | None = None,
+        extra: dict | None = None,
+    ):
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+        # More keys beside code, message and fields in the JSON error (e.g. ``candidates``).
+        self.extra = extra or {}
 
 
 class ValidationError(Exception):
@@ -59,12 +68,18 @@ def wants_json() -> bool:
 
 
 def error_response(
-    status: int, code: str | None = None, message: str | None = None, fields: dict | None = None
+    status: int,
+    code: str | None = None,
+    message: str | None = None,
+    fields: dict | None = None,
+    extra: dict | None = None,
 ):
     default_code, default_message = _messages().get(status, ("error", _("Error")))
     code, message = code or default_code, message or default_message
     if wants_json():
-        response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+        body = {"code": code, "message": message, "fields": fields or {}}
+        body.update({k: v for k, v in (extra or {}).items() if k not in body})
+        response = jsonify({"error": body})
         response.status_code = status
         return response
     return render_template("errors/error.html", status=status, message=message), status
@@ -131,7 +146,7 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+        return error_response(exc.status, exc.code, exc.message, exc.fields, exc.extra)
 
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError):

@@ -154,8 +154,10 @@ def build_export(
     name: str,
     extra_header=(),
     extra=None,
+    details: dict | None = None,
 ) -> Export:
-    """Render the file and record the export in the audit log (committed)."""
+    """Render the file and record the export in the audit log (committed); ``details`` adds to
+    the event's details (a search's parameters)."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
     header = header_row(PERSON_COLUMNS, locale, extra_header)
@@ -171,7 +173,7 @@ def build_export(
         actor=viewer,
         object_type=None if obj is not None else "search",
         object_id=None if obj is not None else "search",
-        details={"kind": kind, "format": fmt, "count": len(rows)},
+        details={**(details or {}), "kind": kind, "format": fmt, "count": len(rows)},
     )
     db.session.commit()
     return Export(file_name=f"{name}.{fmt}", mimetype=mimetype, body=body, count=len(rows))
@@ -251,9 +253,30 @@ def search_people(args, viewer, limit: int = 10_000) -> list[Person]:
     return [people[i] for i in ids if i in people]
 
 
+def search_filters(args) -> dict:
+    """The search's parameters as the audit event keeps them: canonical, only those given."""
+    from directory.search import services as search_services
+
+    params = search_services.parse_search_args(args)
+    out: dict = {"filters": params.filters, "sort": params.sort}
+    if params.q:
+        out["q"] = params.q
+    if params.added_since is not None:
+        out["added_since"] = params.added_since.isoformat()
+    return out
+
+
 def export_search(params, viewer, fmt: str, locale: str) -> Export:
-    """The people of a search (what the viewer sees of them)."""
+    """The people of a search (what the viewer sees of them); the event keeps the filters."""
     policy.require(viewer, "import.export_search")
+    people = search_people(params, viewer)
     return build_export(
-        "search", None, search_people(params, viewer), viewer, fmt, locale, name="search"
+        "search",
+        None,
+        people,
+        viewer,
+        fmt,
+        locale,
+        name="search",
+        details={"search": search_filters(params)},
     )

@@ -66,24 +66,30 @@ def list_people():
     body=ref("Person"),
     response=ref("Person"),
     status=201,
-    errors=(403,),
+    errors=(403, 409),
     auth=True,
     description=(
         "An embassy officer registers an unclaimed profile living in one of the mission's "
         "countries; a member without a profile creates their own. An officer who records the "
         "person's consent sends `consent_evidence` (422 naming it otherwise) and may not make "
-        "any group of fields public (422 naming `visibility.profile` or `visibility.contact`)."
+        "any group of fields public (422 naming `visibility.profile` or `visibility.contact`). "
+        "Likely duplicates (the import's matching, as the registration forms show them) without "
+        "`confirm_duplicate: true`: 409 `duplicate`, whose error also holds `candidates` "
+        "[{`id`, `full_name`, `kind` (`duplicate` | `probable`), `reason` (`email`, `phone`, "
+        "`name_birth_year`, `name_city`), `strength` (`strong` | `weak`)}] for the profiles the caller may see and `hidden_candidates` (how many "
+        "others match). Nothing is written."
     ),
 )
 def create_person():
     """Registration by an official, or the member's own profile."""
     user = require_api_user()
     data = json_body("Person")
+    confirmed = data.pop("confirm_duplicate", False) is True
     if policy.can(user, "person.create_own"):
-        person = services.create_own_profile(user, data)
+        person = services.create_own_profile(user, data, duplicates_confirmed=confirmed)
     else:
         require_can(user, "person.register")
-        person = services.register_person(data, by=user)
+        person = services.register_person(data, by=user, duplicates_confirmed=confirmed)
     response = jsonify(person_to_dict(person, user))
     response.status_code = 201
     response.headers["Location"] = url_for("people_api.get_person", id=person.id)

@@ -86,6 +86,18 @@ def export_section(name: str):
     return register
 
 
+# What other domains keep about a user that goes with their account (saved searches…): each
+# registers ``function(user)`` with :func:`on_account_close`, which deletes it without
+# committing; closing the account calls them in the same transaction.
+ACCOUNT_CLOSERS: list[Callable] = []
+
+
+def on_account_close(function: Callable) -> Callable:
+    """Register ``function(user)`` to delete what belongs to an account being closed."""
+    ACCOUNT_CLOSERS.append(function)
+    return function
+
+
 def export_person_data(person: Person, by=None) -> dict:
     """Everything held about a person: profile, consents, memberships and account (audited)."""
     from directory.associations.models import Membership
@@ -218,6 +230,8 @@ def _close_account(user, by) -> None:
 
     db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(sa.delete(EmailToken).where(EmailToken.user_id == user.id))
+    for close in ACCOUNT_CLOSERS:
+        close(user)
     db.session.execute(
         sa.update(audit.AuditEvent).where(audit.AuditEvent.actor_id == user.id).values(ip=None)
     )

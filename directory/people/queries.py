@@ -119,8 +119,6 @@ def likely_duplicates(data: dict, viewer) -> list[dict]:
     nothing: the service reports its errors.
     """
     from directory.core.errors import ValidationError
-    from directory.extensions import db
-    from directory.imports.analysis import likely_duplicates as find
     from directory.people.consent import take_evidence
     from directory.people.normalise import normalize_person_input
 
@@ -129,6 +127,14 @@ def likely_duplicates(data: dict, viewer) -> list[dict]:
         values = normalize_person_input(data)
     except ValidationError:
         return []
+    return duplicates_of(values, viewer)
+
+
+def duplicates_of(values: dict, viewer) -> list[dict]:
+    """:func:`likely_duplicates` of already normalised values (the service's check)."""
+    from directory.extensions import db
+    from directory.imports.analysis import likely_duplicates as find
+
     found = []
     for match in find(values):
         person = db.session.get(Person, match["person_id"])

@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from directory import audit, policy
-from directory.core.errors import ValidationError
+from directory.core.errors import ApiError, ValidationError
 from directory.core.models import new_id, utcnow
 from directory.extensions import db
 from directory.people.consent import (
@@ -61,6 +62,58 @@ def add_consent_records(
     person.consent_notice_version = notice_version or current_notice_version()
 
 
+class DuplicatePerson(ApiError):
+    """A new profile likely exists already (the import's matching); nothing was written.
+
+    A 409 ``duplicate`` listing the ``candidates`` the caller may see (the others are only
+    counted in ``hidden_candidates``); the caller confirms with ``confirm_duplicate: true``.
+    """
+
+    def __init__(self, matches: list[dict]):
+        shown = [m for m in matches if m["person"] is not None]
+        candidates = [
+            {
+                "id": m["person"].id,
+                "full_name": m["person"].full_name,
+                "kind": m["kind"],
+                "reason": m["reason"],
+                "strength": m["strength"],
+            }
+            for m in shown
+        ]
+        hidden = len(matches) - len(shown)
+        names = ", ".join(f"{c['full_name']} ({c['id']})" for c in candidates)
+        parts = [_("Likely duplicates: %(names)s", names=names)] if names else []
+        if hidden:
+            parts.append(
+                ngettext(
+                    "%(num)d profile you may not see matches.",
+                    "%(num)d profiles you may not see match.",
+                    hidden,
+                )
+            )
+        super().__init__(
+            409,
+            "duplicate",
+            _(
+                "This person looks already registered. Open the existing profile, or send "
+                "confirm_duplicate: true to register them anyway."
+            ),
+            {"confirm_duplicate": " ".join(parts)},
+            {"candidates": candidates, "hidden_candidates": hidden},
+        )
+        self.matches = matches
+
+
+def refuse_duplicates(values: dict, by) -> None:
+    """Raise :class:`DuplicatePerson` when normalised ``values`` match existing profiles."""
+    from directory.people.queries import duplicates_of
+
+    matches = duplicates_of(values, by)
+    if matches:
+        raise DuplicatePerson(matches)
+
+
 def build_person(**columns) -> Person:
     """An unsaved profile from column values, for a writer that tells a story (the demo seed).
 
@@ -77,12 +130,15 @@ def register_person(
     source: str | None = None,
     field_index: dict[str, str] | None = None,
     commit: bool = True,
+    duplicates_confirmed: bool = True,
 ) -> Person:
     """An embassy officer (or admin) registers an unclaimed profile in the mission's countries.
 
     Consent the person gave the mission is recorded only with ``consent_evidence`` (source and
     date); visibility may be set up to "officials". ``provenance``/``source`` let a caller record
     another origin; ``commit=False`` lets a caller write many people in one transaction.
+    ``duplicates_confirmed=False`` refuses likely duplicates (:class:`DuplicatePerson`) once
+    the input and the permission are checked (the API; the forms ask before calling).
     """
     data, evidence_raw = take_evidence(data)
     values = normalize_person_input(data, field_index=field_index)
@@ -98,6 +154,8 @@ def register_person(
     person.visibility_profile, person.visibility_contact = "officials", "private"
     policy.require(by, "person.register", person)
     decisions, evidence = check_privacy(person, consent, visibility, by, evidence_raw)
+    if not duplicates_confirmed:
+        refuse_duplicates(values, by)
     for group, level in visibility.items():
         setattr(person, f"visibility_{group}", level)
     person.provenance = provenance
@@ -116,14 +174,17 @@ def register_person(
     return person
 
 
-def create_own_profile(user, data: dict) -> Person:
+def create_own_profile(user, data: dict, *, duplicates_confirmed: bool = True) -> Person:
     """A verified member without a profile creates it (provenance: self-registered).
 
     Their consent is their own, given online: ``consent_evidence`` plays no part and is ignored.
+    ``duplicates_confirmed=False``: as for :func:`register_person`.
     """
     policy.require(user, "person.create_own")
     data, _evidence = take_evidence(data)
     values = normalize_person_input(data)
+    if not duplicates_confirmed:
+        refuse_duplicates(values, user)
     consent = split_consent(values)
     person = Person(id=new_id(), provenance="self", **values)
     person.consent_listed = person.consent_contact = False

@@ -27,6 +27,7 @@ from directory.policy import needs as _needs  # noqa: F401
 from directory.policy import nominations as _nominations  # noqa: F401
 from directory.policy import notices as _notices  # noqa: F401
 from directory.policy import people as _people  # noqa: F401
+from directory.policy import savedsearch as _savedsearch  # noqa: F401
 from directory.policy.core import (  # noqa: F401 - the policy's public names
     LEVEL_ORDER,
     actions,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-03 07:26:34.301179
+Create Date: 2026-12-03 08:31:28.498567
 
 """
 
@@ -725,6 +725,29 @@ def upgrade():
         batch_op.create_index("ix_notices_user_read", ["user_id", "read_at"], unique=False)
 
     op.create_table(
+        "saved_searches",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("user_id", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("query", sa.JSON(), nullable=False),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "last_opened_at", directory.core.models.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_saved_searches_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_saved_searches")),
+        sa.UniqueConstraint("user_id", "name", name="uq_saved_searches_user_name"),
+    )
+    with op.batch_alter_table("saved_searches", schema=None) as batch_op:
+        batch_op.create_index("ix_saved_searches_user", ["user_id", "created_at"], unique=False)
+
+    op.create_table(
         "contact_requests",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("person_id", sa.String(length=16), nullable=False),
@@ -1150,6 +1173,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_contact_requests_need_id"))
 
     op.drop_table("contact_requests")
+    with op.batch_alter_table("saved_searches", schema=None) as batch_op:
+        batch_op.drop_index("ix_saved_searches_user")
+
+    op.drop_table("saved_searches")
     with op.batch_alter_table("notices", schema=None) as batch_op:
         batch_op.drop_index("ix_notices_user_read")
 

@@ -26,7 +26,12 @@ def test_imported_people_are_searchable_at_once_and_exported(client, login, db, 
     rows = list(csv.reader(io.StringIO(response.get_data()[3:].decode("utf-8"))))
     assert [r[0] for r in rows[1:]] == ["Nguyễn Văn An"]
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "export"))
-    assert event.details == {"kind": "search", "format": "csv", "count": 1}
+    assert event.details == {
+        "kind": "search",
+        "format": "csv",
+        "count": 1,
+        "search": {"q": "nguyen van an", "filters": {}, "sort": "relevance"},
+    }
 
 
 def test_search_export_is_for_officials(client, login, db):

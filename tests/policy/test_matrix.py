@@ -42,7 +42,8 @@ OFFICIALS = EMBASSIES | PROVINCES | {"admin"}
 #   "vetting_note" (the embassy's endorsement) and "comment" (the province's submission), events;
 # imports: "paris" and "berlin" (missions), "batch" (an import of the Paris mission);
 # countries: "country_fr" (France, Paris's) and "country_de" (Germany, Berlin's), codes;
-# tokens: "owner_token" (an API token of the owner); None: no record.
+# tokens: "owner_token" (an API token of the owner); "owner_saved_search" (a saved search of the
+# owner, not saved); None: no record.
 MATRIX = [
     # --- people ------------------------------------------------------------------------------
     ("person.view", "owned", EVERYONE),
@@ -154,6 +155,10 @@ MATRIX = [
     ("token.manage", None, SIGNED_IN),
     ("token.revoke", "owner_token", {"owner", "admin"}),
     ("token.revoke", None, set()),
+    # --- saved searches: the owner's alone -----------------------------------------------
+    ("saved_search.create", None, SIGNED_IN),
+    ("saved_search.manage", "owner_saved_search", {"owner"}),
+    ("saved_search.manage", None, set()),
 ]
 
 
@@ -164,6 +169,7 @@ def targets(cast):
     from directory.extensions import db
     from directory.imports.models import ImportBatch
     from directory.representatives.models import Nomination, NominationEvent
+    from directory.savedsearch.models import SavedSearch
 
     association = AssociationFactory(country="FR", province_slug="da-nang")
     MembershipFactory(association=association, person=cast.owned, role="president")
@@ -237,6 +243,7 @@ def targets(cast):
         "berlin": cast.berlin,
         "batch": batch,
         "owner_token": token,
+        "owner_saved_search": SavedSearch(user_id=cast.owner.id, name="Mine", query={}),
         "country_fr": "FR",
         "country_de": "DE",
         None: None,
@@ -297,6 +304,7 @@ TARGET_NAMES = {
     "berlin",
     "batch",
     "owner_token",
+    "owner_saved_search",
     "country_fr",
     "country_de",
 }
