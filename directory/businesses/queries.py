@@ -59,6 +59,33 @@ def likely_duplicates(
     return list(db.session.scalars(query.order_by(Business.name_key, Business.id).limit(10)))
 
 
+def same_business(a: dict, b: dict) -> str | None:
+    """Why two businesses' keys (``name_key``, ``country``, ``website_domain``) make them
+    likely duplicates: "name_country", "website", or None (the rule of
+    :func:`likely_duplicates`)."""
+    if a.get("name_key") and a.get("country") and (a["name_key"], a["country"]) == (
+        b.get("name_key"),
+        b.get("country"),
+    ):
+        return "name_country"
+    if a.get("website_domain") and a["website_domain"] == b.get("website_domain"):
+        return "website"
+    return None
+
+
+def duplicate_candidates(name_keys: set[str], domains: set[str]) -> list[Business]:
+    """The businesses sharing a folded name or a website domain with many new ones at once
+    (an import): compare each with :func:`same_business`."""
+    found: dict[str, Business] = {}
+    for column, wanted in ((Business.name_key, name_keys), (Business.website_domain, domains)):
+        values = sorted(v for v in wanted if v)
+        for start in range(0, len(values), 1000):
+            query = sa.select(Business).where(column.in_(values[start : start + 1000]))
+            for business in db.session.scalars(query):
+                found[business.id] = business
+    return sorted(found.values(), key=lambda b: (b.name_key, b.id))
+
+
 def links_of_person(person, *, accepted: bool) -> list[BusinessPerson]:
     """The person's links to businesses, accepted ones or those waiting for acceptance."""
     state = (

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-02 19:09:53.610652
+Create Date: 2026-12-03 07:23:36.435959
 
 """
 
@@ -532,6 +532,7 @@ def upgrade():
         sa.Column("mission_id", sa.String(length=16), nullable=False),
         sa.Column("uploaded_by_id", sa.String(length=16), nullable=True),
         sa.Column("locale", sa.String(length=5), nullable=False),
+        sa.Column("kind", sa.String(length=12), server_default="people", nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("unknown_columns", sa.JSON(), nullable=False),
