@@ -63,9 +63,14 @@ def same_business(a: dict, b: dict) -> str | None:
     """Why two businesses' keys (``name_key``, ``country``, ``website_domain``) make them
     likely duplicates: "name_country", "website", or None (the rule of
     :func:`likely_duplicates`)."""
-    if a.get("name_key") and a.get("country") and (a["name_key"], a["country"]) == (
-        b.get("name_key"),
-        b.get("country"),
+    if (
+        a.get("name_key")
+        and a.get("country")
+        and (a["name_key"], a["country"])
+        == (
+            b.get("name_key"),
+            b.get("country"),
+        )
     ):
         return "name_country"
     if a.get("website_domain") and a["website_domain"] == b.get("website_domain"):

@@ -26,8 +26,8 @@ from directory.core.models import new_id
 from directory.extensions import db
 from directory.i18n import current_locale
 from directory.imports.analysis import CHUNK, AnalysedRow, analyse_rows
-from directory.imports.consent import consent_yes_rows
 from directory.imports.business_rows import analyse_business_rows
+from directory.imports.consent import consent_yes_rows
 from directory.imports.models import BATCH_KINDS, ImportBatch, ImportRow
 from directory.imports.reader import ImportFileError, read_file
 from directory.missions.models import Mission

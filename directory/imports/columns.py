@@ -75,7 +75,7 @@ def canonical_column(header: str, kind: str = "people") -> str | None:
 
 
 def detect_kind(headers: list[str]) -> str:
-    """"businesses" when a header names a business's own column (sector, legal form, size,
+    """ "businesses" when a header names a business's own column (sector, legal form, size,
     presence in Vietnam…) and none names a person's own (full name, hometown, birth year…);
     otherwise "people" (a header such as "name" or "email" says neither)."""
     business_only = people_only = 0

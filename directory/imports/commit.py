@@ -11,13 +11,13 @@ from directory import audit, policy
 from directory.core.models import utcnow
 from directory.extensions import db
 from directory.imports.analysis import CHUNK
-from directory.imports.business_rows import commit_business_rows
 from directory.imports.batches import (
     PROGRESS,
     decision_counts,
     require_committable,
     set_progress,
 )
+from directory.imports.business_rows import commit_business_rows
 from directory.imports.consent import batch_evidence, consent_audit
 from directory.imports.merge import MergeTargetGone, apply_merge
 from directory.imports.models import ImportBatch, ImportRow

@@ -197,9 +197,7 @@ def test_bad_values_are_reported_per_row_and_column_and_nothing_is_written(
     assert db.session.scalars(sa.select(Business.name)).all() == ["Iota SARL"]
 
 
-def test_duplicates_by_name_and_country_or_website_are_flagged_with_evidence(
-    db, mission, officer
-):
+def test_duplicates_by_name_and_country_or_website_are_flagged_with_evidence(db, mission, officer):
     registered = make_business(
         name="PHO VIET sarl", country="FR", sectors=["hospitality"], cities=["Paris"]
     )
