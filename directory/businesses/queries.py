@@ -11,6 +11,7 @@ from directory.core.models import isoformat
 from directory.extensions import db
 from directory.people.data_protection import export_section
 from directory.policy.businesses import business_groups, business_view_clause
+from search_index.normalize import fold_words
 
 
 def get_visible(business_id, user) -> Business | None:
@@ -38,6 +39,22 @@ def businesses_query(user, filters: dict | None = None) -> sa.Select:
     if filters.get("size_band"):
         query = query.where(Business.size_band == filters["size_band"])
     return query.order_by(Business.name_key, Business.id)
+
+
+def businesses_named(user, text: str | None, *, limit: int = 10) -> list[Business]:
+    """The businesses ``user`` may see whose name has a word starting with each typed word
+    (folded, any order; at least two letters in all): the business picker's search."""
+    words = [w.replace("_", "") for w in fold_words((text or "")[:200])][:6]
+    words = [w for w in words if w]
+    if not words or len("".join(words)) < 2:
+        return []
+    query = sa.select(Business).where(business_view_clause(user))
+    for word in words:
+        query = query.where(
+            Business.name_key.startswith(word, autoescape=True)
+            | Business.name_key.contains(f" {word}", autoescape=True)
+        )
+    return list(db.session.scalars(query.order_by(Business.name_key, Business.id).limit(limit)))
 
 
 def likely_duplicates(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-03 07:23:36.435959
+Create Date: 2026-12-03 07:35:07.204795
 
 """
 
@@ -707,6 +707,43 @@ def upgrade():
         batch_op.create_index("ix_notices_user_read", ["user_id", "read_at"], unique=False)
 
     op.create_table(
+        "association_businesses",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("association_id", sa.String(length=16), nullable=False),
+        sa.Column("business_id", sa.String(length=16), nullable=False),
+        sa.Column("since", sa.Date(), nullable=True),
+        sa.Column("added_by_id", sa.String(length=16), nullable=True),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["added_by_id"],
+            ["users.id"],
+            name=op.f("fk_association_businesses_added_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["association_id"],
+            ["associations.id"],
+            name=op.f("fk_association_businesses_association_id_associations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["business_id"],
+            ["businesses.id"],
+            name=op.f("fk_association_businesses_business_id_businesses"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_association_businesses")),
+        sa.UniqueConstraint("association_id", "business_id", name="uq_association_business"),
+    )
+    with op.batch_alter_table("association_businesses", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_association_businesses_association_id"), ["association_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_association_businesses_business_id"), ["business_id"], unique=False
+        )
+
+    op.create_table(
         "contact_requests",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("person_id", sa.String(length=16), nullable=False),
@@ -1132,6 +1169,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_contact_requests_need_id"))
 
     op.drop_table("contact_requests")
+    with op.batch_alter_table("association_businesses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_association_businesses_business_id"))
+        batch_op.drop_index(batch_op.f("ix_association_businesses_association_id"))
+
+    op.drop_table("association_businesses")
     with op.batch_alter_table("notices", schema=None) as batch_op:
         batch_op.drop_index("ix_notices_user_read")
 
