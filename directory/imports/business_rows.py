@@ -135,7 +135,8 @@ def _normalise(data: dict, sectors: dict) -> tuple[dict, dict]:
     except ValidationError as exc:
         good = {k: v for k, v in data.items() if k not in exc.fields}
         try:
-            values = normalize_business_input(good, business=None, sectors=sectors)
+            # The row's good values, for the preview (a blank business: nothing is required).
+            values = normalize_business_input(good, business=Business(), sectors=sectors)
         except ValidationError:
             values = {}
         return values, dict(exc.fields)

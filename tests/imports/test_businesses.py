@@ -180,6 +180,8 @@ def test_bad_values_are_reported_per_row_and_column_and_nothing_is_written(
     assert set(errors[8]) == {"size_band", "interests"}
     assert errors[9]["country"]["code"] == "business_outside_mission"
     assert errors[10] == {}
+    # The row's good values are still shown beside its errors.
+    assert rows[1].values["name"] == "Beta SARL" and rows[1].values["country"] == "FR"
     # The messages of the business domain are kept in both languages.
     assert "Narnia" in errors[2]["country"]["messages"]["vi"]
     assert errors[2]["country"]["messages"]["vi"] != errors[2]["country"]["messages"]["en"]
