@@ -242,7 +242,10 @@ def test_the_preview_shows_business_columns_and_duplicates_in_both_languages(
 ):
     make_business(name="Phở Việt SARL", country="FR")
     login(officer)
-    response = upload(client, csv_bytes(header=HEADER_EN, rows=[GOOD, SECOND]), "dn.csv")
+    again = [*SECOND]
+    again[0] = "Mekong Logistique SARL"  # the same website as the row before it
+    data = csv_bytes(header=HEADER_EN, rows=[GOOD, SECOND, again])
+    response = upload(client, data, "dn.csv")
     assert response.status_code == 302
     batch = db.session.scalar(sa.select(ImportBatch))
     client.post("/lang/en")
@@ -250,6 +253,8 @@ def test_the_preview_shows_business_columns_and_duplicates_in_both_languages(
     assert "One business per row" in page and "Business name" in page
     assert "Representative office: Hanoi" in page and "same name and country" in page
     assert "Complete the registered business" in page
+    assert page.count("Complete the registered business") == 1  # not for a row of the file
+    assert "row 3 of this file" in page and "same website" in page
     client.post("/lang/vi")
     page = client.get(f"/imports/{batch.id}/preview").get_data(as_text=True)
     assert "Văn phòng đại diện: Hà Nội" in page and "cùng tên và quốc gia" in page
@@ -271,3 +276,17 @@ def test_a_business_file_larger_than_a_commit_chunk(db, mission, officer):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Business)) == count
     last = db.session.scalar(sa.select(Business).where(Business.name == f"Công ty {count - 1}"))
     assert last.website_domain == f"c{count - 1}.fr" and last.sectors == ["ict"]
+
+
+def test_the_people_command_reads_people_only(db, mission):
+    from directory.imports.jobs import import_file_now
+    from directory.imports.reader import ImportFileError
+
+    data = csv_bytes(header=HEADER_VI, rows=[GOOD])
+    try:
+        import_file_now(data, "dn.csv", mission, None)
+    except ImportFileError as exc:
+        assert exc.code == "missing_name_column"
+    else:
+        raise AssertionError("a file of businesses is not a file of people")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Business)) == 0
