@@ -196,3 +196,69 @@ def test_berlin_imports_businesses_and_an_owner_manages_one(
     visitor.goto(f"{url}/businesses/{owned_id}")
     assert DESCRIPTION in visitor.content()
     _fits(visitor, "the business page at 1280 px")
+
+
+def _business_association_and_business(live_server, offset: int):
+    """A business association in Germany (created here if the demo has none) and a German
+    business of a name no other business has (the ``offset``-th, by name)."""
+    from directory.associations import services
+    from directory.associations.models import Association
+    from directory.businesses.models import Business
+    from directory.extensions import db
+
+    with live_server.app.app_context():
+        association = db.session.scalar(
+            sa.select(Association)
+            .where(Association.kind == "business", Association.country == "DE")
+            .order_by(Association.id)
+        )
+        if association is None:
+            from directory.accounts.models import User
+
+            officer = db.session.scalar(sa.select(User).where(User.email == OFFICER.email))
+            association = services.create_association(
+                {"name": "Hội Doanh nghiệp Việt Nam tại Đức", "kind": "business", "country": "DE"},
+                officer,
+            )
+        names = db.session.scalars(sa.select(Business.name)).all()
+        business = [
+            b
+            for b in db.session.scalars(
+                sa.select(Business).where(Business.country == "DE").order_by(Business.name_key)
+            )
+            if names.count(b.name) == 1
+        ][offset]
+        found = (association.id, business.id, business.name)
+        db.session.remove()
+    return found
+
+
+@pytest.mark.parametrize("width, offset", [(1280, 0), (390, 1)])
+def test_the_mission_adds_a_member_business_with_the_picker(
+    live_server, new_page, sign_in, width, offset
+):
+    association_id, business_id, name = _business_association_and_business(live_server, offset)
+    page = new_page(viewport={"width": width, "height": 900})
+    sign_in(page, OFFICER.email, OFFICER.password)
+    page.goto(f"{live_server.url}/associations/{association_id}/businesses")
+    box = page.get_by_role("combobox", name="Tìm doanh nghiệp theo tên")
+    box.fill(fold(name).split()[0] + " " + fold(name).split()[1])  # without diacritics
+    options = page.locator("#person-q-listbox [role=option]")
+    options.first.wait_for()
+    index = [o.inner_text().startswith(name) for o in options.all()].index(True)
+    for _ in range(index + 1):
+        box.press("ArrowDown")
+    box.press("Enter")
+    assert page.locator("[data-picker-chosen]").inner_text().startswith(f"Đã chọn: {name}")
+    assert page.locator("[data-picker-form] input[name=business]").input_value() == business_id
+    _fits(page, f"the member businesses page at {width} px")
+    page.locator("[data-picker-form] [type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".flash-success").count() == 1, page.content()
+    assert page.locator("#business-members", has_text=name).count() == 1
+    # The association's page and the business's page show the membership.
+    page.goto(f"{live_server.url}/associations/{association_id}")
+    assert page.locator("#member-businesses + ul", has_text=name).count() == 1
+    page.goto(f"{live_server.url}/businesses/{business_id}")
+    assert page.locator("#business-associations a[href$='/" + association_id + "']").count() == 1
+    _fits(page, f"the business page at {width} px")
