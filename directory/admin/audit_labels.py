@@ -47,6 +47,8 @@ ACTION_LABELS = {
     "association.member_accept": _l("Membership accepted"),
     "association.member_decline": _l("Membership declined"),
     "association.member_end": _l("Membership ended"),
+    "association.business_add": _l("Business added to an association"),
+    "association.business_remove": _l("Business removed from an association"),
     # contact requests
     "contact_request.create": _l("Contact request sent"),
     "contact_request.accept": _l("Contact request accepted"),

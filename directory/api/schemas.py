@@ -427,6 +427,24 @@ register_schema(
                     ),
                 }
             ),
+            "business_members": _read_only(
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "business_id": {"type": "string"},
+                            "name": {"type": "string"},
+                            "country": {"type": "string"},
+                            "since": {"type": ["string", "null"], "format": "date"},
+                        },
+                    },
+                    "description": (
+                        "Businesses listed as members (business associations), those the "
+                        "caller may see."
+                    ),
+                }
+            ),
             "verified": _read_only({"type": "boolean"}),
             "created_at": _read_only({"type": "string", "format": "date-time"}),
             "updated_at": _read_only({"type": "string", "format": "date-time"}),

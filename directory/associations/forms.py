@@ -131,6 +131,20 @@ class MembershipForm(ServiceForm):
         self.role.choices = role_choices()
 
 
+class BusinessMemberForm(ServiceForm):
+    """List a business (chosen with the picker) as a member of a business association."""
+
+    business = HiddenField(
+        _l("Business"),
+        validators=[
+            DataRequired(message=_l("Find the business by name, then choose it.")),
+            Length(max=300),
+        ],
+    )
+    since = DateField(_l("Member since"), validators=[Optional()])
+    submit = SubmitField(_l("Add the business"))
+
+
 class EndMembershipForm(Form):
     """Close a membership."""
 

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from directory.core.models import TimestampMixin, UTCDateTime, new_id
+from directory.core.models import TimestampMixin, UTCDateTime, new_id, utcnow
 from directory.extensions import db
 
 if TYPE_CHECKING:  # annotations only: importing these at run time would make import cycles
+    from directory.businesses.models import Business
     from directory.people.models import Person
     from directory.reference.models import Province
 
@@ -54,6 +55,12 @@ class Association(TimestampMixin, db.Model):
         back_populates="association",
         cascade="all, delete-orphan",
         order_by="Membership.start_date",
+    )
+
+    business_members: Mapped[list[BusinessMember]] = relationship(
+        back_populates="association",
+        cascade="all, delete-orphan",
+        order_by="BusinessMember.created_at",
     )
 
     __table_args__ = (
@@ -108,3 +115,31 @@ class Membership(db.Model):
 
     def __repr__(self) -> str:
         return f"<Membership {self.person_id} {self.role}>"
+
+
+class BusinessMember(db.Model):
+    """A business listed as a member of a business association (added by those who manage
+    the association's members; shown to whoever may see the business)."""
+
+    __tablename__ = "association_businesses"
+
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True, default=new_id)
+    association_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("associations.id", ondelete="CASCADE"), index=True
+    )
+    business_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("businesses.id", ondelete="CASCADE"), index=True
+    )
+    since: Mapped[date | None] = mapped_column(sa.Date)
+    added_by_id: Mapped[str | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    association: Mapped[Association] = relationship(back_populates="business_members")
+    business: Mapped[Business] = relationship("Business")
+
+    __table_args__ = (
+        sa.UniqueConstraint("association_id", "business_id", name="uq_association_business"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<BusinessMember {self.association_id} {self.business_id}>"

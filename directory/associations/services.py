@@ -533,7 +533,13 @@ def membership_to_dict(m: Membership) -> dict:
 
 
 def association_to_dict(association: Association, viewer) -> dict:
-    """The association as JSON; members are the accepted ones the viewer may see."""
+    """The association as JSON; members are the accepted ones the viewer may see, business
+    members the businesses the viewer may see."""
+    from directory.associations.business_members import (
+        business_member_to_dict,
+        visible_business_members,
+    )
+
     data = {
         "id": association.id,
         "name": association.name,
@@ -553,6 +559,9 @@ def association_to_dict(association: Association, viewer) -> dict:
         "created_at": isoformat(association.created_at),
         "updated_at": isoformat(association.updated_at),
         "members": [membership_to_dict(m) for m in visible_memberships(association, viewer)],
+        "business_members": [
+            business_member_to_dict(m) for m in visible_business_members(association, viewer)
+        ],
     }
     if policy.can(viewer, "association.manage_members", association):
         # Those who manage the members follow their proposals (not yet shown as members).

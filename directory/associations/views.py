@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from directory import policy
-from directory.associations import services
+from directory.associations import business_members, services
 from directory.associations.forms import (
     AssociationForm,
+    BusinessMemberForm,
     EndMembershipForm,
     MembershipForm,
     kind_choices,
@@ -80,6 +81,7 @@ def detail(association_id: str):
     return render_template(
         "associations/detail.html",
         association=association,
+        business_members=business_members.visible_business_members(association, current_user),
         leaders=[m for m in memberships if m.is_leader and m.end_date is None],
         members=[m for m in memberships if not (m.is_leader and m.end_date is None)],
         action_form=ActionForm(),
@@ -234,6 +236,105 @@ def members(association_id: str):
         chosen=_visible_person(form.person.data),
         name_query_min=NAME_QUERY_MIN,
     ), status
+
+
+# --- businesses as members (business associations) -------------------------------------------
+
+_BUSINESS_ID = re.compile(r"(?:/businesses/)?([0-9a-f]{16})/?$")
+
+
+def _visible_business(reference: str | None):
+    """The business chosen in the picker (an id or its page's link), if the user may see it."""
+    from directory.businesses.queries import get_visible
+
+    match = _BUSINESS_ID.search((reference or "").strip())
+    return get_visible(match.group(1), current_user) if match else None
+
+
+def _business_candidate(business) -> dict:
+    """What the business picker shows: the name, a city (if the user may see it), the country."""
+    from directory.policy.businesses import business_groups
+
+    profile = "profile" in business_groups(current_user, business)
+    return {
+        "id": business.id,
+        "name": business.name,
+        "city": (business.cities or [""])[0] if profile else "",
+        "country_name": country_name(business.country, current_locale()),
+    }
+
+
+@bp.get("/associations/<association_id>/businesses/candidates")
+@login_required
+def business_candidates(association_id: str):
+    """The business picker's search as you type: businesses the user may see, by name."""
+    from directory.businesses.queries import businesses_named
+
+    association = association_or_404(association_id)
+    policy.require(current_user, "association.manage_members", association)
+    text = request.args.get("q", "")
+    found = businesses_named(current_user, text)
+    response = jsonify({"q": text, "businesses": [_business_candidate(b) for b in found]})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/associations/<association_id>/businesses", methods=["GET", "POST"])
+@login_required
+def businesses(association_id: str):
+    """A business association's business members: add (with the picker) and remove.
+
+    Without JavaScript, ``?q=`` lists the businesses found, each with a button coming back
+    with ``?business=<id>`` chosen; the add form then posts that id.
+    """
+    from directory.businesses.queries import businesses_named
+
+    association = association_or_404(association_id)
+    policy.require(current_user, "association.manage_members", association)
+    if association.kind != "business":
+        abort(404)
+    form = BusinessMemberForm()
+    query = request.args.get("q", "")[:200]
+    if request.method == "GET" and request.args.get("business"):
+        form.business.data = request.args.get("business", "")[:300]
+    if form.validate_on_submit():
+        chosen = _visible_business(form.business.data)
+        try:
+            business_members.add_business_member(
+                association, chosen, current_user, since=form.since.data
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            flash_leftover(form.apply_errors(exc.fields))
+        else:
+            flash(_("The business was added to the members."), "success")
+            return redirect(url_for("associations.businesses", association_id=association.id))
+    status = 422 if request.method == "POST" else 200
+    found = businesses_named(current_user, query) if query else None
+    return render_template(
+        "associations/businesses.html",
+        association=association,
+        form=form,
+        remove_form=ActionForm(),
+        members=business_members.visible_business_members(association, current_user),
+        query=query,
+        candidates=[_business_candidate(b) for b in found] if found is not None else None,
+        chosen=_visible_business(form.business.data),
+    ), status
+
+
+@bp.post("/associations/<association_id>/businesses/<business_id>/remove")
+@login_required
+def remove_business(association_id: str, business_id: str):
+    association = association_or_404(association_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        business_members.remove_business_member(association, business_id, current_user)
+    except ValidationError:
+        abort(404)
+    flash(_("The business is no longer listed as a member."), "success")
+    return redirect(url_for("associations.businesses", association_id=association.id))
 
 
 @bp.post("/associations/<association_id>/members/<membership_id>/end")

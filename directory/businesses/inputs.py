@@ -320,9 +320,12 @@ def _bool(value, errors: dict, key: str) -> bool:
     return value
 
 
-def normalize_business_input(data: dict, *, business: Business | None) -> dict:
+def normalize_business_input(
+    data: dict, *, business: Business | None, sectors: dict[str, str] | None = None
+) -> dict:
     """Checked, canonical values for the keys given (all required ones for a new business).
 
+    ``sectors``: the :func:`sector_index` when the caller checks many businesses at once.
     ``visibility`` comes back as ``visibility_profile`` / ``visibility_contact``;
     ``confirm_duplicate`` as itself. Raises ValidationError naming each bad key.
     """
@@ -333,7 +336,7 @@ def normalize_business_input(data: dict, *, business: Business | None) -> dict:
         elif key not in WRITABLE:
             errors[str(key)[:100]] = _("Unknown field.")
     creating = business is None
-    index = sector_index()
+    index = sectors if sectors is not None else sector_index()
     values: dict = {}
     if "name" in data or creating:
         values["name"] = _text(data.get("name"), errors, "name", NAME_MAX)

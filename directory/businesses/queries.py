@@ -11,6 +11,7 @@ from directory.core.models import isoformat
 from directory.extensions import db
 from directory.people.data_protection import export_section
 from directory.policy.businesses import business_groups, business_view_clause
+from search_index.normalize import fold_words
 
 
 def get_visible(business_id, user) -> Business | None:
@@ -40,6 +41,22 @@ def businesses_query(user, filters: dict | None = None) -> sa.Select:
     return query.order_by(Business.name_key, Business.id)
 
 
+def businesses_named(user, text: str | None, *, limit: int = 10) -> list[Business]:
+    """The businesses ``user`` may see whose name has a word starting with each typed word
+    (folded, any order; at least two letters in all): the business picker's search."""
+    words = [w.replace("_", "") for w in fold_words((text or "")[:200])][:6]
+    words = [w for w in words if w]
+    if not words or len("".join(words)) < 2:
+        return []
+    query = sa.select(Business).where(business_view_clause(user))
+    for word in words:
+        query = query.where(
+            Business.name_key.startswith(word, autoescape=True)
+            | Business.name_key.contains(f" {word}", autoescape=True)
+        )
+    return list(db.session.scalars(query.order_by(Business.name_key, Business.id).limit(limit)))
+
+
 def likely_duplicates(
     name: str | None, country: str | None, website: str | None, exclude_id: str | None = None
 ) -> list[Business]:
@@ -57,6 +74,38 @@ def likely_duplicates(
     if exclude_id:
         query = query.where(Business.id != exclude_id)
     return list(db.session.scalars(query.order_by(Business.name_key, Business.id).limit(10)))
+
+
+def same_business(a: dict, b: dict) -> str | None:
+    """Why two businesses' keys (``name_key``, ``country``, ``website_domain``) make them
+    likely duplicates: "name_country", "website", or None (the rule of
+    :func:`likely_duplicates`)."""
+    if (
+        a.get("name_key")
+        and a.get("country")
+        and (a["name_key"], a["country"])
+        == (
+            b.get("name_key"),
+            b.get("country"),
+        )
+    ):
+        return "name_country"
+    if a.get("website_domain") and a["website_domain"] == b.get("website_domain"):
+        return "website"
+    return None
+
+
+def duplicate_candidates(name_keys: set[str], domains: set[str]) -> list[Business]:
+    """The businesses sharing a folded name or a website domain with many new ones at once
+    (an import): compare each with :func:`same_business`."""
+    found: dict[str, Business] = {}
+    for column, wanted in ((Business.name_key, name_keys), (Business.website_domain, domains)):
+        values = sorted(v for v in wanted if v)
+        for start in range(0, len(values), 1000):
+            query = sa.select(Business).where(column.in_(values[start : start + 1000]))
+            for business in db.session.scalars(query):
+                found[business.id] = business
+    return sorted(found.values(), key=lambda b: (b.name_key, b.id))
 
 
 def links_of_person(person, *, accepted: bool) -> list[BusinessPerson]:

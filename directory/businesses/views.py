@@ -85,11 +85,14 @@ def detail(business_id: str):
         if (link.accepted or policy.can(current_user, "business.link", business))
         and policy.can(current_user, "person.view", link.person)
     ]
+    from directory.associations.business_members import associations_of_business
+
     return render_template(
         "businesses/detail.html",
         business=business,
         groups=business_groups(current_user, business),
         links=links,
+        associations=associations_of_business(business, current_user),
         link_form=LinkForm(),
         action_form=ActionForm(),
         **_labels(),

@@ -284,11 +284,13 @@ def _folded_set(value) -> set:
     return {fold(str(item)) for item in items if str(item).strip()}
 
 
-def compare_values(values: dict, other: dict) -> tuple[list[str], list[str]]:
+def compare_values(
+    values: dict, other: dict, fields: tuple[str, ...] = EVIDENCE_FIELDS
+) -> tuple[list[str], list[str]]:
     """(fields that agree, fields that differ) between two sets of normalised values."""
     agree: list[str] = []
     differ: list[str] = []
-    for name in EVIDENCE_FIELDS:
+    for name in fields:
         mine, theirs = _folded_set(values.get(name)), _folded_set(other.get(name))
         if mine and theirs:
             (agree if mine & theirs else differ).append(name)

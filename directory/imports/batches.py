@@ -26,8 +26,9 @@ from directory.core.models import new_id
 from directory.extensions import db
 from directory.i18n import current_locale
 from directory.imports.analysis import CHUNK, AnalysedRow, analyse_rows
+from directory.imports.business_rows import analyse_business_rows
 from directory.imports.consent import consent_yes_rows
-from directory.imports.models import ImportBatch, ImportRow
+from directory.imports.models import BATCH_KINDS, ImportBatch, ImportRow
 from directory.imports.reader import ImportFileError, read_file
 from directory.missions.models import Mission
 
@@ -48,13 +49,24 @@ def _upload_path(batch: ImportBatch) -> str:
 
 
 def start_batch(
-    data: bytes, file_name: str, mission: Mission, by, *, sheet_name: str | None = None
+    data: bytes,
+    file_name: str,
+    mission: Mission,
+    by,
+    *,
+    sheet_name: str | None = None,
+    kind: str | None = None,
 ) -> ImportBatch:
     """Keep an uploaded file and create its batch (status ``queued``); commits.
 
+    ``kind``: "people" or "businesses"; None detects it from the headers when the file is read.
     The size is checked at once; everything else is checked by :func:`read_batch`.
     """
     policy.require(by, "import.create", mission)
+    if kind not in (None, *BATCH_KINDS):
+        raise ValueError(kind)
+    if kind == "businesses":
+        policy.require(by, "business.register")
     limit = current_app.config["IMPORT_MAX_BYTES"]
     if len(data) > limit:
         raise ImportFileError("too_large", limit_mb=limit // (1024 * 1024))
@@ -67,6 +79,8 @@ def start_batch(
         uploaded_by_id=by.id,
         locale=current_locale(),
         status="queued",
+        kind=kind or "people",
+        details={"detect_kind": kind is None},
     )
     with open(_upload_path(batch), "wb") as fh:
         fh.write(data)
@@ -97,14 +111,17 @@ def read_batch(batch_id: str) -> ImportBatch:
             batch.file_name,
             max_bytes=current_app.config["IMPORT_MAX_BYTES"],
             sheet_name=batch.sheet_name,
+            kind=None if (batch.details or {}).get("detect_kind") else batch.kind,
         )
+        batch.kind = sheet.kind
         batch.total_rows = len(sheet.rows)
         batch.file_format = sheet.file_format
         batch.details = {**sheet.details, "headers": sheet.headers, "columns": sheet.columns}
         batch.unknown_columns = sheet.unknown_columns
         db.session.commit()
         total = len(sheet.rows)
-        rows = analyse_rows(
+        analyse = analyse_business_rows if batch.of_businesses else analyse_rows
+        rows = analyse(
             sheet, batch.mission, progress=lambda n: set_progress(batch_id, n // 2, total)
         )
         stage_rows(batch, rows)

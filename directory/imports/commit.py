@@ -18,6 +18,7 @@ from directory.imports.batches import (
     require_committable,
     set_progress,
 )
+from directory.imports.business_rows import commit_business_rows
 from directory.imports.consent import batch_evidence, consent_audit
 from directory.imports.merge import MergeTargetGone, apply_merge
 from directory.imports.models import ImportBatch, ImportRow
@@ -137,12 +138,13 @@ def commit_batch(batch_id: str, by_id: str) -> ImportBatch:
     counts_before = decision_counts(batch)
     total = counts_before["create"] + counts_before["merge"]
     try:
-        evidence = batch_evidence(batch)
-        counts = commit_rows(
+        evidence = None if batch.of_businesses else batch_evidence(batch)
+        write = commit_business_rows if batch.of_businesses else commit_rows
+        counts = write(
             batch,
             _accepted_rows(batch.id),
             by,
-            evidence=evidence,
+            **({} if batch.of_businesses else {"evidence": evidence}),
             progress=lambda n: set_progress(batch_id, n, total),
         )
         batch.status = "done"
@@ -161,7 +163,12 @@ def commit_batch(batch_id: str, by_id: str) -> ImportBatch:
                 "merged": counts["merged"],
                 "skipped": batch.skipped_count,
                 "mission": batch.mission_id,
-                **consent_audit(evidence, counts["listed"], counts["consent_ignored"]),
+                "kind": batch.kind,
+                **(
+                    {}
+                    if batch.of_businesses
+                    else consent_audit(evidence, counts["listed"], counts["consent_ignored"])
+                ),
             },
         )
         db.session.commit()

@@ -17,6 +17,7 @@ from directory.core.errors import ValidationError
 from directory.extensions import db
 from directory.imports import commit as commit_service
 from directory.imports.batches import decision_counts, require_committable
+from directory.imports.business_rows import merge_candidates
 from directory.imports.consent import attest_consent
 from directory.imports.merge import set_decision
 from directory.imports.models import ImportBatch, ImportRow
@@ -26,8 +27,10 @@ def apply_decisions(batch: ImportBatch, choices: Mapping[str, str], by) -> int:
     """Record the reviewer's choices from the preview, ``{row id: create | skip | merge}``; commits.
 
     Rows of other batches are ignored. A row keeps its decision when the choice is unchanged
-    or ``merge`` (a merge is set up on the merge screen, field by field). Returns how many
-    rows were refused: a row with errors cannot be imported and stays skipped.
+    or ``merge`` (a merge is set up on the merge screen, field by field) — except in a batch of
+    businesses, where ``merge`` completes the first registered business the row matches that
+    the reviewer may edit. Returns how many rows were refused: a row with errors cannot be
+    imported and stays skipped.
     """
     policy.require(by, "import.commit", batch)
     require_committable(batch)
@@ -37,14 +40,26 @@ def apply_decisions(batch: ImportBatch, choices: Mapping[str, str], by) -> int:
     refused = 0
     for row in rows:
         choice = choices[row.id]
-        if choice == row.decision or choice == "merge":
+        if choice == row.decision or (choice == "merge" and not batch.of_businesses):
             continue
         try:
-            set_decision(row, choice, by)
+            if choice == "merge":
+                _merge_business(row, by)
+            else:
+                set_decision(row, choice, by)
         except ValidationError:
             refused += 1
     db.session.commit()
     return refused
+
+
+def _merge_business(row: ImportRow, by) -> None:
+    if row.has_errors:
+        raise ValidationError({"decision": _("A row with errors cannot be imported.")})
+    targets = merge_candidates(row, by)
+    if not targets:
+        raise ValidationError({"decision": "merge"})
+    row.decision, row.merge_target_id, row.merge_choices = "merge", targets[0].id, {}
 
 
 class CommitRefused(Exception):

@@ -20,7 +20,16 @@ class UploadForm(Form):
         render_kw={"accept": ".csv,.txt,.tsv,.xlsx,text/csv"},
     )
     sheet = StringField(_l("Sheet name (XLSX, optional)"), validators=[Optional(), Length(max=100)])
+    kind = SelectField(_l("One row is"), default="", validate_choice=True)
     mission = SelectField(_l("Mission"), choices=[], validate_choice=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [
+            ("", _l("Detect from the headers")),
+            ("people", _l("a person")),
+            ("businesses", _l("a business")),
+        ]
 
 
 class CommitForm(ServiceForm):

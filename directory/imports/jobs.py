@@ -88,7 +88,11 @@ def import_file_now(
     """
     evidence = normalize_consent_evidence(consent_evidence) if consent_evidence else None
     sheet = read_file(
-        data, file_name, max_bytes=current_app.config["IMPORT_MAX_BYTES"], sheet_name=sheet_name
+        data,
+        file_name,
+        max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+        sheet_name=sheet_name,
+        kind="people",  # ``flask people import``: a file of people, whatever its headers
     )
     rows = analyse_rows(sheet, mission)
     result = CliResult(rows=rows)

@@ -38,6 +38,9 @@ def file_error_message(code: str | None, params: dict | None = None) -> str:
         "missing_name_column": lambda: _(
             "The file has no full name column (full_name or Họ và tên) in its first row."
         ),
+        "missing_business_name_column": lambda: _(
+            "The file has no business name column (name or Tên doanh nghiệp) in its first row."
+        ),
         "formula": lambda: _(
             "Cell %(cell)s contains a formula. Formulas are refused: paste the values only "
             "(Paste special → Values) and upload again.",
@@ -89,6 +92,30 @@ def issue_message(issue: dict) -> str:
             "This person lives outside your mission's countries (%(countries)s).",
             countries=params.get("countries", ""),
         )
+    if code == "business_outside_mission":
+        return _(
+            "This business is neither registered nor operating in your mission's countries "
+            "(%(countries)s).",
+            countries=params.get("countries", ""),
+        )
+    if code == "unknown_size":
+        return _(
+            "Unknown size: %(value)s. Write micro, small, medium or large (or siêu nhỏ, nhỏ, "
+            "vừa, lớn).",
+            value=params.get("value", ""),
+        )
+    if code == "unknown_presence":
+        return _(
+            "Unknown kind of presence: %(value)s. Write none, representative office, "
+            "subsidiary, joint venture or invested project, then “:” and the province.",
+            value=params.get("value", ""),
+        )
+    if code == "unknown_interest":
+        return _(
+            "Unknown interest: %(value)s. Write investment, import, export, technology "
+            "transfer or training.",
+            value=params.get("value", ""),
+        )
     if code == "country_required":
         return _("The country of residence is required.")
     if code == "country_assumed":
@@ -111,4 +138,6 @@ def match_reason(reason: str) -> str:
         "phone": _("same phone"),
         "name_birth_year": _("same name and birth year"),
         "name_city": _("same name and city"),
+        "name_country": _("same name and country"),
+        "website": _("same website"),
     }.get(reason, reason)

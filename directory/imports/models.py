@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # annotations only: importing these at run time would make im
 # (nothing staged) ; a failed commit goes back to ready with ``error_code`` set.
 BATCH_STATUSES = ("queued", "reading", "ready", "committing", "done", "failed")
 DECISIONS = ("create", "merge", "skip")
+# What a batch's rows are: people (profiles) or diaspora businesses.
+BATCH_KINDS = ("people", "businesses")
 
 
 class ImportBatch(TimestampMixin, db.Model):
@@ -36,6 +38,8 @@ class ImportBatch(TimestampMixin, db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     locale: Mapped[str] = mapped_column(sa.String(5), default="vi")
+    # Chosen on upload, or detected from the headers when the file is read.
+    kind: Mapped[str] = mapped_column(sa.String(12), default="people", server_default="people")
     status: Mapped[str] = mapped_column(sa.String(12), default="queued", index=True)
     # Reading details: encoding, delimiter, headers as given and what they matched.
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
@@ -90,6 +94,10 @@ class ImportBatch(TimestampMixin, db.Model):
         """Committed: the claim invitations may go out."""
         return self.status == "done"
 
+    @property
+    def of_businesses(self) -> bool:
+        return self.kind == "businesses"
+
     def __repr__(self) -> str:
         return f"<ImportBatch {self.id} {self.status}>"
 
@@ -114,8 +122,8 @@ class ImportRow(db.Model):
     matches: Mapped[list] = mapped_column(sa.JSON, default=list)
     match_kind: Mapped[str | None] = mapped_column(sa.String(10))  # duplicate | probable
     decision: Mapped[str] = mapped_column(sa.String(10), default="create")
-    # The id the new profile gets (chosen in advance so the commit needs no second pass),
-    # or the existing profile merged into.
+    # The id the new profile (or business, in a batch of businesses) gets, chosen in advance
+    # so the commit needs no second pass, or the existing record merged into.
     person_id: Mapped[str | None] = mapped_column(sa.String(16))
     merge_target_id: Mapped[str | None] = mapped_column(sa.String(16))
     merge_choices: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # field -> import|existing

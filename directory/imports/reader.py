@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from directory.imports.columns import match_headers
+from directory.imports.columns import NAME_COLUMN, detect_kind, match_headers
 
 DELIMITERS = (",", ";", "\t")
 MAX_COLUMNS = 100
@@ -54,12 +54,22 @@ class Sheet:
     unknown_columns: list[str]
     rows: list[tuple[int, dict[str, str], list[str]]]  # (row number, values, extra cells)
     details: dict = field(default_factory=dict)
+    kind: str = "people"  # or "businesses": as asked, or detected from the headers
 
 
 def read_file(
-    data: bytes, file_name: str, *, max_bytes: int, sheet_name: str | None = None
+    data: bytes,
+    file_name: str,
+    *,
+    max_bytes: int,
+    sheet_name: str | None = None,
+    kind: str | None = None,
 ) -> Sheet:
-    """Read and check a whole file; raise :class:`ImportFileError` when it cannot be imported."""
+    """Read and check a whole file; raise :class:`ImportFileError` when it cannot be imported.
+
+    ``kind`` ("people" or "businesses") says what the rows are; None detects it from the
+    headers (:func:`directory.imports.columns.detect_kind`).
+    """
     if len(data) > max_bytes:
         raise ImportFileError("too_large", limit_mb=max_bytes // (1024 * 1024))
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
@@ -71,16 +81,16 @@ def read_file(
         header, rows, details = _read_xlsx(data, sheet_name)
         file_format = "xlsx"
     else:
-        for magic, kind in _BINARY_MAGIC:
+        for magic, binary in _BINARY_MAGIC:
             if data.startswith(magic):
-                raise ImportFileError("old_excel" if kind == "xls" else "not_spreadsheet")
+                raise ImportFileError("old_excel" if binary == "xls" else "not_spreadsheet")
         if extension in ("xlsx", "xlsm", "xls", "pdf", "doc", "docx", "ods", "png", "jpg"):
             raise ImportFileError("not_spreadsheet")
         text, encoding = decode_text(data)
         header, rows, details = _read_csv(text)
         details["encoding"] = encoding
         file_format = "csv"
-    return _build_sheet(file_format, header, rows, details)
+    return _build_sheet(file_format, header, rows, details, kind)
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -237,16 +247,21 @@ def _check_cells(row_number: int, cells: list[str]) -> None:
             )
 
 
-def _build_sheet(file_format: str, header: list[str], rows, details: dict) -> Sheet:
+def _build_sheet(
+    file_format: str, header: list[str], rows, details: dict, kind: str | None = None
+) -> Sheet:
     header = _trim([unicodedata.normalize("NFC", h.strip()) for h in header])
     _check_cells(1, header)
     if not header:
         raise ImportFileError("empty")
-    columns, unknown, duplicated = match_headers(header)
+    kind = kind or detect_kind(header)
+    columns, unknown, duplicated = match_headers(header, kind)
     if duplicated:
         raise ImportFileError("duplicate_headers", headers=", ".join(duplicated))
-    if "full_name" not in columns:
-        raise ImportFileError("missing_name_column")
+    if NAME_COLUMN[kind] not in columns:
+        raise ImportFileError(
+            "missing_name_column" if kind == "people" else "missing_business_name_column"
+        )
     width = len(header)
     out: list[tuple[int, dict[str, str], list[str]]] = []
     for row_number, raw_cells in rows:
@@ -276,4 +291,5 @@ def _build_sheet(file_format: str, header: list[str], rows, details: dict) -> Sh
         unknown_columns=unknown,
         rows=out,
         details=details,
+        kind=kind,
     )

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from directory import policy
+from directory.businesses.models import Business
 from directory.core import paging
 from directory.core.errors import ValidationError
 from directory.extensions import db
@@ -28,7 +29,12 @@ from directory.imports import commit as commit_service
 from directory.imports import consent, decisions, exports, jobs
 from directory.imports import invitations as invitation_service
 from directory.imports import merge as merge_service
-from directory.imports.columns import HEADERS_EN, HEADERS_VI
+from directory.imports.columns import (
+    BUSINESS_HEADERS_EN,
+    BUSINESS_HEADERS_VI,
+    HEADERS_EN,
+    HEADERS_VI,
+)
 from directory.imports.forms import CommitForm, ExportSearchForm, UploadForm
 from directory.imports.messages import file_error_message, issue_message, match_reason
 from directory.imports.models import ImportBatch, ImportRow
@@ -39,6 +45,52 @@ from directory.people.models import Person
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
 PER_PAGE = 50
+# The preview's columns: (file column, value key) shown in their own cells, then the others
+# listed together.
+PEOPLE_PREVIEW = {
+    "main": [
+        ("full_name", "full_name"),
+        ("country", "country"),
+        ("hometown", "hometown_province"),
+        ("phone", "phone"),
+        ("email", "email"),
+        ("fields", "fields"),
+    ],
+    "others": [
+        "other_names",
+        "kinds",
+        "skills",
+        "title",
+        "organization",
+        "city",
+        "languages",
+        "website",
+        "bio",
+        "birth_year",
+        "consent_listed",
+    ],
+}
+BUSINESS_PREVIEW = {
+    "main": [
+        ("name", "name"),
+        ("country", "country"),
+        ("sectors", "sectors"),
+        ("website", "website"),
+        ("presence_in_vietnam", "presence_in_vietnam"),
+    ],
+    "others": [
+        "other_names",
+        "legal_form",
+        "operates_in",
+        "cities",
+        "size_band",
+        "founded_year",
+        "email",
+        "phone",
+        "description",
+        "interests",
+    ],
+}
 FILTERS = ("all", "errors", "warnings", "duplicates", "create", "merge", "skip")
 
 
@@ -99,7 +151,12 @@ def index():
         data = upload.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
         try:
             batch = batch_service.start_batch(
-                data, upload.filename or "import", mission, user, sheet_name=form.sheet.data
+                data,
+                upload.filename or "import",
+                mission,
+                user,
+                sheet_name=form.sheet.data,
+                kind=form.kind.data or None,
             )
         except ImportFileError as exc:
             file_error, status = file_error_message(exc.code, exc.params), 422
@@ -133,6 +190,7 @@ def index():
             show_mission=choose_mission,
             headers_en=HEADERS_EN,
             headers_vi=HEADERS_VI,
+            business_headers=list(zip(BUSINESS_HEADERS_EN, BUSINESS_HEADERS_VI, strict=True)),
         ),
         status,
     )
@@ -204,8 +262,18 @@ def preview(batch_id: str):
         p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(person_ids)))
     }
     mergeable = {pid for pid, p in matched.items() if policy.can(user, "person.edit", p)}
+    business_ids = {m["business_id"] for r in rows for m in r.matches if m.get("business_id")}
+    businesses = {
+        b.id: b
+        for b in db.session.scalars(sa.select(Business).where(Business.id.in_(business_ids)))
+    }
+    for b in businesses.values():
+        if policy.can(user, "business.edit", b):
+            mergeable.add(b.id)
     return render_template(
         "imports/preview.html",
+        businesses=businesses,
+        columns=BUSINESS_PREVIEW if batch.of_businesses else PEOPLE_PREVIEW,
         batch=batch,
         rows=rows,
         matched=matched,
@@ -347,6 +415,8 @@ def invitations(batch_id: str):
     user = _user()
     policy.require(user, "import.invite", batch)
     batch_service.require_done(batch)
+    if batch.of_businesses:  # claim invitations are for people
+        abort(404)
     if request.method == "POST":
         report = invitation_service.send_invitations(batch, user)
         flash(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-03 08:31:28.498567
+Create Date: 2026-12-03 08:32:39.159416
 
 """
 
@@ -551,6 +551,7 @@ def upgrade():
         sa.Column("mission_id", sa.String(length=16), nullable=False),
         sa.Column("uploaded_by_id", sa.String(length=16), nullable=True),
         sa.Column("locale", sa.String(length=5), nullable=False),
+        sa.Column("kind", sa.String(length=12), server_default="people", nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("unknown_columns", sa.JSON(), nullable=False),
@@ -746,6 +747,43 @@ def upgrade():
     )
     with op.batch_alter_table("saved_searches", schema=None) as batch_op:
         batch_op.create_index("ix_saved_searches_user", ["user_id", "created_at"], unique=False)
+
+    op.create_table(
+        "association_businesses",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("association_id", sa.String(length=16), nullable=False),
+        sa.Column("business_id", sa.String(length=16), nullable=False),
+        sa.Column("since", sa.Date(), nullable=True),
+        sa.Column("added_by_id", sa.String(length=16), nullable=True),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["added_by_id"],
+            ["users.id"],
+            name=op.f("fk_association_businesses_added_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["association_id"],
+            ["associations.id"],
+            name=op.f("fk_association_businesses_association_id_associations"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["business_id"],
+            ["businesses.id"],
+            name=op.f("fk_association_businesses_business_id_businesses"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_association_businesses")),
+        sa.UniqueConstraint("association_id", "business_id", name="uq_association_business"),
+    )
+    with op.batch_alter_table("association_businesses", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_association_businesses_association_id"), ["association_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_association_businesses_business_id"), ["business_id"], unique=False
+        )
 
     op.create_table(
         "contact_requests",
@@ -1173,6 +1211,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_contact_requests_need_id"))
 
     op.drop_table("contact_requests")
+    with op.batch_alter_table("association_businesses", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_association_businesses_business_id"))
+        batch_op.drop_index(batch_op.f("ix_association_businesses_association_id"))
+
+    op.drop_table("association_businesses")
     with op.batch_alter_table("saved_searches", schema=None) as batch_op:
         batch_op.drop_index("ix_saved_searches_user")
 

@@ -1,4 +1,4 @@
-// The association member picker: progressive enhancement of a plain GET search form.
+// The association member picker (people, or businesses): progressive enhancement of a plain GET search form.
 // Without JavaScript the form lists the people found (server-rendered), each with a "Choose"
 // button that comes back with the person chosen. With it, typing queries the candidates
 // endpoint (JSON, the browser's session) and shows the matches as an ARIA combobox's listbox;
@@ -10,9 +10,13 @@
   var search = picker.querySelector("[data-picker-search]");
   var input = search.querySelector("input[name=q]");
   var chosen = picker.querySelector("[data-picker-chosen]");
-  var hidden = document.querySelector("[data-picker-form] input[name=person]");
-  if (!input || !hidden) { return; }
   var data = picker.dataset;
+  // The same picker chooses businesses: data-field names the hidden input, data-items the
+  // list in the JSON answer and data-name-key each item's name.
+  var hidden = document.querySelector("[data-picker-form] input[name=" + (data.field || "person") + "]");
+  var itemsKey = data.items || "people";
+  var nameKey = data.nameKey || "full_name";
+  if (!input || !hidden) { return; }
   var min = parseInt(data.min || "2", 10);
 
   var listbox = document.createElement("ul");
@@ -61,10 +65,10 @@
 
   function choose(person) {
     hidden.value = person.id;
-    input.value = person.full_name;
+    input.value = person[nameKey];
     while (chosen.firstChild) { chosen.removeChild(chosen.firstChild); }
     chosen.appendChild(document.createTextNode(
-      (data.chosenText || "{name}").replace("{name}", person.full_name) + " "));
+      (data.chosenText || "{name}").replace("{name}", person[nameKey]) + " "));
     if (where(person)) {
       var place = document.createElement("span");
       place.className = "muted";
@@ -94,7 +98,7 @@
         option.dataset.personId = person.id;
         var name = document.createElement("span");
         name.className = "picker-name";
-        name.textContent = person.full_name;
+        name.textContent = person[nameKey];
         option.appendChild(name);
         if (where(person)) {
           var place = document.createElement("span");
@@ -126,7 +130,7 @@
     })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
-        if (body && body.q === text) { render(body.people || []); }
+        if (body && body.q === text) { render(body[itemsKey] || []); }
       })
       .catch(function () { /* aborted or offline: the Search button still works */ });
   }
