@@ -40,7 +40,7 @@ DIRECTORY_ACCOUNTS = (
         "admin",
         "Lương Thị Hồng Nhung",
         "administrator: missions, users, taxonomy, audit log",
-        totp_secret="DEMOADMINKIEUBAO",
+        totp_secret="DEMOADMINKIEUBAODIRECTORYTOTPKEY",
     ),
     DemoAccount(
         "paris@demo.kieubao.vn",
@@ -49,7 +49,7 @@ DIRECTORY_ACCOUNTS = (
         "Đỗ Quang Vinh",
         "embassy officer, Đại sứ quán Việt Nam tại Pháp (FR-PARIS: France, Monaco)",
         mission="FR-PARIS",
-        totp_secret="DEMOPARISKIEUBAO",
+        totp_secret="DEMOPARISKIEUBAODIRECTORYTOTPKEY",
     ),
     DemoAccount(
         "danang@demo.kieubao.vn",
@@ -58,7 +58,7 @@ DIRECTORY_ACCOUNTS = (
         "Nguyễn Thị Kim Oanh",
         "province officer, Đà Nẵng",
         province="da-nang",
-        totp_secret="DEMODANANGKIEUBA",
+        totp_secret="DEMODANANGKIEUBAODIRECTORYTOTPKY",
     ),
     DemoAccount(
         "danang.approver@demo.kieubao.vn",
@@ -68,7 +68,7 @@ DIRECTORY_ACCOUNTS = (
         "province approver, Đà Nẵng",
         province="da-nang",
         approver=True,
-        totp_secret="DEMOAPPROVERKIEU",
+        totp_secret="DEMOAPPROVERKIEUBAODIRECTORYTOTP",
     ),
     DemoAccount(
         "member@demo.kieubao.vn",
@@ -96,7 +96,7 @@ HISTORY_ACCOUNTS = (
         "embassy officer, Đại sứ quán Việt Nam tại Đức (DE-BERLIN: Germany): "
         "endorsed Đà Nẵng's representatives in Germany",
         mission="DE-BERLIN",
-        totp_secret="DEMOBERLINKIEUBA",
+        totp_secret="DEMOBERLINKIEUBAODIRECTORYTOTPKY",
     ),
 )
 DEMO_ACCOUNTS = DIRECTORY_ACCOUNTS + HISTORY_ACCOUNTS
