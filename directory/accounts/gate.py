@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user, logout_user, user_logged_in, user_logged_out
 
 from directory.accounts import two_factor
 from directory.core.errors import ApiError
@@ -72,5 +72,13 @@ def enforce_second_factor():
     return redirect(url_for("accounts.two_factor_setup"))
 
 
+def _forget_second_factor(_app, **_extra) -> None:
+    """A session changing hands starts without a second factor (``finish_login`` marks it
+    after the code)."""
+    session.pop(two_factor.VERIFIED_KEY, None)
+
+
 def register(app) -> None:
     app.before_request(enforce_second_factor)
+    user_logged_in.connect(_forget_second_factor, app)
+    user_logged_out.connect(_forget_second_factor, app)

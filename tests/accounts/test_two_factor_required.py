@@ -181,3 +181,21 @@ def test_the_test_sign_in_gives_a_real_code_each_time(app, db, client, login):
         steps.append(officer.totp_last_step)
     assert steps == sorted(steps) and len(set(steps)) == 5
     assert next_totp_code(officer) != pyotp.TOTP(officer.totp_secret).at(steps[-1] * 30)
+
+
+def test_the_session_forgets_the_second_factor_when_it_changes_hands(client, login, officer):
+    from directory.accounts.two_factor import VERIFIED_KEY
+
+    login(officer)
+    with client.session_transaction() as sess:
+        assert sess.get(VERIFIED_KEY) is True
+    client.post("/logout")
+    with client.session_transaction() as sess:
+        assert VERIFIED_KEY not in sess
+    # A member signing in on the same browser does not inherit it either.
+    member = make_user(email="next.member@example.org")
+    with client.session_transaction() as sess:
+        sess[VERIFIED_KEY] = True  # as if left over
+    sign_in(client, member.email)
+    with client.session_transaction() as sess:
+        assert VERIFIED_KEY not in sess
