@@ -152,3 +152,51 @@ def test_a_signed_in_official_who_used_a_recovery_code_is_fully_signed_in(app, o
     sign_in(client, officer.email)
     with_recovery_code(client, codes[1])
     assert client.get("/tokens").status_code == 200
+
+
+@pytest.mark.postgres
+def test_two_simultaneous_sign_ins_with_one_recovery_code_let_only_one_in(
+    pg_app, make_app, monkeypatch
+):
+    import threading
+
+    from directory.accounts.models import User
+
+    officer = make_user(email="race.rc@example.org", province_officer=True, totp_secret=SECRET)
+    code = two_factor._replace_recovery_codes(officer)[0]
+    _db.session.commit()
+    officer_id = officer.id
+    _db.session.remove()
+
+    # Both requests have checked the code's form and are about to mark it used.
+    barrier = threading.Barrier(2, timeout=20)
+    real_hash = two_factor._hash_recovery_code
+
+    def hash_together(value):
+        barrier.wait()
+        return real_hash(value)
+
+    monkeypatch.setattr(two_factor, "_hash_recovery_code", hash_together)
+    url = pg_app.config["SQLALCHEMY_DATABASE_URI"]
+    apps = [make_app(SQLALCHEMY_DATABASE_URI=url) for _ in range(2)]
+    outcomes: list[str] = []
+
+    def attempt(app):
+        with app.app_context():
+            try:
+                two_factor.use_recovery_code(_db.session.get(User, officer_id), code)
+                outcomes.append("accepted")
+            except ValidationError:
+                _db.session.rollback()
+                outcomes.append("refused")
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                outcomes.append(repr(exc))
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=attempt, args=(app,)) for app in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted", "refused"]

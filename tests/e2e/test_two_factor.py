@@ -75,7 +75,7 @@ def test_reset_by_the_admin_then_enrolment_on_a_phone(live_server, new_page, sig
     _password_step(other, live_server.url, berlin)
     assert other.url.endswith("/login/code")
     _fits(other)
-    other.locator("details summary").click()
+    other.locator("details.recovery summary").click()
     other.locator("input[name='recovery-recovery_code']").fill(codes[0].upper())
     other.locator("form:has(input[name='recovery-recovery_code']) [type=submit]").click()
     other.wait_for_load_state()
