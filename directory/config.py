@@ -69,6 +69,8 @@ def from_environment(instance_path: str) -> dict:
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES") or 0),
         "SEARCH_BACKLOG_MAX_PENDING": int(env.get("SEARCH_BACKLOG_MAX_PENDING") or 10000),
         "PRODUCTION": production,
+        # Officials (embassy, province, admin) must sign in with a second factor (TOTP).
+        "TWO_FACTOR_REQUIRED": _bool("TWO_FACTOR_REQUIRED", True),
         "SEARCH_BACKLOG_MAX_SECONDS": int(env.get("SEARCH_BACKLOG_MAX_SECONDS") or 300),
         "INITIATIVE_ANSWER_DAYS": int(env.get("INITIATIVE_ANSWER_DAYS") or 30),
     }
@@ -116,4 +118,5 @@ DEFAULTS = {
     # Contact requests: how many an official may send in 24 hours; how long one waits.
     "CONTACT_REQUESTS_PER_DAY": 50,
     "CONTACT_REQUEST_DAYS": 30,
+    "TWO_FACTOR_REQUIRED": True,
 }

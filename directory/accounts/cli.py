@@ -94,5 +94,45 @@ def token_command(email, name, scope, days):
     click.echo(raw)
 
 
+@users_cli.command("totp")
+@click.option("--email", required=True)
+def totp_command(email):
+    """Print the current two-factor code of an enrolled account (development and the demo
+    only: refused when the app runs in production mode)."""
+    from flask import current_app
+
+    from directory.accounts.services import user_by_email
+    from directory.accounts.two_factor import current_code
+
+    if current_app.config.get("PRODUCTION"):
+        raise click.ClickException("refused in production: use the authenticator app")
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"--email: no account has the address {email}")
+    if not user.totp_secret:
+        raise click.ClickException(f"--email: {user.email} has not set up two-factor sign-in")
+    code, seconds = current_code(user.totp_secret)
+    click.echo(f"{code}  (valid {seconds} more seconds; each code signs in once)")
+
+
+@users_cli.command("reset-2fa")
+@click.option("--email", required=True)
+def reset_two_factor_command(email):
+    """Reset an account's two-factor sign-in (the operator's way back in for a locked-out
+    admin); the user sets it up again at the next sign-in; audited, the user is emailed."""
+    from directory.accounts.services import user_by_email
+    from directory.accounts.two_factor import reset_two_factor
+
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"--email: no account has the address {email}")
+    with force_locale("en"):
+        try:
+            reset_two_factor(user, by=None)
+        except ValidationError as exc:
+            raise _fail(exc) from None
+    click.echo(f"two-factor sign-in of {user.email} reset: set up again at the next sign-in")
+
+
 def register_cli(app) -> None:
     app.cli.add_command(users_cli)

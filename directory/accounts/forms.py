@@ -74,6 +74,29 @@ class TotpForm(ServiceForm):
     )
 
 
+class RecoveryCodeForm(ServiceForm):
+    """Sign in with one of the recovery codes instead of an authenticator code."""
+
+    recovery_code = StringField(
+        _l("Recovery code"),
+        validators=[
+            DataRequired(message=_l("This field is required.")),
+            Length(max=40, message=_l("This recovery code is not valid.")),
+        ],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class RecoveryCodesRenewForm(ServiceForm):
+    """Make new recovery codes: the current password is asked."""
+
+    password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("This field is required."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class SignupForm(ServiceForm):
     email = EmailField(
         _l("Email"),

@@ -104,6 +104,24 @@ class ApiToken(db.Model):
         return f"<ApiToken {self.prefix}…>"
 
 
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for an authenticator code (lost phone): only its
+    SHA-256 is stored; the clear codes are shown once, at enrolment or regeneration."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[str] = mapped_column(sa.String(16), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "code_hash", name="recovery_code_once"),)
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} of {self.user_id}>"
+
+
 class EmailToken(db.Model):
     """A single-use, expiring link sent by email: verify_email, reset_password or claim."""
 

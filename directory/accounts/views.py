@@ -31,6 +31,8 @@ from directory.accounts.forms import (
     LanguageForm,
     LoginForm,
     PasswordChangeForm,
+    RecoveryCodeForm,
+    RecoveryCodesRenewForm,
     ResetForm,
     ResetRequestForm,
     SignupForm,
@@ -72,11 +74,13 @@ def home_for(user) -> str:
     return landing(user) or url_for("core.index")
 
 
-def finish_login(user, next_url: str | None):
-    """Open the session and redirect."""
-    for key in ("totp_user", "totp_at", "totp_next"):
+def finish_login(user, next_url: str | None, second_factor: bool = False):
+    """Open the session (noting whether it gave its second factor) and redirect."""
+    for key in ("totp_user", "totp_at", "totp_next", two_factor.VERIFIED_KEY):
         session.pop(key, None)
     login_user(user)
+    if second_factor:
+        two_factor.mark_session_verified()
     services.record_login(user)
     return redirect(safe_next(next_url, home_for(user)))
 
@@ -107,6 +111,11 @@ def login():
             session["totp_at"] = int(time.time())
             session["totp_next"] = safe_next(next_url, "")
             return redirect(url_for("accounts.login_code"))
+        elif two_factor.required_for(user):
+            # Signed in, but kept on the enrolment page until two-factor is set up (gate.py).
+            finish_login(user, None)
+            session["totp_next"] = safe_next(next_url, "")
+            return redirect(url_for("accounts.two_factor_setup"))
         else:
             return finish_login(user, next_url)
     status = 200 if not form.form_errors else 401
@@ -116,7 +125,8 @@ def login():
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
 def login_code():
-    """Second step of sign-in for accounts with two-factor: the authenticator code."""
+    """Second step of sign-in for accounts with two-factor: the authenticator code, or one of
+    the recovery codes."""
     from directory.accounts.models import User
 
     user_id, started = session.get("totp_user"), session.get("totp_at", 0)
@@ -126,21 +136,46 @@ def login_code():
         flash(_("Please sign in again."), "warning")
         return redirect(url_for("accounts.login"))
     form = TotpForm()
-    if form.validate_on_submit():
+    recovery_form = RecoveryCodeForm(prefix="recovery")
+    use_recovery = "recovery-recovery_code" in request.form
+    if use_recovery and recovery_form.validate_on_submit():
+        try:
+            left = two_factor.use_recovery_code(user, recovery_form.recovery_code.data)
+        except ValidationError as exc:
+            recovery_form.show_errors(exc.fields)
+        else:
+            if left:
+                flash(_("Recovery code accepted. You have %(n)s left.", n=left), "warning")
+            else:
+                flash(
+                    _(
+                        "Recovery code accepted. It was your last one: make new ones in "
+                        "Account settings."
+                    ),
+                    "warning",
+                )
+            return finish_login(user, session.get("totp_next") or None, second_factor=True)
+    elif not use_recovery and form.validate_on_submit():
         try:
             two_factor.use_totp_code(user, form.code.data)
         except ValidationError as exc:
             form.show_errors(exc.fields)
         else:
-            return finish_login(user, session.get("totp_next") or None)
-    return render_template("accounts/login_code.html", form=form)
+            return finish_login(user, session.get("totp_next") or None, second_factor=True)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "accounts/login_code.html",
+        form=form,
+        recovery_form=recovery_form,
+        use_recovery=use_recovery,
+    ), status
 
 
 @bp.post("/logout")
 def logout():
     """Sign out (POST only, with the CSRF token)."""
     logout_user()
-    for key in ("totp_user", "totp_at", "totp_next", "totp_setup"):
+    for key in ("totp_user", "totp_at", "totp_next", "totp_setup", two_factor.VERIFIED_KEY):
         session.pop(key, None)
     flash(_("You have signed out."), "success")
     return redirect(url_for("core.index"))
@@ -265,18 +300,20 @@ def claim(token: str):
 # --- settings ---------------------------------------------------------------------------------
 
 
-def _settings_page(language_form=None, password_form=None, totp_form=None, status=200):
+def _settings_page(
+    language_form=None, password_form=None, totp_form=None, renew_form=None, status=200
+):
     user = current_user
-    offered = policy.can(user, "account.two_factor")
-    setup_secret = session.get("totp_setup") if offered and not user.totp_secret else None
+    enrolled = bool(user.totp_secret)
     return (
         render_template(
             "accounts/settings.html",
             language_form=language_form or LanguageForm(prefix="lang", locale=user.locale or "vi"),
             password_form=password_form or PasswordChangeForm(prefix="pw"),
             totp_form=totp_form or TotpForm(prefix="totp"),
-            setup_secret=setup_secret,
-            setup_uri=two_factor.totp_uri(user, setup_secret) if setup_secret else None,
+            renew_form=renew_form or RecoveryCodesRenewForm(prefix="renew"),
+            two_factor_required=two_factor.required_for(user),
+            recovery_left=two_factor.recovery_codes_left(user) if enrolled else None,
         ),
         status,
     )
@@ -317,34 +354,73 @@ def change_password():
     return _settings_page(password_form=form, status=422)
 
 
-@bp.post("/settings/2fa/start")
-@login_required
-def totp_start():
-    """Begin two-factor enrolment: a new secret, kept in the session until confirmed."""
-    policy.require(current_user, "account.two_factor")
-    session["totp_setup"] = two_factor.new_totp_secret()
-    return redirect(url_for("accounts.settings", _anchor="two-factor"))
+def _recovery_codes_page(codes: list[str], continue_url: str, enrolled_now: bool):
+    """The recovery codes, shown this once (never cached)."""
+    response = current_app.make_response(
+        render_template(
+            "accounts/recovery_codes.html",
+            codes=codes,
+            continue_url=continue_url,
+            enrolled_now=enrolled_now,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
-@bp.post("/settings/2fa/confirm")
+@bp.route("/settings/2fa", methods=["GET", "POST"])
 @login_required
-def totp_confirm():
-    """Finish enrolment with a code from the authenticator app."""
+def two_factor_setup():
+    """Set up two-factor sign-in: a QR code (and the secret as text) for the authenticator
+    app, then a code from it; shows the recovery codes once. Officials who must have
+    two-factor are kept here until it is done (``accounts/gate.py``)."""
     policy.require(current_user, "account.two_factor")
-    form = TotpForm(prefix="totp")
+    if current_user.totp_secret:
+        return redirect(url_for("accounts.settings", _anchor="two-factor"))
     secret = session.get("totp_setup")
     if not secret:
-        return redirect(url_for("accounts.settings"))
+        secret = session["totp_setup"] = two_factor.new_totp_secret()
+    form = TotpForm(prefix="totp")
+    status = 200
     if form.validate_on_submit():
         try:
-            two_factor.enable_totp(current_user, secret, form.code.data)
+            codes = two_factor.enable_totp(current_user, secret, form.code.data)
         except ValidationError as exc:
             form.show_errors(exc.fields)
         else:
             session.pop("totp_setup", None)
-            flash(_("Two-factor sign-in is on."), "success")
-            return redirect(url_for("accounts.settings"))
-    return _settings_page(totp_form=form, status=422)
+            two_factor.mark_session_verified()
+            next_url = safe_next(session.pop("totp_next", None) or None, home_for(current_user))
+            return _recovery_codes_page(codes, next_url, enrolled_now=True)
+    if request.method == "POST":
+        status = 422
+    uri = two_factor.totp_uri(current_user, secret)
+    return render_template(
+        "accounts/two_factor_setup.html",
+        form=form,
+        secret=two_factor.grouped(secret),
+        qr=two_factor.qr_svg(uri, _("QR code to scan with your authenticator app")),
+        uri=uri,
+        required=two_factor.required_for(current_user),
+    ), status
+
+
+@bp.post("/settings/2fa/recovery-codes")
+@login_required
+def recovery_codes_renew():
+    """New recovery codes (the current password is asked; the old codes stop working)."""
+    policy.require(current_user, "account.two_factor")
+    form = RecoveryCodesRenewForm(prefix="renew")
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.regenerate_recovery_codes(current_user, form.password.data)
+        except ValidationError as exc:
+            form.show_errors(exc.fields)
+        else:
+            return _recovery_codes_page(
+                codes, url_for("accounts.settings", _anchor="two-factor"), enrolled_now=False
+            )
+    return _settings_page(renew_form=form, status=422)
 
 
 @bp.post("/settings/2fa/disable")

@@ -22,6 +22,9 @@ ACTION_LABELS = {
     "user.totp_disable": _l("Two-factor sign-in turned off"),
     "user.lockout": _l("Account locked after wrong passwords"),
     "user.unlock": _l("Account unlocked by an administrator"),
+    "user.totp_reset": _l("Two-factor sign-in reset by an administrator"),
+    "user.recovery_codes_renew": _l("New two-factor recovery codes made"),
+    "user.recovery_code_use": _l("Signed in with a two-factor recovery code"),
     "token.create": _l("API token created"),
     "token.revoke": _l("API token revoked"),
     "account.delete": _l("Account deleted"),
@@ -139,6 +142,8 @@ OBJECT_TYPE_LABELS = {
 DETAIL_LABELS = {
     "failures": _l("Wrong passwords in a row"),
     "until": _l("Until"),
+    "recovery_codes": _l("Recovery codes made"),
+    "recovery_codes_left": _l("Recovery codes left"),
     "scope": _l("Scope"),
     "expires_at": _l("Expires"),
     "duplicate_confirmed": _l("Registered despite a likely duplicate"),

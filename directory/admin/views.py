@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from directory import policy
-from directory.accounts import email_links
+from directory.accounts import email_links, two_factor
 from directory.accounts import services as accounts
 from directory.accounts.models import User
 from directory.admin import audit_log, services
@@ -176,6 +176,32 @@ def user_unlock(user_id: str):
     accounts.unlock_account(user, by=current_user)
     flash(_("The account is unlocked."), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<user_id>/reset-two-factor", methods=["GET", "POST"])
+def user_reset_two_factor(user_id: str):
+    """Reset a user's two-factor sign-in (lost phone and recovery codes), after confirmation:
+    they set it up again at their next sign-in."""
+    policy.require(current_user, "admin.manage")
+    user = db.session.get(User, user_id) or abort(404)
+    status = 200
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            two_factor.reset_two_factor(user, by=current_user)
+        except ValidationError as exc:
+            errors = list(exc.fields.values())
+            status = 409
+        else:
+            flash(
+                _(
+                    "Two-factor sign-in is reset: %(email)s sets it up again at the next sign-in.",
+                    email=user.email,
+                ),
+                "success",
+            )
+            return redirect(url_for("admin.user_edit", user_id=user.id))
+    return render_template("admin/user_reset_two_factor.html", user=user, errors=errors), status
 
 
 class _EditDefaults:

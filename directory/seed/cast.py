@@ -27,6 +27,9 @@ class DemoAccount:
     mission: str | None = None
     province: str | None = None
     approver: bool = False
+    # Officials come enrolled in two-factor sign-in with this fixed, documented TOTP secret
+    # (README "Demo accounts"), so that a newcomer can sign in; demo data only.
+    totp_secret: str | None = None
 
 
 # Made with the directory, in this order (each draws from the seed's Random).
@@ -37,6 +40,7 @@ DIRECTORY_ACCOUNTS = (
         "admin",
         "Lương Thị Hồng Nhung",
         "administrator: missions, users, taxonomy, audit log",
+        totp_secret="DEMOADMINKIEUBAODIRECTORYTOTPKEY",
     ),
     DemoAccount(
         "paris@demo.kieubao.vn",
@@ -45,6 +49,7 @@ DIRECTORY_ACCOUNTS = (
         "Đỗ Quang Vinh",
         "embassy officer, Đại sứ quán Việt Nam tại Pháp (FR-PARIS: France, Monaco)",
         mission="FR-PARIS",
+        totp_secret="DEMOPARISKIEUBAODIRECTORYTOTPKEY",
     ),
     DemoAccount(
         "danang@demo.kieubao.vn",
@@ -53,6 +58,7 @@ DIRECTORY_ACCOUNTS = (
         "Nguyễn Thị Kim Oanh",
         "province officer, Đà Nẵng",
         province="da-nang",
+        totp_secret="DEMODANANGKIEUBAODIRECTORYTOTPKY",
     ),
     DemoAccount(
         "danang.approver@demo.kieubao.vn",
@@ -62,6 +68,7 @@ DIRECTORY_ACCOUNTS = (
         "province approver, Đà Nẵng",
         province="da-nang",
         approver=True,
+        totp_secret="DEMOAPPROVERKIEUBAODIRECTORYTOTP",
     ),
     DemoAccount(
         "member@demo.kieubao.vn",
@@ -89,6 +96,7 @@ HISTORY_ACCOUNTS = (
         "embassy officer, Đại sứ quán Việt Nam tại Đức (DE-BERLIN: Germany): "
         "endorsed Đà Nẵng's representatives in Germany",
         mission="DE-BERLIN",
+        totp_secret="DEMOBERLINKIEUBAODIRECTORYTOTPKY",
     ),
 )
 DEMO_ACCOUNTS = DIRECTORY_ACCOUNTS + HISTORY_ACCOUNTS
@@ -253,6 +261,7 @@ def create_accounts(
             locale="vi",
             email_verified_at=verified_at or builder.past(400, 300),
             is_active_flag=True,
+            totp_secret=account.totp_secret,
         )
         db.session.add(user)
         builder.users[account.email] = user

@@ -68,6 +68,11 @@ def seed_demo_command(people: int, if_empty: bool, seed: int) -> None:
             else ""
         )
         click.echo(f"  {account.email:34} {account.password:20} {account.description}{note}")
+    click.echo(
+        "Officials sign in with a second factor: add their TOTP secret (README, Demo accounts) "
+        "to an authenticator app, or print the current code with "
+        "`flask --app app users totp --email <email>`."
+    )
 
 
 def register_cli(app) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-03 08:32:39.159416
+Create Date: 2026-12-03 08:34:04.829119
 
 """
 
@@ -726,6 +726,25 @@ def upgrade():
         batch_op.create_index("ix_notices_user_read", ["user_id", "read_at"], unique=False)
 
     op.create_table(
+        "recovery_codes",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("user_id", sa.String(length=16), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", directory.core.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_recovery_codes_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_codes")),
+        sa.UniqueConstraint("user_id", "code_hash", name="recovery_code_once"),
+    )
+    with op.batch_alter_table("recovery_codes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_recovery_codes_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "saved_searches",
         sa.Column("id", sa.String(length=16), nullable=False),
         sa.Column("user_id", sa.String(length=16), nullable=False),
@@ -1220,6 +1239,10 @@ def downgrade():
         batch_op.drop_index("ix_saved_searches_user")
 
     op.drop_table("saved_searches")
+    with op.batch_alter_table("recovery_codes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_recovery_codes_user_id"))
+
+    op.drop_table("recovery_codes")
     with op.batch_alter_table("notices", schema=None) as batch_op:
         batch_op.drop_index("ix_notices_user_read")
 

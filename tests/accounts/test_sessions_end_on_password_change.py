@@ -8,6 +8,7 @@ from directory.accounts.models import ApiToken
 from directory.accounts.services import create_api_token
 from directory.audit import AuditEvent
 from tests.accounts.conftest import PASSWORD, link_in, sign_in
+from tests.conftest import sign_in_client
 
 NEW = "a brand new password"
 
@@ -130,8 +131,7 @@ def test_password_reset_ends_every_session_and_revokes_tokens(app, db, member, m
 
 def test_other_users_keep_their_sessions_and_tokens(app, db, member, admin_user):
     _token, raw = create_api_token(admin_user, "admin script")
-    admin_browser = app.test_client()
-    sign_in(admin_browser, admin_user.email)
+    admin_browser = sign_in_client(app.test_client(), admin_user)  # with the second factor
     browser = app.test_client()
     sign_in(browser, member.email)
     change_password(browser)

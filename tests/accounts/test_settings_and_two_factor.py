@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from directory.accounts.passwords import verify_password
 from directory.audit import AuditEvent
 from tests.accounts.conftest import PASSWORD, make_user, sign_in
+from tests.conftest import next_totp_code
 
 
 def test_language_preference_persists_on_the_account(client, db, login, member):
@@ -41,8 +42,9 @@ def test_change_password_needs_the_current_one(client, db, login, member):
 
 def test_members_are_not_offered_two_factor(client, login, member):
     login(member)
-    assert "/settings/2fa/start" not in client.get("/settings").get_data(as_text=True)
-    assert client.post("/settings/2fa/start").status_code == 403
+    assert "/settings/2fa" not in client.get("/settings").get_data(as_text=True)
+    assert client.get("/settings/2fa").status_code == 403
+    assert client.post("/settings/2fa", data={"totp-code": "123456"}).status_code == 403
 
 
 def test_the_service_refuses_two_factor_to_those_the_policy_does_not_offer_it(db, member):
@@ -59,31 +61,43 @@ def test_the_service_refuses_two_factor_to_those_the_policy_does_not_offer_it(db
     assert member.totp_secret is None
 
 
+def setup_secret(page: str) -> str:
+    """The secret key the enrolment page shows as text (in groups of four)."""
+    return (
+        page.split('<code class="secret"', 1)[1]
+        .split(">", 1)[1]
+        .split("</code>")[0]
+        .replace(" ", "")
+    )
+
+
 def test_official_enrols_in_two_factor_and_then_login_asks_for_the_code(
     client, db, embassy_officer, totp_clock
 ):
-    sign_in(client, embassy_officer.email)
-    client.post("/settings/2fa/start")
-    page = client.get("/settings").get_data(as_text=True)
-    assert "otpauth://totp/" in page
-    secret = page.split("<dt>", 1)[1].split("<code>", 1)[1].split("</code>", 1)[0]
+    first = sign_in(client, embassy_officer.email, next="/tokens")
+    assert first.headers["Location"].endswith("/settings/2fa")
+    page = client.get("/settings/2fa").get_data(as_text=True)
+    assert "<svg" in page and "otpauth://totp/" in page
+    secret = setup_secret(page)
+    assert len(secret) == 32
 
-    wrong = client.post("/settings/2fa/confirm", data={"totp-code": "000000"})
+    wrong = client.post("/settings/2fa", data={"totp-code": "000000"})
     assert wrong.status_code == 422
-    ok = client.post(
-        "/settings/2fa/confirm", data={"totp-code": pyotp.TOTP(secret).at(totp_clock.now)}
-    )
-    assert ok.status_code == 302
+    assert setup_secret(wrong.get_data(as_text=True)) == secret  # the same secret, kept
+    ok = client.post("/settings/2fa", data={"totp-code": pyotp.TOTP(secret).at(totp_clock.now)})
+    assert ok.status_code == 200 and ok.headers["Cache-Control"] == "no-store"
+    assert 'href="/tokens"' in ok.get_data(as_text=True)  # then on to where the sign-in led
     db.session.refresh(embassy_officer)
     assert embassy_officer.totp_secret == secret
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.totp_enable"))
+    assert client.get("/tokens").status_code == 200
 
     client.post("/logout")
     totp_clock.advance(30)  # the code that enabled two-factor is used up
     step_one = sign_in(client, embassy_officer.email, next="/tokens")
     assert step_one.headers["Location"].endswith("/login/code")
     assert client.get("/settings").status_code == 302  # not signed in yet
-    assert client.post("/login/code", data={"code": "123456"}).status_code == 200
+    assert client.post("/login/code", data={"code": "123456"}).status_code == 422
     done = client.post("/login/code", data={"code": pyotp.TOTP(secret).at(totp_clock.now)})
     assert done.status_code == 302 and done.headers["Location"] == "/tokens"
     assert client.get("/settings").status_code == 200
@@ -94,12 +108,23 @@ def test_code_step_without_a_password_step_goes_back_to_login(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_official_can_turn_two_factor_off_with_a_code(client, db, login):
+def test_official_can_turn_two_factor_off_with_a_code_only_when_it_is_not_required(
+    app, client, db, login
+):
     secret = pyotp.random_base32()
     officer = make_user(email="p@example.org", province_officer=True, totp_secret=secret)
     login(officer)
+    assert "/settings/2fa/disable" not in client.get("/settings").get_data(as_text=True)
+    client.post("/lang/en")
+    refused = client.post("/settings/2fa/disable", data={"totp-code": next_totp_code(officer)})
+    assert refused.status_code == 422
+    assert "required for officials" in refused.get_data(as_text=True)
+    db.session.refresh(officer)
+    assert officer.totp_secret == secret
+
+    app.config["TWO_FACTOR_REQUIRED"] = False
     assert client.post("/settings/2fa/disable", data={"totp-code": "111111"}).status_code == 422
-    response = client.post("/settings/2fa/disable", data={"totp-code": pyotp.TOTP(secret).now()})
+    response = client.post("/settings/2fa/disable", data={"totp-code": next_totp_code(officer)})
     assert response.status_code == 302
     db.session.refresh(officer)
     assert officer.totp_secret is None

@@ -103,13 +103,23 @@ def test_the_admin_dashboard_link_leads_to_the_overview(cast, login):
     ],
 )
 def test_officials_land_on_their_dashboard_after_signing_in(db, cast, client, actor, landing):
+    import pyotp
+
+    from tests.conftest import next_totp_code
+
     user = cast[actor]
     user.password_hash = hash_password("a-long-enough-passphrase")
+    if actor != "owner":
+        user.totp_secret = pyotp.random_base32()  # officials sign in with two factors
     db.session.commit()
     response = client.post(
         "/login", data={"email": user.email, "password": "a-long-enough-passphrase"}
     )
     assert response.status_code == 302
+    if actor != "owner":
+        assert response.headers["Location"].endswith("/login/code")
+        response = client.post("/login/code", data={"code": next_totp_code(user)})
+        assert response.status_code == 302
     assert response.headers["Location"].endswith(landing)
     assert client.get("/dashboard").status_code in (302, 404)
 

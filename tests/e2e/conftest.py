@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from directory import create_app
+from tests.conftest import next_totp_code
 from tests.conftest import test_config as base_config
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -64,6 +65,22 @@ class LiveServer:
             if address.lower() in str(msg["To"]).lower():
                 found.append(msg)
         return found
+
+    def totp_code(self, address: str) -> str:
+        """A second-factor code that the account ``address`` may sign in with now (the demo
+        officials are enrolled with the secrets the README lists)."""
+        import sqlalchemy as sa
+
+        from directory.accounts.models import User
+        from directory.extensions import db
+
+        with self.app.app_context():
+            try:
+                user = db.session.scalar(sa.select(User).where(User.email == address.lower()))
+                assert user is not None, f"no account {address}"
+                return next_totp_code(user)
+            finally:
+                db.session.remove()
 
     def link_in_last_message(self, address: str, path_prefix: str) -> str:
         """The first ``<url><path_prefix>…`` link of the newest message to ``address``."""
@@ -143,7 +160,8 @@ def new_page(browser):
 
 @pytest.fixture
 def sign_in(live_server):
-    """``sign_in(page, email, password)``: the login form, as a person would fill it."""
+    """``sign_in(page, email, password)``: the login form, as a person would fill it, then,
+    for officials, the code their authenticator app shows (computed from their secret)."""
 
     def do(page, address: str, password: str) -> None:
         page.goto(f"{live_server.url}/login")
@@ -152,6 +170,11 @@ def sign_in(live_server):
         form.locator("input[name=password]").fill(password)
         form.locator("[type=submit]").click()
         page.wait_for_load_state()
+        if page.url.split("?")[0].endswith("/login/code"):
+            step = page.locator("form[action$='/login/code']").first
+            step.locator("input[name=code]").fill(live_server.totp_code(address))
+            step.locator("[type=submit]").click()
+            page.wait_for_load_state()
         assert page.locator(".nav-logout").count() == 1, page.content()
 
     return do

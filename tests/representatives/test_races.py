@@ -174,10 +174,13 @@ def test_of_two_simultaneous_decisions_exactly_one_is_taken(
 
 
 def _signed_in(app, user_id: str):
-    client = app.test_client()
+    """A browser signed in as the user, officials with their second factor."""
+    from directory.accounts.models import User
+    from directory.extensions import db as _db
+    from tests.conftest import sign_in_client
+
+    client = sign_in_client(app.test_client(), _db.session.get(User, user_id))
     with client.session_transaction() as session:
-        session["_user_id"] = user_id
-        session["_fresh"] = True
         session["lang"] = "en"
     return client
 

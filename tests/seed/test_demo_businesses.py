@@ -17,7 +17,7 @@ from directory.audit import AuditEvent
 from directory.businesses.models import Business, BusinessPerson
 from directory.extensions import db
 from directory.reference.fields import shipped_fields
-from tests.conftest import IsolatedClient, _reset_database
+from tests.conftest import IsolatedClient, _reset_database, sign_in_client
 from tests.conftest import test_config as base_config
 
 
@@ -39,12 +39,9 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def officer_client(app):
-    client = app.test_client()
     officer = db.session.scalar(sa.select(User).where(User.email == "danang@demo.kieubao.vn"))
-    with client.session_transaction() as session:
-        session["_user_id"] = officer.id
-        session["_fresh"] = True
-    return client
+    # The demo officials are enrolled: the second step uses their documented secret.
+    return sign_in_client(app.test_client(), officer)
 
 
 def _businesses() -> list[Business]:

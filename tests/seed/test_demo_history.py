@@ -28,7 +28,7 @@ from directory.initiatives.services import is_overdue
 from directory.needs.models import AUDIENCES, NEED_TYPES, STATUSES, Need, NeedInterest
 from directory.reference.provinces import vietnam_today
 from directory.representatives.models import Nomination
-from tests.conftest import IsolatedClient, _reset_database
+from tests.conftest import IsolatedClient, _reset_database, sign_in_client
 from tests.conftest import test_config as base_config
 
 SECTION = re.compile(
@@ -59,10 +59,7 @@ def _user(email: str) -> User:
 
 
 def _page(app, user: User, path: str) -> str:
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.id
-        session["_fresh"] = True
+    client = sign_in_client(app.test_client(), user)  # officials: with their second factor
     response = client.get(path)
     assert response.status_code == 200, path
     return response.get_data(as_text=True)
