@@ -20,6 +20,7 @@ import pytest
 from directory import create_app
 from tests.conftest import next_totp_code
 from tests.conftest import test_config as base_config
+from tests.e2e import pagechecks
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -143,19 +144,28 @@ def browser(live_server):
 
 
 @pytest.fixture
-def new_page(browser):
-    """``new_page(locale="vi-VN")``: a page in its own browser context (own cookies)."""
-    contexts = []
+def new_page(browser, request):
+    """``new_page(locale="vi-VN")``: a page in its own browser context (own cookies).
+
+    Every document the page loads is checked (``tests/e2e/pagechecks.py``: axe-core, no sideways
+    scrolling on a phone, no English form default in Vietnamese); at the end the
+    journey's last page is kept as a screenshot in ``test-artifacts/screenshots``.
+    """
+    contexts, pages = [], []
 
     def make(locale: str = "vi-VN", **options):
         context = browser.new_context(locale=locale, accept_downloads=True, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        pages.append(pagechecks.CheckedPage(context.new_page()))
+        return pages[-1]
 
     yield make
-    for context in contexts:
-        context.close()
+    try:
+        pagechecks.finish(pages, request.node)
+    finally:
+        for context in contexts:
+            context.close()
 
 
 @pytest.fixture
