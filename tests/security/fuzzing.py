@@ -20,6 +20,15 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 PHASES = (Phase.explicit, Phase.generate)
 
 
+def _describe(exc: BaseException) -> str:
+    """The exception and, for a group (Hypothesis' FlakyFailure, Schemathesis' FailureGroup),
+    the ones inside it."""
+    text = f"{type(exc).__name__}: {exc}"
+    for inner in getattr(exc, "exceptions", ()):
+        text += "\n  " + _describe(inner).replace("\n", "\n  ")
+    return text
+
+
 def first_failure(run: Callable[[], None]) -> str | None:
     """Run a Hypothesis test; None when it passes, else a short account of its failure.
 
@@ -30,10 +39,10 @@ def first_failure(run: Callable[[], None]) -> str | None:
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - every failure is collected, then asserted
-        text = f"{type(exc).__name__}: {exc}"
+        text = _describe(exc)
         lines = [line for line in text.splitlines() if line.strip()]
         curl = [line.strip() for line in lines if line.strip().startswith("curl ")]
-        return "\n".join(lines[:12] + curl[:1])[:2500]
+        return "\n".join(lines[:24] + curl[:1])[:4000]
     return None
 
 
