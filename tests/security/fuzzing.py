@@ -15,7 +15,7 @@ from tests.factories import MembershipFactory, make_cast
 
 # Examples per operation (API) or per form (pages), and per generation mode. The CI default
 # keeps the fuzz tests within their budget; FUZZ_EXAMPLES=500 runs them longer locally.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 # No shrinking: the failure report already holds the request (a curl command) that failed.
 PHASES = (Phase.explicit, Phase.generate)
 
