@@ -92,9 +92,10 @@ def _operation(rule: Rule, method: str, meta: dict) -> dict:
         success["content"] = {"application/json": {"schema": meta["response"]}}
     responses: dict = {str(status): success}
 
+    # Every operation takes a bearer token, and an invalid, expired or revoked one (or one
+    # whose user was deactivated meanwhile) is a 401 wherever it is sent.
     errors = set(meta.get("errors") or ())
-    if meta.get("auth") or method in _UNSAFE_METHODS:
-        errors.add(401)
+    errors.add(401)
     if any(p["in"] == "query" for p in params):
         errors.add(400)
     if meta.get("body") is not None:

@@ -18,6 +18,26 @@ from directory.search.services import (
 bp = api_blueprint("search_api")
 
 _COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+
+
+def _hit(kind: str, schema: str) -> dict:
+    """A hit of one type: the record's shape, told apart by ``type`` (the shapes overlap)."""
+    return {
+        "allOf": [
+            ref(schema),
+            {
+                "type": "object",
+                "required": ["type", "highlights", "matched"],
+                "properties": {
+                    "type": {"const": kind},
+                    "highlights": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "matched": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        ]
+    }
+
+
 register_schema(
     "SearchResult",
     {
@@ -36,7 +56,13 @@ register_schema(
                     "or a synonym), `hometown` (the query names its hometown province, current or "
                     "former name), `work`, `place`, `about`, `contact`; empty without `q`."
                 ),
-                "items": {"oneOf": [ref("Person"), ref("Association"), ref("Business")]},
+                "items": {
+                    "oneOf": [
+                        _hit("person", "Person"),
+                        _hit("association", "Association"),
+                        _hit("business", "Business"),
+                    ]
+                },
             },
             "total": {"type": "integer"},
             "page": {"type": "integer"},

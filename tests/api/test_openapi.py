@@ -83,6 +83,15 @@ def test_bearer_security_is_declared_and_required_for_writes(client):
     assert public_read["security"] == [{}, {"bearer": []}], "reads also work without a token"
 
 
+def test_every_operation_documents_the_401_of_a_bad_token(client, db):
+    document = client.get("/api/v1/openapi.json").get_json()
+
+    for path, method, op in _operations(document):
+        assert "401" in op["responses"], f"{method} {path}"
+    response = client.get("/api/v1/people", headers={"Authorization": "Bearer kb_revoked"})
+    assert response.status_code == 401  # even a public read refuses a bad token
+
+
 def test_resource_schemas_are_published(client):
     schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
 
