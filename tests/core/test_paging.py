@@ -58,6 +58,7 @@ LISTS = {
     "contacts_api.list_requests": ("/api/v1/contact-requests", "approver", "api"),
     "businesses.index": ("/businesses", "anonymous", "html"),
     "businesses_api.list_businesses": ("/api/v1/businesses", "anonymous", "api"),
+    "savedsearch_api.list_saved_searches": ("/api/v1/saved-searches", "member", "api"),
 }
 
 
