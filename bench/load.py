@@ -246,12 +246,36 @@ def cpu_seconds(pid: int) -> float:
 
 def children_cpu(pid: int) -> float:
     """CPU seconds of ``pid`` and its live children (gunicorn's workers)."""
-    total = cpu_seconds(pid)
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == pid:
+                children.append(int(entry.name))
+    return cpu_seconds(pid) + sum(cpu_seconds(c) for c in children)
+
+
+def wait_for_outbox(database_url: str, timeout: float) -> float:
+    """Wait until the worker has applied every pending index change; the seconds it took."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url)
+    started = time.monotonic()
     try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        children = []
-    return total + sum(cpu_seconds(int(c)) for c in children)
+        while time.monotonic() - started < timeout:
+            with engine.connect() as conn:
+                pending = conn.scalar(
+                    sa.text("select count(*) from search_outbox where done_at is null")
+                )
+            if not pending:
+                break
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
+    return time.monotonic() - started
 
 
 # --- the traffic ---------------------------------------------------------------------------------
@@ -523,6 +547,23 @@ def main() -> int:
             t.start()
         for t in threads:
             t.join()
+
+        # One more edit, then wait until the worker has applied it: the worker is up and
+        # has caught up with the warm-up's edits.
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request(
+            "PATCH",
+            f"/api/v1/people/{setup['editable'][0]}",
+            body=json.dumps({"title": "Kỹ sư"}).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {setup['tokens'][0]}",
+            },
+        )
+        assert conn.getresponse().status == 200, "the warm-up edit failed"
+        conn.close()
+        waited = wait_for_outbox(args.database_url, 300)
+        print(f"index worker caught up after {waited:.1f} s; measuring {args.seconds:.0f} s")
 
         stats, lag = Stats(), Lag()
         pids = {"gunicorn": gunicorn.pid, "worker": worker.pid, "meilisearch": server.process.pid}
