@@ -198,15 +198,16 @@ def _read_xlsx(data: bytes, sheet_name: str | None):
     def cells_of(row_number: int, row) -> list[str]:
         out: list[str] = []
         for index, cell in enumerate(row, start=1):
-            if getattr(cell, "data_type", None) == "f" or type(cell.value).__name__ in (
+            value = cell["value"]
+            if cell["data_type"] == "f" or type(value).__name__ in (
                 "ArrayFormula",
                 "DataTableFormula",
             ):
                 raise ImportFileError("formula", cell=f"{get_column_letter(index)}{row_number}")
-            out.append(_cell_text(cell.value))
+            out.append(_cell_text(value))
         return out
 
-    iterator = worksheet.iter_rows()
+    iterator = _sheet_rows(worksheet)
 
     def rows():
         try:
@@ -222,6 +223,108 @@ def _read_xlsx(data: bytes, sheet_name: str | None):
         raise ImportFileError("empty") from None
     header = cells_of(1, first)
     return header, rows(), {"sheet": worksheet.title, "sheets": names}
+
+
+# A cell the sheet leaves out, as openpyxl's read-only worksheet fills it in.
+_EMPTY_CELL = {"value": None, "data_type": "n"}
+
+
+def _sheet_parser():
+    """openpyxl's worksheet parser, reading inline strings without building rich-text objects.
+
+    Writers that do not use the shared-string table (openpyxl's own write-only mode, many
+    exporters) put every text in an inline string; openpyxl builds a ``Text`` object for each,
+    most of the time of reading such a file. Its plain text is the ``t`` element, then the
+    ``t`` of each run (``Text.content``).
+    """
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    inline_tag = "{%s}is" % SHEET_MAIN_NS  # noqa: UP031 - as openpyxl spells its tags
+    text_tag = "{%s}t" % SHEET_MAIN_NS  # noqa: UP031
+    run_tag = "{%s}r" % SHEET_MAIN_NS  # noqa: UP031
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            if (
+                element.get("t") != "inlineStr"
+                or self.rich_text
+                or element.find(FORMULA_TAG) is not None
+            ):
+                return super().parse_cell(element)
+            coordinate = element.get("r")
+            style_id = element.get("s", 0)
+            if style_id:
+                style_id = int(style_id)
+            if coordinate:
+                row, column = coordinate_to_tuple(coordinate)
+                self.col_counter = column
+            else:
+                self.col_counter += 1
+                row, column = self.row_counter, self.col_counter
+            value, data_type = None, "inlineStr"
+            child = element.find(inline_tag)
+            if child is not None:
+                data_type = "s"
+                parts = []
+                plain = child.find(text_tag)
+                if plain is not None and plain.text is not None:
+                    parts.append(plain.text)
+                for run in child.findall(run_tag):
+                    text = run.find(text_tag)
+                    if text is not None and text.text is not None:
+                        parts.append(text.text)
+                value = "".join(parts)
+            return {
+                "row": row,
+                "column": column,
+                "value": value,
+                "data_type": data_type,
+                "style_id": style_id,
+            }
+
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    return Parser
+
+
+def _sheet_rows(worksheet) -> Iterator[list[dict]]:
+    """The rows of a read-only worksheet as its ``iter_rows()`` gives them (rows and cells the
+    file leaves out filled in as empty, within the sheet's declared dimensions), each cell the
+    parser's dict (``value``, ``data_type``) rather than a cell object."""
+    max_col, max_row = worksheet.max_column, worksheet.max_row
+    empty = [] if max_col is None else [_EMPTY_CELL] * max_col
+    counter = idx = 1
+    workbook = worksheet.parent
+    with worksheet._get_source() as source:
+        parser = _sheet_parser()(
+            source,
+            worksheet._shared_strings,
+            data_only=workbook.data_only,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for idx, cells in parser.parse():
+            if max_row is not None and idx > max_row:
+                break
+            for _ in range(counter, idx):
+                counter += 1
+                yield empty
+            if counter <= idx:
+                counter += 1
+                if not cells and not max_col:
+                    yield []
+                    continue
+                width = max_col or cells[-1]["column"]
+                row = [_EMPTY_CELL] * width
+                for cell in cells:
+                    if 1 <= cell["column"] <= width:
+                        row[cell["column"] - 1] = cell
+                yield row
+    if max_row is not None and max_row < idx:
+        for _ in range(counter, max_row + 1):
+            yield empty
 
 
 def _trim(cells: list[str]) -> list[str]:
