@@ -228,7 +228,14 @@ def sign_in_client(client, user, fresh: bool = True):
         # Where a correct password leaves the sign-in (accounts.views.login).
         sess["totp_user"] = user.id
         sess["totp_at"] = int(time.time())
-    response = client.post("/login/code", data={"code": code})
+    # The sign-in itself is not what a test with CSRF switched on is about.
+    config = client.application.config
+    csrf = config.get("WTF_CSRF_ENABLED", True)
+    config["WTF_CSRF_ENABLED"] = False
+    try:
+        response = client.post("/login/code", data={"code": code})
+    finally:
+        config["WTF_CSRF_ENABLED"] = csrf
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     if not fresh:
         with client.session_transaction() as sess:
