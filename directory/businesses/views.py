@@ -85,9 +85,12 @@ def detail(business_id: str):
         if (link.accepted or policy.can(current_user, "business.link", business))
         and policy.can(current_user, "person.view", link.person)
     ]
+    from directory.contacts.queries import business_ask_states
+
     return render_template(
         "businesses/detail.html",
         business=business,
+        ask=business_ask_states(current_user, [business]).get(business.id),
         groups=business_groups(current_user, business),
         links=links,
         link_form=LinkForm(),
