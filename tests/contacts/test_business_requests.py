@@ -16,8 +16,8 @@ from directory.contacts.models import ContactRequest
 from directory.contacts.queries import business_ask_states
 from directory.core.errors import ValidationError
 from directory.extensions import db as _db
-from directory.notices.models import Notice
 from directory.notices import services as notices
+from directory.notices.models import Notice
 from tests.businesses.conftest import link, make_business
 from tests.factories import PersonFactory, UserFactory
 from tests.races import bearer as race_bearer
