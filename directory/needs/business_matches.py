@@ -13,8 +13,9 @@ type investment, trade promotion or technology transfer:
   businesses those find are kept with the fields they name).
 
 Candidates are then read from the database and kept when the viewer may see them (rule
-``business.view``). A business is marked contactable when an official could ask its contact
-person now (:func:`directory.contacts.queries.business_reachable`).
+``business.view``, through its SQL twin). A business on the page shown is marked contactable
+when an official could ask its contact person now
+(:func:`directory.contacts.queries.business_reachable`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from directory import policy
 from directory.businesses.models import Business, BusinessPerson
 from directory.extensions import db
 from directory.needs.models import Need
@@ -50,49 +50,71 @@ def business_searches(need: Need) -> list[tuple[str, dict, str | None]]:
 
 
 def business_candidates(need: Need, viewer, now: datetime, named: dict[str, set[str]]) -> list:
-    """The recalled businesses ``viewer`` may see, as unscored candidates of ``need``."""
-    from directory.contacts.queries import business_reachable
+    """The recalled businesses ``viewer`` may see, as unscored candidates of ``need`` (plain
+    rows filtered by the SQL twin of "business.view": hundreds of candidates; whether each can
+    be asked is decided for the page shown only, :func:`mark_reachable`)."""
     from directory.needs.matching import Candidate, Profile
+    from directory.policy.businesses import business_view_clause
 
     ids = list(named)
     if not ids:
         return []
-    businesses = db.session.scalars(
-        sa.select(Business)
-        .where(Business.id.in_(ids))
-        .options(selectinload(Business.links).selectinload(BusinessPerson.person))
+    columns = (
+        Business.id,
+        Business.name,
+        Business.sectors,
+        Business.country,
+        Business.operates_in,
+        Business.interests,
+        Business.presence_in_vietnam,
+        Business.size_band,
+        Business.verified_at,
+        Business.updated_at,
+    )
+    rows = db.session.execute(
+        sa.select(*columns).where(Business.id.in_(ids), business_view_clause(viewer))
     ).all()
-    visible = [b for b in businesses if policy.can(viewer, "business.view", b)]
-    reachable = business_reachable(viewer, visible)
     out = []
-    for business in visible:
+    for row in rows:
         profile = Profile(
             kind="business",
-            id=business.id,
-            name=business.name,
-            fields=list(business.sectors or []),
-            named_fields=named.get(business.id, set()),
-            country=business.country,
+            id=row.id,
+            name=row.name,
+            fields=list(row.sectors or []),
+            named_fields=named.get(row.id, set()),
+            country=row.country,
             hometown=None,
             hometown_as_given=None,
             languages=[],
-            verified=business.verified,
+            verified=row.verified_at is not None,
             interested=False,
-            updated_at=business.updated_at,
-            operates_in=list(business.operates_in or []),
-            interests=list(business.interests or []),
-            presence=list(business.presence_in_vietnam or []),
-            size_band=business.size_band,
+            updated_at=row.updated_at,
+            operates_in=list(row.operates_in or []),
+            interests=list(row.interests or []),
+            presence=list(row.presence_in_vietnam or []),
+            size_band=row.size_band,
         )
         out.append(
             Candidate(
-                kind="business",
-                id=business.id,
-                name=business.name,
-                score=0,
-                reasons=[],
-                contactable=business.id in reachable,
-                profile=profile,
+                kind="business", id=row.id, name=row.name, score=0, reasons=[], profile=profile
             )
         )
     return out
+
+
+def mark_reachable(candidates, viewer) -> None:
+    """Mark the business candidates (of one page) whose contact person ``viewer`` may ask now,
+    or asked already: ``contactable``."""
+    from directory.contacts.queries import business_reachable
+
+    wanted = [c for c in candidates if c.kind == "business"]
+    if not wanted:
+        return
+    businesses = db.session.scalars(
+        sa.select(Business)
+        .where(Business.id.in_([c.id for c in wanted]))
+        .options(selectinload(Business.links).selectinload(BusinessPerson.person))
+    ).all()
+    reachable = business_reachable(viewer, businesses)
+    for candidate in wanted:
+        candidate.contactable = candidate.id in reachable

@@ -571,4 +571,8 @@ def candidates(
     for candidate in window:
         candidate.score, candidate.reasons = score(candidate.profile, need, now)
         candidate.represents = representing.get(candidate.id, [])
+    if need.type in BUSINESS_NEED_TYPES:
+        from directory.needs.business_matches import mark_reachable
+
+        mark_reachable(window, viewer)
     return window, len(ranked)
