@@ -21,7 +21,7 @@ from directory.api.core import (
     require_can,
 )
 from directory.api.schemas import register_schema
-from directory.contacts import services
+from directory.contacts import business_requests, services
 from directory.contacts.models import SHAREABLE, STATES, ContactRequest
 from directory.core import paging
 from directory.core.errors import ValidationError
@@ -235,7 +235,7 @@ def create_request():
                 {"person_id": _("Give either a person or a business, not both.")},
                 _("Some values are not valid."),
             )
-        contact_request = services.create_business_request(
+        contact_request = business_requests.create_business_request(
             user, data.get("business_id"), data.get("message"), need=data.get("need_id")
         )
     else:

@@ -90,17 +90,6 @@ def _no_account() -> ContactError:
     )
 
 
-def _no_contact_person() -> ContactError:
-    return ContactError(
-        409,
-        "no_contact_person",
-        _(
-            "This business has no contact person who accepted their link to it (nor an owner "
-            "or executive), so nobody can be asked for it."
-        ),
-    )
-
-
 def _already_pending() -> ContactError:
     return ContactError(
         409,
@@ -288,19 +277,6 @@ def why_not(person: Person, by) -> ContactError | None:
     return None
 
 
-def business_why_not(business, by) -> ContactError | None:
-    """Why ``by`` may not ask to be put in touch with ``business`` now (None when they may): it
-    has no contact person, or the people's rules refuse asking that person."""
-    from directory.businesses.queries import contact_person
-
-    if not policy.is_official(by) or not policy.can(by, "business.view", business):
-        return _forbidden()
-    person = contact_person(business)
-    if person is None:
-        return _no_contact_person()
-    return why_not(person, by)
-
-
 def shareable_fields(person: Person) -> list[str]:
     """The contact details the member can share: those their profile holds."""
     return [f for f in SHAREABLE if getattr(person, f, None)]
@@ -414,30 +390,9 @@ def create_request(by, person_id, message, need=None) -> ContactRequest:
     return _create(by, person, text, need)
 
 
-def create_business_request(by, business_id, message, need=None) -> ContactRequest:
-    """``by`` asks to be put in touch with the business ``business_id``: the request is
-    addressed to its contact person (``businesses.queries.contact_person``), under the same
-    rules as a request to that person, and names the business."""
-    from directory.businesses.queries import contact_person, get_visible
-
-    business = get_visible(business_id, by)
-    if business is None:
-        raise ValidationError(
-            {"business_id": _("Unknown business.")}, _("Some values are not valid.")
-        )
-    if not policy.is_official(by):
-        raise _forbidden()
-    text = clean_message(message)
-    need = clean_need(need, by)
-    person = contact_person(business)
-    if person is None:
-        _refuse(_no_contact_person())
-    if not policy.can(by, "contact_request.create", person):
-        raise _forbidden()  # their own business's contact person: asking oneself
-    return _create(by, person, text, need, business)
-
-
 def _create(by, person, text, need, business=None) -> ContactRequest:
+    """Store the request of ``by`` to ``person`` (about ``business``, if any: see
+    :mod:`directory.contacts.business_requests`), after the people's checks."""
     problem = why_not(person, by)
     if problem is not None:
         _refuse(problem)

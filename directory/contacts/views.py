@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from directory import policy
-from directory.contacts import services
+from directory.contacts import business_requests, services
 from directory.contacts.forms import AcceptForm, DeclineForm, RequestForm, WithdrawForm
 from directory.contacts.models import STATES
 from directory.core import paging
@@ -110,10 +110,10 @@ def ask_business(business_id: str):
         form.need_id.data = request.args.get("need") or ""
     need = _need_shown(form.need_id.data)
     status = 200
-    problem = services.business_why_not(business, current_user)
+    problem = business_requests.business_why_not(business, current_user)
     if problem is None and form.validate_on_submit():
         try:
-            contact_request = services.create_business_request(
+            contact_request = business_requests.create_business_request(
                 current_user, business.id, form.message.data, need=form.need_id.data or None
             )
         except ValidationError as exc:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from directory.audit import AuditEvent
-from directory.contacts import services
+from directory.contacts import business_requests, services
 from directory.contacts.models import ContactRequest
 from directory.contacts.queries import business_ask_states
 from directory.core.errors import ValidationError
@@ -39,7 +39,7 @@ def hansa(parties):
 
 
 def _ask(parties, business, by=None):
-    return services.create_business_request(by or parties.officer, business.id, MESSAGE)
+    return business_requests.create_business_request(by or parties.officer, business.id, MESSAGE)
 
 
 def test_the_request_goes_to_the_contact_person_with_notice_email_and_audit(
@@ -134,7 +134,7 @@ def test_members_and_unknown_businesses_are_refused(parties, hansa, written):
         _ask(parties, hansa, by=parties.other_member)
     assert caught.value.status == 403
     with pytest.raises(ValidationError) as invalid:
-        services.create_business_request(parties.officer, "nope", MESSAGE)
+        business_requests.create_business_request(parties.officer, "nope", MESSAGE)
     assert "business_id" in invalid.value.fields
     # The contact person may not ask themselves about their business.
     own = PersonFactory(full_name="Lê Văn Tâm")
