@@ -137,6 +137,88 @@ def person_rows(n: int, seed: int = 7):
         yield chunk
 
 
+BUSINESS_WORDS = ["Mekong", "Sông Hàn", "Hansa", "Rồng Xanh", "Sài Gòn", "Hạ Long", "Lotus",
+                  "Sen Vàng", "Phương Nam", "Trường Sơn", "Bamboo", "Delta", "Indochina",
+                  "Hồng Hà", "Cửu Long", "Việt Á", "Saigon Pearl", "Golden Dragon"]  # fmt: skip
+BUSINESS_TRADES = ["Logistik", "Trading", "Foods", "Tech", "Consulting", "Textil", "Energy",
+                   "Seafood", "Cargo", "Engineering", "Import Export", "Software"]  # fmt: skip
+LEGAL = {"DE": "GmbH", "FR": "SARL", "US": "LLC", "JP": "K.K.", "KR": "Co., Ltd.", "AU": "Pty Ltd",
+         "CA": "Inc.", "GB": "Ltd", "CZ": "s.r.o.", "RU": "OOO", "PL": "Sp. z o.o.",
+         "SG": "Pte Ltd", "TW": "Co., Ltd.", "NL": "B.V.", "BE": "SRL", "CH": "AG", "SE": "AB",
+         "IT": "S.r.l.", "TH": "Co., Ltd.", "NZ": "Ltd"}  # fmt: skip
+
+
+def business_rows(n: int, seed: int = 11):
+    """``n`` synthetic diaspora businesses as column dicts, in chunks of 5,000: sectors of the
+    taxonomy's business group, a country and sometimes others they operate in, a presence in
+    Vietnam for a third, interests (investment, import, export, technology transfer, training)
+    in one to three provinces for most."""
+    from directory.businesses.inputs import business_name_key
+    from directory.businesses.models import INTEREST_KINDS, PRESENCE_KINDS, SIZE_BANDS
+    from directory.reference.fields import shipped_fields
+    from directory.reference.provinces import all_provinces
+
+    rng = random.Random(seed)
+    sectors = [f["code"] for f in shipped_fields() if f["group"] == "sector"]
+    provinces = [p.slug for p in all_provinces()]
+    countries = list(COUNTRIES)
+    start = datetime(2024, 6, 1, tzinfo=UTC)
+    chunk = []
+    for i in range(n):
+        country = countries[min(int(rng.expovariate(0.25)), len(countries) - 1)]
+        name = f"{rng.choice(BUSINESS_WORDS)} {rng.choice(BUSINESS_TRADES)} {LEGAL[country]} {i}"
+        mine = rng.sample(sectors, rng.randint(1, 2))
+        presence = []
+        if rng.random() < 0.35:
+            kinds = [k for k in PRESENCE_KINDS if k != "none"]
+            for _ in range(rng.randint(1, 2)):
+                presence.append({"kind": rng.choice(kinds), "province": rng.choice(provinces)})
+        interests = []
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            kind = rng.choice(INTEREST_KINDS)
+            interests.append(
+                {
+                    "kind": kind,
+                    "sectors": rng.sample(sectors, rng.randint(0, 2)),
+                    "provinces": rng.sample(provinces, rng.randint(1, 3)),
+                    "products": [],
+                    "ticket_band": rng.choice(["under_100k", "100k_1m", "1m_10m"])
+                    if kind == "investment"
+                    else None,
+                }
+            )
+        when = start + timedelta(minutes=i)
+        chunk.append(
+            {
+                "id": f"b{i:015x}",
+                "name": name,
+                "other_names": [],
+                "legal_form": LEGAL[country],
+                "country": country,
+                "operates_in": rng.sample(countries, rng.choice([0, 0, 1, 2])),
+                "cities": [rng.choice(COUNTRIES[country])],
+                "sectors": mine,
+                "size_band": rng.choice(SIZE_BANDS),
+                "description": f"{name}: {', '.join(mine)}.",
+                "presence_in_vietnam": presence,
+                "interests": interests,
+                "name_key": business_name_key(name),
+                "website_domain": None,
+                "consent_listed": rng.random() < 0.7,
+                "visibility_profile": rng.choice(["public", "officials"]),
+                "visibility_contact": "officials",
+                "verified_at": when if rng.random() < 0.2 else None,
+                "created_at": when,
+                "updated_at": when,
+            }
+        )
+        if len(chunk) == 5000:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     k = (len(values) - 1) * p
@@ -165,9 +247,10 @@ def make_app(instance: Path, db_url: str, backend: str, meili=None):
     return create_app(config)
 
 
-def load_database(app, n: int) -> float:
+def load_database(app, n: int, businesses: int = 0) -> float:
     import sqlalchemy as sa
 
+    from directory.businesses.models import Business
     from directory.extensions import db
     from directory.people.models import Person
     from directory.reference.loader import sync_reference_data
@@ -175,12 +258,17 @@ def load_database(app, n: int) -> float:
     with app.app_context():
         db.create_all()
         sync_reference_data()
-        if db.session.scalar(sa.select(sa.func.count()).select_from(Person)) >= n:
-            return 0.0
         start = time.perf_counter()
-        for chunk in person_rows(n):
-            db.session.execute(sa.insert(Person), chunk)
-            db.session.commit()
+        if db.session.scalar(sa.select(sa.func.count()).select_from(Person)) < n:
+            for chunk in person_rows(n):
+                db.session.execute(sa.insert(Person), chunk)
+                db.session.commit()
+        if businesses and (
+            db.session.scalar(sa.select(sa.func.count()).select_from(Business)) < businesses
+        ):
+            for chunk in business_rows(businesses):
+                db.session.execute(sa.insert(Business), chunk)
+                db.session.commit()
         return time.perf_counter() - start
 
 
@@ -188,9 +276,16 @@ def load_database(app, n: int) -> float:
 
 
 def arguments(doc: str, rounds_help: str) -> argparse.ArgumentParser:
-    """The options of the search and matching benchmarks (a script may add its own)."""
+    """The options of the search and matching benchmarks (a script may add its own);
+    ``--businesses N`` adds N synthetic businesses (:func:`business_rows`)."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=20000)
+    parser.add_argument(
+        "--businesses",
+        type=int,
+        default=0,
+        help="also this many synthetic diaspora businesses (own database file)",
+    )
     parser.add_argument("--backends", default="meilisearch,sqlite")
     parser.add_argument("--rounds", type=int, default=10, help=rounds_help)
     parser.add_argument("--batch", type=int, default=5000)
@@ -215,9 +310,14 @@ def workdir_of(args) -> Path:
 def sqlite_directory(args, workdir: Path) -> str:
     """The SQLite database of ``args.people`` synthetic profiles in ``workdir`` (loaded unless
     it already holds them); prints what it holds and returns its URL."""
-    db_url = f"sqlite:///{workdir / f'bench-{args.people}.sqlite3'}"
-    seconds = load_database(make_app(workdir / "instance-load", db_url, "sqlite"), args.people)
-    print(f"{args.people} synthetic profiles in {db_url} (loaded in {seconds:.0f} s)")
+    suffix = f"-{args.businesses}b" if args.businesses else ""
+    db_url = f"sqlite:///{workdir / f'bench-{args.people}{suffix}.sqlite3'}"
+    app = make_app(workdir / "instance-load", db_url, "sqlite")
+    seconds = load_database(app, args.people, args.businesses)
+    what = f"{args.people} synthetic profiles"
+    if args.businesses:
+        what += f" and {args.businesses} businesses"
+    print(f"{what} in {db_url} (loaded in {seconds:.0f} s)")
     return db_url
 
 

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/matching.py --people 100000 --workdir /tmp/bench100k
     .venv/bin/python bench/matching.py --people 20000 --backends sqlite --rounds 5
+    .venv/bin/python bench/matching.py --people 100000 --businesses 20000 --workdir /tmp/b100k
 
 On the synthetic directory of ``bench/search.py`` (the same generator, the same database file
 in ``--workdir``, so one load serves both benchmarks), it publishes a few cooperation needs of
@@ -12,6 +13,10 @@ test client in process:
   database, scored and explained, the first page of 20);
 - ``GET /api/v1/search`` with the same terms: the need's first field as the query and its
   target countries as a filter (20 hits with facets and highlights).
+
+With ``--businesses N`` (synthetic businesses, ``bench/common.py``), the investment, trade
+promotion and technology transfer needs rank businesses beside people; the report says how
+many business candidates there were per need.
 
 Both engines: Meilisearch (from MEILI_BIN or .tools, or ``--meili-url``) and the embedded one.
 The issue's targets: matches p95 under 200 ms with Meilisearch, under 300 ms embedded.
@@ -65,6 +70,20 @@ NEEDS = [
         "fields": ["logistics", "high-tech-agriculture"],
         "countries": ["US", "AU", "SG"],
     },
+    {
+        "province_slug": "da-nang",
+        "title": "Cảng Liên Chiểu: trung tâm logistics và kho lạnh",
+        "type": "investment",
+        "fields": ["transportation", "seafood-export"],
+        "countries": ["DE", "JP"],
+    },
+    {
+        "province_slug": "bac-ninh",
+        "title": "Chuyển giao công nghệ lắp ráp điện tử",
+        "type": "technology_transfer",
+        "fields": ["electronics-manufacturing", "semiconductors"],
+        "countries": ["KR", "JP", "TW"],
+    },
 ]
 
 
@@ -107,7 +126,7 @@ def measure(app, needs, rounds: int) -> dict[str, list[float]]:
     from directory.reference.models import Field
 
     client = app.test_client()
-    out: dict[str, list[float]] = {"matches": [], "search": [], "candidates": []}
+    out: dict[str, list[float]] = {"matches": [], "search": [], "candidates": [], "businesses": []}
     searches = []
     with app.app_context():
         for need_id, spec, headers in needs:
@@ -125,6 +144,7 @@ def measure(app, needs, rounds: int) -> dict[str, list[float]]:
             out["matches"].append(time.perf_counter() - t)
             assert r.status_code == 200, r.get_data(as_text=True)[:300]
             out["candidates"].append(r.json["total"])
+            out["businesses"].append(sum(1 for i in r.json["items"] if i["kind"] == "business"))
             t = time.perf_counter()
             r = client.get("/api/v1/search", query_string=query, headers=headers)
             out["search"].append(time.perf_counter() - t)
@@ -141,6 +161,9 @@ def report(name: str, lat: dict, target_ms: int) -> None:
     )
     print(f"search    /api/v1/search, same terms {fmt_ms(lat['search'])}")
     print(f"          candidates per need: {min(lat['candidates'])}–{max(lat['candidates'])}")
+    print(
+        f"          businesses on the first page: {min(lat['businesses'])}–{max(lat['businesses'])}"
+    )
 
 
 def bench_meilisearch(args, workdir: Path, db_url: str) -> dict | None:

@@ -3,6 +3,7 @@
     .venv/bin/python bench/search.py --people 20000
     .venv/bin/python bench/search.py --people 1000000 --backends meilisearch
     .venv/bin/python bench/search.py --people 100000 --backends sqlite
+    .venv/bin/python bench/search.py --people 100000 --businesses 20000
 
 For N synthetic profiles (Vietnamese names with diacritics, 1-3 fields, 20 countries, current
 and legacy hometowns, bios in both languages) loaded into a fresh SQLite application database,
@@ -15,6 +16,10 @@ it prints, for the same documents and the same queries:
   multi-search the application sends for it (same filters, facets, attributes);
 - the embedded engine: application indexing documents/s, ``/api/v1/search`` p50/p95 and the
   engine alone (``backend.search``).
+
+``--businesses N`` adds N synthetic diaspora businesses (sectors, presence in Vietnam, interests:
+``bench/common.py`` ``business_rows``) to the same index, and the businesses' searches to the
+query set.
 
 Meilisearch comes from MEILI_BIN or .tools (see the Makefile), started on a free port with a
 temporary database; ``--meili-url``/``--meili-key`` use a running one instead.
@@ -61,6 +66,17 @@ QUERIES = [
 ]
 
 
+# With --businesses: the businesses' searches (kind, sectors, presence, interests).
+BUSINESS_QUERIES = [
+    {"q": "logistik", "kind": ["business"]},
+    {"q": "", "kind": ["business"], "country": ["DE"], "sector": ["transportation"]},
+    {"q": "", "kind": ["business"], "interest_province": ["da-nang"]},
+    {"q": "", "kind": ["business"], "presence_province": ["Quảng Nam"]},
+    {"q": "liên doanh", "kind": ["business"], "country": ["JP"]},
+    {"q": "mekong trading"},
+]
+
+
 def query_string(spec: dict) -> list[tuple[str, str]]:
     pairs = []
     for key, value in spec.items():
@@ -68,6 +84,18 @@ def query_string(spec: dict) -> list[tuple[str, str]]:
             if v != "":
                 pairs.append((key, v))
     return pairs
+
+
+def queries_for(app) -> list[dict]:
+    """The query set: the people's, and the businesses' when the database holds businesses."""
+    import sqlalchemy as sa
+
+    from directory.businesses.models import Business
+    from directory.extensions import db
+
+    with app.app_context():
+        has_businesses = db.session.scalar(sa.select(sa.func.count()).select_from(Business))
+    return QUERIES + (BUSINESS_QUERIES if has_businesses else [])
 
 
 def measure_queries(app, rounds: int, raw=None, engine=None) -> dict[str, list[float]]:
@@ -84,7 +112,7 @@ def measure_queries(app, rounds: int, raw=None, engine=None) -> dict[str, list[f
     with app.app_context():
         backend = get_backend(app)
         specs = []
-        for spec in QUERIES:
+        for spec in queries_for(app):
             params = parse_search_args(MultiDict(query_string(spec)))
             specs.append(
                 (
@@ -233,7 +261,8 @@ def main() -> None:
     args = arguments(__doc__, "passes over the query set").parse_args()
     workdir = workdir_of(args)
     db_url = sqlite_directory(args, workdir)
-    print(f"{len(QUERIES)} queries x {args.rounds} rounds, anonymous caller, 20 hits + facets")
+    count = len(QUERIES) + (len(BUSINESS_QUERIES) if args.businesses else 0)
+    print(f"{count} queries x {args.rounds} rounds, anonymous caller, 20 hits + facets")
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if "meilisearch" in backends:

@@ -55,11 +55,13 @@ FILTERABLE = (
     "representative",
     # When the record was created (seconds since the epoch, UTC): the "added since" filter.
     "created_at",
-    # Businesses: their sectors, kinds of presence in Vietnam, provinces of interest, size.
+    # Businesses: their sectors, kinds of presence in Vietnam, provinces of interest, size,
+    # and the provinces where they have a presence of any kind.
     "sector",
     "presence",
     "interest_province",
     "size",
+    "presence_province",
 )
 SORTABLE = ("name_sort", "updated_at")
 RANKING = ("quality", "updated_at")
@@ -107,6 +109,7 @@ FACETS = (
     "presence",
     "interest_province",
     "size",
+    "presence_province",
 )
 SORTS = ("relevance", "name", "updated")
 

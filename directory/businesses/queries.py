@@ -57,6 +57,43 @@ def businesses_named(user, text: str | None, *, limit: int = 10) -> list[Busines
     return list(db.session.scalars(query.order_by(Business.name_key, Business.id).limit(limit)))
 
 
+# Who answers for a business when an official asks to be put in touch: its contact person,
+# else an owner, else an executive (accepted links only; earliest link first within a role).
+CONTACT_ROLES = ("contact_person", "owner", "executive")
+
+
+def contact_person(business: Business):
+    """The person a contact request about ``business`` is addressed to, or None: the linked
+    person with role ``contact_person``, else an owner, else an executive, whose link is
+    accepted and whose profile is not anonymised."""
+    for wanted in CONTACT_ROLES:
+        for link in business.links:
+            person = link.person
+            if (
+                link.role == wanted
+                and link.accepted_at is not None
+                and person is not None
+                and person.anonymised_at is None
+            ):
+                return person
+    return None
+
+
+def contact_people(business_ids) -> dict:
+    """business id -> its contact person (see :func:`contact_person`), for many at once."""
+    from sqlalchemy.orm import selectinload
+
+    ids = sorted({i for i in business_ids if isinstance(i, str)})
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Business)
+        .where(Business.id.in_(ids))
+        .options(selectinload(Business.links).selectinload(BusinessPerson.person))
+    ).all()
+    return {b.id: contact_person(b) for b in rows}
+
+
 def likely_duplicates(
     name: str | None, country: str | None, website: str | None, exclude_id: str | None = None
 ) -> list[Business]:

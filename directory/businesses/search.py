@@ -1,5 +1,6 @@
 """The businesses' search documents: in the same search as people and associations, with
-``kind=business`` and the facets sector, presence in Vietnam, province of interest and size.
+``kind=business`` and the facets sector, presence in Vietnam, province of interest, size and
+province of presence (any kind of presence in that province).
 
 What a searcher matches follows the business's visibility: the name, country and sectors (the
 basic group) at level 0; the profile group (other names, operations, cities, presence,
@@ -165,6 +166,7 @@ def business_document(business, ctx: Context) -> dict:
         "presence": sorted({p["kind"] for p in presence}),
         "interest_province": provinces,
         "size": [business.size_band] if business.size_band else [],
+        "presence_province": presence_provinces,
         "name_sort": fold(business.name),
         "updated_at": timestamp(business.updated_at),
         "created_at": timestamp(business.created_at),

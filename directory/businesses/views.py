@@ -86,10 +86,12 @@ def detail(business_id: str):
         and policy.can(current_user, "person.view", link.person)
     ]
     from directory.associations.business_members import associations_of_business
+    from directory.contacts.queries import business_ask_states
 
     return render_template(
         "businesses/detail.html",
         business=business,
+        ask=business_ask_states(current_user, [business]).get(business.id),
         groups=business_groups(current_user, business),
         links=links,
         associations=associations_of_business(business, current_user),

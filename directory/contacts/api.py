@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 
 from directory.api.core import (
     PAGINATION,
@@ -20,14 +21,15 @@ from directory.api.core import (
     require_can,
 )
 from directory.api.schemas import register_schema
-from directory.contacts import services
+from directory.contacts import business_requests, services
 from directory.contacts.models import SHAREABLE, STATES, ContactRequest
 from directory.core import paging
+from directory.core.errors import ValidationError
 from directory.core.models import isoformat
 
 bp = api_blueprint("contacts_api")
 
-WRITABLE = ("person_id", "message", "need_id")
+WRITABLE = ("person_id", "business_id", "message", "need_id")
 READ_ONLY = (
     "id",
     "requester_id",
@@ -50,14 +52,32 @@ register_schema(
     {
         "type": "object",
         "description": (
-            "An official's request to be put in touch with a person. The member accepts "
+            "An official's request to be put in touch with a person, or with a business "
+            "through its contact person. The member accepts "
             "(choosing the contact details to share) or declines; the official may withdraw; "
             "a pending request expires after 30 days."
         ),
-        "required": ["person_id", "message"],
+        "required": ["message"],
         "properties": {
             "id": {"type": "string", "readOnly": True},
-            "person_id": {"type": "string"},
+            "person_id": {
+                "type": "string",
+                "description": (
+                    "The person asked. On creation, give either `person_id` or `business_id`; "
+                    "for a business it is returned as the contact person's id."
+                ),
+            },
+            "business_id": {
+                "type": ["string", "null"],
+                "description": (
+                    "The business the request is about (a business the official may see, "
+                    "else a 422 naming `business_id`): it is addressed to the business's "
+                    "contact person (the linked person with role `contact_person`, else an "
+                    "owner, else an executive; accepted links only), under the same rules as a "
+                    "request to that person; none: 409 `no_contact_person`. Null for a "
+                    "request to a person, or once the business is deleted."
+                ),
+            },
             "message": {"type": "string", "minLength": 1, "maxLength": 2000},
             "need_id": {
                 "type": ["string", "null"],
@@ -140,6 +160,7 @@ def request_to_dict(contact_request: ContactRequest, *, contact: dict | None = N
         "person_id": contact_request.person_id,
         "requester_id": contact_request.requester_id,
         "need_id": contact_request.need_id,
+        "business_id": contact_request.business_id,
         "requester": services.requester_description(contact_request.requester),
         "message": contact_request.message,
         "state": contact_request.state,
@@ -186,7 +207,7 @@ def list_requests():
 
 @bp.post("/contact-requests")
 @operation(
-    "Ask to be put in touch with a person (officials)",
+    "Ask to be put in touch with a person, or a business through its contact person (officials)",
     tags=("contact-requests",),
     body=ref("ContactRequest"),
     response=ref("ContactRequest"),
@@ -200,15 +221,27 @@ def list_requests():
         "`already_pending`); `need_id`, when given, names a need the official may read (else "
         "422); at most `CONTACT_REQUESTS_PER_DAY` (50) requests per official in "
         "24 hours (429 `rate_limited`). Asking oneself or an unknown person is a 422 naming "
-        "`person_id`."
+        "`person_id`. With `business_id` instead of `person_id`, the request goes to the "
+        "business's contact person under the same rules (409 `no_contact_person` when it has "
+        "none); both, or neither, is a 422."
     ),
 )
 def create_request():
     user = require_api_user()
     data = check_keys(json_body("ContactRequest"), WRITABLE, READ_ONLY)
-    contact_request = services.create_request(
-        user, data.get("person_id"), data.get("message"), need=data.get("need_id")
-    )
+    if data.get("business_id") is not None:
+        if data.get("person_id") is not None:
+            raise ValidationError(
+                {"person_id": _("Give either a person or a business, not both.")},
+                _("Some values are not valid."),
+            )
+        contact_request = business_requests.create_business_request(
+            user, data.get("business_id"), data.get("message"), need=data.get("need_id")
+        )
+    else:
+        contact_request = services.create_request(
+            user, data.get("person_id"), data.get("message"), need=data.get("need_id")
+        )
     response = jsonify(request_to_dict(contact_request))
     response.status_code = 201
     response.headers["Location"] = url_for("contacts_api.get_request", id=contact_request.id)

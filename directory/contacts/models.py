@@ -1,6 +1,7 @@
 """Contact requests: an official asks to be put in touch with a person; the member answers.
 
-At most one pending request per (official, person): a partial unique index, so that two
+A request may be about a business: it is then addressed to the business's contact person, under
+the same rules. At most one pending request per (official, person): a partial unique index, so that two
 requests sent at the same moment cannot both be stored. The member's answer records which
 contact details they share (``shared``); the official then reads the current values of those
 fields of the person's record, for that request only.
@@ -19,6 +20,7 @@ from directory.extensions import db
 
 if TYPE_CHECKING:  # annotations only: importing these at run time would make import cycles
     from directory.accounts.models import User
+    from directory.businesses.models import Business
     from directory.needs.models import Need
     from directory.people.models import Person
 
@@ -44,6 +46,11 @@ class ContactRequest(TimestampMixin, db.Model):
     need_id: Mapped[str | None] = mapped_column(
         sa.ForeignKey("needs.id", ondelete="SET NULL"), index=True
     )
+    # A request about a business is addressed to its contact person (``person_id``: see
+    # ``businesses.queries.contact_person``) and names the business (unset if it is deleted).
+    business_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("businesses.id", ondelete="SET NULL"), index=True
+    )
     message: Mapped[str] = mapped_column(sa.Text)
     state: Mapped[str] = mapped_column(sa.String(12), default="pending", index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -57,6 +64,7 @@ class ContactRequest(TimestampMixin, db.Model):
     person: Mapped[Person] = relationship("Person")
     requester: Mapped[User] = relationship("User", foreign_keys=[requester_id])
     need: Mapped[Need | None] = relationship("Need")
+    business: Mapped[Business | None] = relationship("Business")
 
     __table_args__ = (
         sa.CheckConstraint("state in (" + ",".join(f"'{s}'" for s in STATES) + ")", name="state"),

@@ -30,6 +30,12 @@ def _received(params: dict) -> str:
     request = _request(params)
     if request is None:
         return _("An official asked to be put in touch with you.")
+    if request.business is not None:
+        return _(
+            "%(who)s asks to be put in touch with you as the contact person of %(business)s.",
+            who=requester_line(request.requester),
+            business=request.business.name,
+        )
     return _("%(who)s asks to be put in touch with you.", who=requester_line(request.requester))
 
 

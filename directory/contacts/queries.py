@@ -23,7 +23,8 @@ OPEN_OR_ACCEPTED = ("pending", "accepted")
 class AskState:
     """What an official can do about one person: ``request`` (their pending or accepted request,
     newest first) or, without one, whether they may ask (``can_ask``) and, if not, ``why``
-    (``contact_requests_off``, ``no_account``, ``not_contactable`` or ``forbidden``)."""
+    (``contact_requests_off``, ``no_account``, ``not_contactable`` or ``forbidden``; for a
+    business also ``no_contact_person``)."""
 
     request: ContactRequest | None
     can_ask: bool
@@ -71,6 +72,38 @@ def ask_states(official, person_ids) -> dict[str, AskState]:
         else:
             states[person.id] = AskState(None, True)
     return states
+
+
+def business_ask_states(official, businesses) -> dict[str, AskState]:
+    """business id -> :class:`AskState` of its contact person for ``official`` (the request they
+    may send about it goes to that person), or ``no_contact_person`` when it has none; empty for
+    those who send no requests. ``businesses``: records, or ids."""
+    from directory.businesses.queries import contact_people, contact_person
+
+    if not policy.is_official(official):
+        return {}
+    if all(isinstance(b, str) for b in businesses):  # ids: load them with their links
+        people = contact_people(businesses)
+    else:
+        people = {b.id: contact_person(b) for b in businesses}
+    states = ask_states(official, [p.id for p in people.values() if p is not None])
+    out = {}
+    for business_id, person in people.items():
+        if person is None:
+            out[business_id] = AskState(None, False, "no_contact_person")
+        else:
+            out[business_id] = states.get(person.id, AskState(None, False, "forbidden"))
+    return out
+
+
+def business_reachable(official, businesses) -> set[str]:
+    """The ids of ``businesses`` whose contact person ``official`` may ask now, or already
+    asked (pending or accepted): the businesses marked contactable among a need's matches."""
+    return {
+        business_id
+        for business_id, state in business_ask_states(official, businesses).items()
+        if state.can_ask or state.request is not None
+    }
 
 
 @export_section("contact_requests_received")

@@ -388,6 +388,12 @@ def create_request(by, person_id, message, need=None) -> ContactRequest:
         raise _forbidden()
     text = clean_message(message)
     need = clean_need(need, by)
+    return _create(by, person, text, need)
+
+
+def _create(by, person, text, need, business=None) -> ContactRequest:
+    """Store the request of ``by`` to ``person`` (about ``business``, if any: see
+    :mod:`directory.contacts.business_requests`), after the people's checks."""
     problem = why_not(person, by)
     if problem is not None:
         _refuse(problem)
@@ -398,6 +404,8 @@ def create_request(by, person_id, message, need=None) -> ContactRequest:
         person=person,
         requester_id=by.id,
         need_id=need.id if need is not None else None,
+        business_id=business.id if business is not None else None,
+        business=business,
         message=text,
         state="pending",
         created_at=now,
@@ -414,6 +422,8 @@ def create_request(by, person_id, message, need=None) -> ContactRequest:
         details = {"person_id": person.id}
         if need is not None:
             details["need_id"] = need.id
+        if business is not None:
+            details["business_id"] = business.id
         audit.record("contact_request.create", request, actor=by, details=details)
         notify(person.user, "contact_request.received", request_id=request.id)
         db.session.commit()

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from directory import policy
-from directory.contacts import services
+from directory.contacts import business_requests, services
 from directory.contacts.forms import AcceptForm, DeclineForm, RequestForm, WithdrawForm
 from directory.contacts.models import STATES
 from directory.core import paging
@@ -86,6 +86,61 @@ def ask(person_id: str):
     return render_template(
         "contacts/ask.html",
         person=person,
+        form=form,
+        problem=problem.message if problem is not None else None,
+        need=need,
+        days=current_app.config["CONTACT_REQUEST_DAYS"],
+    ), status
+
+
+@bp.route("/businesses/<business_id>/contact-request", methods=["GET", "POST"])
+@login_required
+def ask_business(business_id: str):
+    """An official asks to be put in touch with a business: the request goes to its contact
+    person, under the same rules as a request to that person."""
+    from directory.businesses.queries import contact_person, get_visible
+
+    business = get_visible(business_id, current_user)
+    if business is None:
+        abort(404)
+    if not policy.is_official(current_user):
+        abort(403)
+    form = RequestForm()
+    if request.method == "GET":
+        form.need_id.data = request.args.get("need") or ""
+    need = _need_shown(form.need_id.data)
+    status = 200
+    problem = business_requests.business_why_not(business, current_user)
+    if problem is None and form.validate_on_submit():
+        try:
+            contact_request = business_requests.create_business_request(
+                current_user, business.id, form.message.data, need=form.need_id.data or None
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            for name, message in exc.fields.items():
+                field = getattr(form, name, None)
+                if field is not None:
+                    field.errors = [*list(field.errors or []), message]
+                else:
+                    flash(message, "error")
+            status = 422
+        except services.ContactError as exc:
+            problem, status = exc, exc.status
+        else:
+            flash(
+                _(
+                    "Your request was sent to the business's contact person. You will be told when they answer."
+                ),
+                "success",
+            )
+            return redirect(url_for(".detail", request_id=contact_request.id), 303)
+    elif request.method == "POST":
+        status = problem.status if problem is not None else 422
+    return render_template(
+        "contacts/ask.html",
+        business=business,
+        person=contact_person(business),
         form=form,
         problem=problem.message if problem is not None else None,
         need=need,

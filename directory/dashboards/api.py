@@ -112,7 +112,8 @@ register_schema(
                 **_COUNT,
                 "description": (
                     "Businesses the caller may see with a presence in the province "
-                    "(representative office, subsidiary, joint venture, invested project)."
+                    "(representative office, subsidiary, joint venture, invested project): the "
+                    "search's kind=business&presence_province=<slug>."
                 ),
             },
         },

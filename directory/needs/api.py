@@ -117,7 +117,14 @@ register_schema(
             "contactable",
         ],
         "properties": {
-            "kind": {"type": "string", "enum": ["person", "association"]},
+            "kind": {
+                "type": "string",
+                "enum": ["person", "association", "business"],
+                "description": (
+                    "Businesses are candidates for needs of type investment, trade_promotion "
+                    "and technology_transfer; `contactable`: their contact person can be asked."
+                ),
+            },
             "id": {"type": "string"},
             "name": {"type": "string"},
             "score": {"type": "integer", "description": "See directory/needs/matching.py."},
@@ -137,6 +144,10 @@ register_schema(
                                 "verified",
                                 "interest",
                                 "recent",
+                                "sector",
+                                "province_interest",
+                                "presence",
+                                "size",
                             ],
                         },
                         "label": {"type": "string", "description": "In the caller's language."},
@@ -321,7 +332,9 @@ def update_need(id: str):
     errors=(403, 404),
     description=(
         "For the officers of the need's province and the admin. Only people the caller may "
-        "see and who consented to be contacted by officials; associations too. Reasons are "
+        "see and who consented to be contacted by officials; associations too; for needs of "
+        "type investment, trade_promotion and technology_transfer also the businesses the "
+        "caller may see (`kind` business). Reasons are "
         "in the caller's language (Accept-Language)."
     ),
 )

@@ -41,6 +41,35 @@ a home in a target country outranks two of them and a home elsewhere. Ties go by
 id. The reasons are returned in the viewer's language, in the order of the table. Candidates
 already on the need's shortlist, already representing another province, or who expressed
 interest are marked.
+
+**Businesses** are candidates too for the needs of type ``investment``, ``trade_promotion``
+and ``technology_transfer`` (:data:`BUSINESS_NEED_TYPES`), ranked in the same list, on the same
+scale, by :func:`score` (see :mod:`directory.needs.business_matches` for their recall: the
+engine as the viewer, ``kind=business``, by sector, target country, province of interest,
+presence in the province, and each field's and the title's words; then the records the viewer
+may see, rule ``business.view``). An interest *fits* the need when its kind does
+(:data:`FITTING_INTERESTS`: investment → investment; trade promotion → import, export;
+technology transfer → technology transfer, training):
+
+=============================================  =========  ==============================
+criterion (businesses)                         points     reason code
+=============================================  =========  ==============================
+a sector is one of the need's fields            1000       ``sector``
+else, a fitting interest names one of them      500       ``sector``
+as a sector, or its visible text names one
+registered or operating in a target country     200       ``country``
+a fitting interest names the need's province    100       ``province_interest``
+present in Vietnam (representative office,       90       ``presence``
+subsidiary, joint venture, invested project)
+in the need's province (any name)
+else present elsewhere in Vietnam                60       ``presence``
+size band medium or large (50 employees +)       30       ``size``
+verified by a mission                            20       ``verified``
+record updated recently                         0–9       ``recent`` (shown within 180 days)
+=============================================  =========  ==============================
+
+A business is ``contactable`` when a contact request can be addressed to its contact person
+(:func:`directory.businesses.queries.contact_person`) under the people's rules.
 """
 
 from __future__ import annotations
@@ -76,6 +105,20 @@ INTEREST = 10
 RECENT_MAX = 9
 RECENT_DAYS = 365  # points fall from RECENT_MAX to 0 over this many days
 RECENT_SHOWN_DAYS = 180
+# Businesses (second table of the module's docstring).
+SECTOR = FIELD_TAGGED
+SECTOR_INTEREST = FIELD_NAMED
+PROVINCE_INTEREST = HOMETOWN
+PRESENT_IN_PROVINCE = 90
+PRESENT_IN_VIETNAM = 60
+SIZE = 30
+BIG_SIZES = ("medium", "large")
+BUSINESS_NEED_TYPES = ("investment", "trade_promotion", "technology_transfer")
+FITTING_INTERESTS = {
+    "investment": ("investment",),
+    "trade_promotion": ("import", "export"),
+    "technology_transfer": ("technology_transfer", "training"),
+}
 
 
 @dataclass(frozen=True)
@@ -102,6 +145,12 @@ class Profile:
     interested: bool
     updated_at: datetime | None
     hometown_association: bool = False
+    # Businesses: the countries they operate in (besides ``country``, of registration), their
+    # interests and presence in Vietnam as stored, their size band.
+    operates_in: list[str] = field(default_factory=list)
+    interests: list[dict] = field(default_factory=list)
+    presence: list[dict] = field(default_factory=list)
+    size_band: str | None = None
 
 
 @dataclass
@@ -160,6 +209,8 @@ def score(
     """The points of one candidate for one need (see the module's table), and the reasons in
     the current language (none when ``explain`` is false: ranking a long list needs no words)."""
     now = now or utcnow()
+    if profile.kind == "business":
+        return _score_business(profile, need, now, explain)
     points = 0
     reasons: list[Reason] = []
     wanted = list(need.fields or [])
@@ -221,11 +272,123 @@ def score(
     return points, reasons
 
 
+def _labels_of(labels: dict, codes) -> str:
+    return _list_labels([str(labels.get(c, c)) for c in codes])
+
+
+def _score_business(
+    profile: Profile, need: Need, now: datetime, explain: bool
+) -> tuple[int, list[Reason]]:
+    """The business table of the module's docstring."""
+    from directory.businesses.inputs import INTEREST_LABELS, PRESENCE_LABELS, SIZE_LABELS
+
+    points = 0
+    reasons: list[Reason] = []
+    wanted = list(need.fields or [])
+    fitting = FITTING_INTERESTS.get(need.type, ())
+    interests = [i for i in profile.interests or [] if i.get("kind") in fitting]
+    tagged = [code for code in wanted if code in (profile.fields or [])]
+    wished = [
+        code
+        for code in wanted
+        if code not in tagged
+        and (
+            any(code in (i.get("sectors") or []) for i in interests) or code in profile.named_fields
+        )
+    ]
+    if tagged or wished:
+        points += SECTOR if tagged else SECTOR_INTEREST
+        if explain:
+            labels = []
+            if tagged:
+                labels.append(
+                    _("Sector: %(sectors)s", sectors=_list_labels([field_label(c) for c in tagged]))
+                )
+            if wished:
+                labels.append(
+                    _(
+                        "Looks for %(sectors)s",
+                        sectors=_list_labels([field_label(c) for c in wished]),
+                    )
+                )
+            reasons.append(Reason("sector", " · ".join(labels)))
+    targets = list(need.countries or [])
+    if profile.country in targets or any(c in targets for c in profile.operates_in):
+        points += COUNTRY
+        if explain:
+            if profile.country in targets:
+                label = _(
+                    "Registered in %(country)s (target country)",
+                    country=country_name(profile.country, current_locale()),
+                )
+            else:
+                where = [c for c in profile.operates_in if c in targets]
+                label = _(
+                    "Operates in %(countries)s (target country)",
+                    countries=_list_labels([country_name(c, current_locale()) for c in where]),
+                )
+            reasons.append(Reason("country", label))
+    province = need.province_slug
+    kinds = [i["kind"] for i in interests if province in (i.get("provinces") or [])]
+    if kinds:
+        points += PROVINCE_INTEREST
+        if explain:
+            reasons.append(
+                Reason(
+                    "province_interest",
+                    _(
+                        "Interested in %(province)s: %(kinds)s",
+                        province=province_name(province),
+                        kinds=_labels_of(INTEREST_LABELS, dict.fromkeys(kinds)),
+                    ),
+                )
+            )
+    present = [p for p in profile.presence or [] if p.get("kind") != "none" and p.get("province")]
+    here = [p["kind"] for p in present if p["province"] == province]
+    if here or present:
+        points += PRESENT_IN_PROVINCE if here else PRESENT_IN_VIETNAM
+        if explain:
+            if here:
+                label = _(
+                    "Present in %(province)s: %(kinds)s",
+                    province=province_name(province),
+                    kinds=_labels_of(PRESENCE_LABELS, dict.fromkeys(here)),
+                )
+            else:
+                places = []
+                for p in present:
+                    kind = PRESENCE_LABELS.get(p["kind"], p["kind"])
+                    places.append(
+                        _(
+                            "%(kind)s in %(province)s",
+                            kind=kind,
+                            province=province_name(p["province"]),
+                        )
+                    )
+                label = _("Present in Vietnam: %(places)s", places=_list_labels(places))
+            reasons.append(Reason("presence", label))
+    if profile.size_band in BIG_SIZES:
+        points += SIZE
+        if explain:
+            reasons.append(Reason("size", str(SIZE_LABELS[profile.size_band])))
+    if profile.verified:
+        points += VERIFIED
+        if explain:
+            reasons.append(Reason("verified", _("Verified")))
+    if profile.updated_at is not None:
+        days = max(0, (now - profile.updated_at).days)
+        points += round(RECENT_MAX * max(0.0, 1 - days / RECENT_DAYS))
+        if explain and days <= RECENT_SHOWN_DAYS:
+            reasons.append(Reason("recent", _("Record updated recently")))
+    return points, reasons
+
+
 # --- recall and candidates -------------------------------------------------------------------
 
 
-def _recall(need: Need, viewer) -> tuple[dict[str, set[str]], set[str]]:
-    """(person id -> fields named in their profile, association ids), from the engine."""
+def _recall(need: Need, viewer) -> tuple[dict[str, set[str]], set[str], dict[str, set[str]]]:
+    """(person id -> fields named in their profile, association ids, business id -> fields
+    named in its visible text), from the engine."""
     from directory.reference.models import Field
     from directory.search.services import recall
 
@@ -254,18 +417,24 @@ def _recall(need: Need, viewer) -> tuple[dict[str, set[str]], set[str]]:
                 searches.append((labels[code], {}, code))
     if need.title:
         searches.append((need.title, {}, None))
+    if need.type in BUSINESS_NEED_TYPES:
+        from directory.needs.business_matches import business_searches
+
+        searches += business_searches(need)
     answers = recall([(text, filters) for text, filters, _code in searches], viewer, RECALL_LIMIT)
     people: dict[str, set[str]] = {}
     associations: set[str] = set()
+    businesses: dict[str, set[str]] = {}
     for (_text, _filters, code), hits in zip(searches, answers, strict=True):
         for kind, entity_id in hits:
-            if kind == "person":
-                named = people.setdefault(entity_id, set())
+            if kind in ("person", "business"):
+                found = people if kind == "person" else businesses
+                named = found.setdefault(entity_id, set())
                 if code is not None:
                     named.add(code)
             elif kind == "association":
                 associations.add(entity_id)
-    return people, associations
+    return people, associations, businesses
 
 
 def _representing(person_ids, province: str) -> dict[str, list[str]]:
@@ -299,7 +468,7 @@ def candidates(
     from directory.policy.people import person_view_clause
 
     now = utcnow()
-    named_by_person, association_ids = _recall(need, viewer)
+    named_by_person, association_ids, named_by_business = _recall(need, viewer)
     interested = queries.interested_ids(need)
     shortlisted = queries.shortlisted_ids(need)
     person_ids = list(set(named_by_person) | interested)
@@ -390,10 +559,20 @@ def candidates(
                 profile=profile,
             )
         )
+    if need.type in BUSINESS_NEED_TYPES:
+        from directory.needs.business_matches import business_candidates
+
+        for candidate in business_candidates(need, viewer, now, named_by_business):
+            candidate.score = score(candidate.profile, need, now, explain=False)[0]
+            ranked.append(candidate)
     ranked.sort(key=lambda c: (-c.score, fold(c.name), c.id))
     window = ranked[start:stop]
     representing = _representing([c.id for c in window if c.kind == "person"], need.province_slug)
     for candidate in window:
         candidate.score, candidate.reasons = score(candidate.profile, need, now)
         candidate.represents = representing.get(candidate.id, [])
+    if need.type in BUSINESS_NEED_TYPES:
+        from directory.needs.business_matches import mark_reachable
+
+        mark_reachable(window, viewer)
     return window, len(ranked)

@@ -178,7 +178,11 @@ def detail(need_id: str):
         people = [c.id for c in page.items if c.kind == "person"] + [e.person_id for e in listed]
         context.update(
             matches=page,
+            business_need_types=matching.BUSINESS_NEED_TYPES,
             asks=contact_queries.ask_states(current_user, people),
+            business_asks=contact_queries.business_ask_states(
+                current_user, [c.id for c in page.items if c.kind == "business"]
+            ),
             shortlist=listed,
             interests=[i for i in need.interests if i.person.anonymised_at is None],
             shortlist_form=ShortlistForm(),

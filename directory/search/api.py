@@ -132,6 +132,10 @@ def _filter_param(description: str) -> dict:
             "Businesses: a province of interest, slug or any current or legacy name."
         ),
         "size": _filter_param("Businesses: a size band (micro, small, medium, large)."),
+        "presence_province": _filter_param(
+            "Businesses with a presence of any kind (representative office, subsidiary, joint "
+            "venture, invested project) in this province: slug or any current or legacy name."
+        ),
         "sort": {
             "in": "query",
             "schema": {"type": "string", "enum": ["relevance", "name", "updated"]},

@@ -160,7 +160,7 @@ def _resolver(name: str):
         return resolve_province
     if name == "language":
         return resolve_language
-    if name == "interest_province":
+    if name in ("interest_province", "presence_province"):
         return resolve_province
     if name in ("sector", "presence", "size"):
         return _business_resolver(name)

@@ -36,6 +36,7 @@ def facet_titles() -> dict[str, str]:
         "presence": _("Presence in Vietnam"),
         "interest_province": _("Province of interest"),
         "size": _("Business size"),
+        "presence_province": _("Present in province"),
     }
 
 

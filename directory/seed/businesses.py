@@ -24,7 +24,7 @@ from directory.businesses.models import Business
 from directory.core.models import as_of
 from directory.people.models import Person
 from directory.seed import data
-from directory.seed.history import Actors, people
+from directory.seed.history import Actors, askable_by, people
 
 TOTAL = 40
 LINKED = 8
@@ -203,6 +203,29 @@ def _register(cast: Actors, values: dict, days_ago: float, *, listed: bool, veri
     return business, registrar
 
 
+def _contact_person(cast: Actors, business: Business) -> None:
+    """The joint venture's contact person: an entrepreneur with an account whom the Đà Nẵng
+    officer may ask (in the business's country if there is one), linked and accepted, so that
+    "ask to be put in touch" with the business reaches somebody."""
+    askable = askable_by(cast.officer)
+    found = people(
+        [Person.company.is_not(None)],
+        member=True,
+        keep=lambda p: "entrepreneur" in (p.kinds or []) and askable(p),
+    )
+    found.sort(key=lambda p: p.country != business.country)  # stable: the country's first
+    if not found:
+        return
+    person = found[0]
+    registrar = _registrar(cast, business.country)
+    with as_of(cast.ago(150)):
+        link, _ = services.link_person(
+            business, {"person_id": person.id, "role": "contact_person"}, registrar
+        )
+        if not link.accepted:
+            services.decide_link(link, True, person.user)
+
+
 def seed_businesses(cast: Actors, seed: int) -> list[Business]:
     """Register the demo businesses; returns them in the order made."""
     rng = random.Random(f"{seed}-businesses")
@@ -237,6 +260,8 @@ def seed_businesses(cast: Actors, seed: int) -> list[Business]:
         business, _ = _register(cast, values, 200 - n * 7, listed=True, verify=n % 2 == 0)
         names.add((special.name, special.country))
         made.append(business)
+
+    _contact_person(cast, made[0])
 
     # Demo entrepreneurs' own companies, with the entrepreneur linked (accepted).
     entrepreneurs = people(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial_schema
 Revises:
-Create Date: 2026-12-03 08:34:04.829119
+Create Date: 2026-12-03 08:45:46.579457
 
 """
 
@@ -810,6 +810,7 @@ def upgrade():
         sa.Column("person_id", sa.String(length=16), nullable=False),
         sa.Column("requester_id", sa.String(length=16), nullable=False),
         sa.Column("need_id", sa.String(length=16), nullable=True),
+        sa.Column("business_id", sa.String(length=16), nullable=True),
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("state", sa.String(length=12), nullable=False),
         sa.Column("expires_at", directory.core.models.UTCDateTime(timezone=True), nullable=False),
@@ -822,6 +823,12 @@ def upgrade():
         sa.CheckConstraint(
             "state in ('pending','accepted','declined','withdrawn','expired')",
             name=op.f("ck_contact_requests_state"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["business_id"],
+            ["businesses.id"],
+            name=op.f("fk_contact_requests_business_id_businesses"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["need_id"],
@@ -844,6 +851,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_requests")),
     )
     with op.batch_alter_table("contact_requests", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_contact_requests_business_id"), ["business_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_contact_requests_need_id"), ["need_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_contact_requests_person_id"), ["person_id"], unique=False
@@ -1228,6 +1238,7 @@ def downgrade():
         batch_op.drop_index("ix_contact_requests_requester_created")
         batch_op.drop_index(batch_op.f("ix_contact_requests_person_id"))
         batch_op.drop_index(batch_op.f("ix_contact_requests_need_id"))
+        batch_op.drop_index(batch_op.f("ix_contact_requests_business_id"))
 
     op.drop_table("contact_requests")
     with op.batch_alter_table("association_businesses", schema=None) as batch_op:

@@ -147,6 +147,36 @@ def test_businesses_in_germany_in_logistics_interested_in_da_nang_come_first(d):
     assert ids(result) == [d.hansa.id]
 
 
+def test_presence_in_a_province_of_any_kind(d, sync):  # noqa: F811
+    """``presence_province``: a presence of any kind in the province, legacy names resolving as
+    for the hometown filter; its facet counts what the viewer may find."""
+    office = make_business(
+        name="Mekong Freight Pty",
+        country="AU",
+        sectors=["transportation"],
+        presence_in_vietnam=[
+            {"kind": "representative_office", "province": "da-nang"},
+            {"kind": "subsidiary", "province": "hai-phong"},
+        ],
+        consent_listed=False,
+    )
+    sync()
+    for name in ("da-nang", "Quảng Nam", "Đà Nẵng", "quang nam"):
+        result = search(d.officer, kind="business", presence_province=name)
+        assert set(ids(result)) == {d.hansa.id, office.id}, name
+    assert ids(search(d.officer, presence_province="Hải Phòng")) == [office.id]
+    # Rhein Cargo is interested in Hải Phòng, not present there.
+    assert d.rhein.id not in ids(search(d.officer, presence_province="hai-phong"))
+    facets = search(d.officer, kind="business").facets
+    assert facets["presence_province"] == {"da-nang": 2, "hai-phong": 1}
+    # The public finds the listed business only, and counts only it.
+    public = search(None, presence_province="da-nang")
+    assert ids(public) == [d.hansa.id]
+    assert public.facets["presence_province"] == {"da-nang": 1}
+    combined = search(d.officer, presence_province="da-nang", presence="joint_venture")
+    assert ids(combined) == [d.hansa.id]
+
+
 def test_unknown_business_facet_values_are_refused(d):
     from directory.core.errors import ValidationError
 
@@ -156,6 +186,9 @@ def test_unknown_business_facet_values_are_refused(d):
         assert name in caught.value.fields
     with pytest.raises(ValidationError):
         parse_search_args(MultiDict([("interest_province", "Gotham")]))
+    with pytest.raises(ValidationError) as caught:
+        parse_search_args(MultiDict([("presence_province", "Gotham")]))
+    assert "presence_province" in caught.value.fields
 
 
 def test_the_index_follows_changes(d, sync):  # noqa: F811
@@ -189,3 +222,20 @@ def test_the_search_page_shows_businesses_and_their_facets(client, d):
     assert f'href="/businesses/{d.hansa.id}"' in page
     assert "Province of interest" in page and "Joint venture" in page
     assert 'name="sector"' in page
+
+
+def test_the_search_api_and_page_filter_on_presence_in_a_province(client, d):
+    body = client.get("/api/v1/search?kind=business&presence_province=Quảng Nam").get_json()
+    assert [h["id"] for h in body["hits"]] == [d.hansa.id]
+    assert body["facets"]["presence_province"] == {"da-nang": 1}
+    bad = client.get("/api/v1/search?presence_province=da-nang) OR (listed = false")
+    assert bad.status_code == 400
+    page = client.get(
+        "/search?kind=business&presence_province=da-nang", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert f'href="/businesses/{d.hansa.id}"' in page
+    assert "Present in province" in page and 'name="presence_province"' in page
+    vi = client.get(
+        "/search?kind=business&presence_province=da-nang", headers={"Accept-Language": "vi"}
+    ).get_data(as_text=True)
+    assert "Hiện diện tại tỉnh" in vi

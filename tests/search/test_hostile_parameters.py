@@ -28,6 +28,7 @@ REFUSED = [
     ("province", "da-nang) OR (listed = false"),
     ("language", "fr] OR owner EXISTS ["),
     ("verified", "true OR listed = false"),
+    ("presence_province", 'da-nang" OR listed = false OR "'),
     ("added_since", "2020-01-01 OR 1=1"),
     ("sort", "name_sort:asc, listed:desc"),
 ]

@@ -101,7 +101,7 @@ def test_entrepreneurs_are_linked_and_shown_on_their_profiles(app, officer_clien
     links = db.session.scalars(sa.select(BusinessPerson)).all()
     assert len(links) >= 5
     assert all(link.accepted for link in links)
-    assert {link.role for link in links} == {"owner", "founder", "executive"}
+    assert {link.role for link in links} == {"owner", "founder", "executive", "contact_person"}
     for link in links:
         assert "entrepreneur" in link.person.kinds
         page = officer_client.get(f"/people/{link.person_id}")
@@ -137,3 +137,16 @@ def test_logistics_businesses_in_germany_interested_in_da_nang_come_first(app, o
     ).get_json()
     names = [hit["name"] for hit in found["hits"]]
     assert names and names[0] == "Rồng Xanh Logistik GmbH", names
+
+
+def test_the_joint_venture_is_asked_through_its_contact_person(app):
+    from directory.businesses.queries import contact_person
+    from directory.contacts.queries import business_ask_states
+
+    officer = db.session.scalar(sa.select(User).where(User.email == "danang@demo.kieubao.vn"))
+    venture = db.session.scalar(sa.select(Business).where(Business.name.like("Rồng Xanh%")))
+    person = contact_person(venture)
+    assert person is not None and person.user is not None
+    assert [link.role for link in venture.accepted_links] == ["contact_person"]
+    state = business_ask_states(officer, [venture])[venture.id]
+    assert state.can_ask, state
