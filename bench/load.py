@@ -22,9 +22,7 @@ What it does:
      officer's bearer token);
    - 15 % ``GET /api/v1/people/<id>`` (anonymous: a listed profile; an officer: any);
    - 5 % ``PATCH /api/v1/people/<id>`` by an officer (a new title on an unclaimed profile of
-     the mission's countries): the change commits with an outbox row, the worker sends it to
-     Meilisearch;
-
+     the mission's countries), through the outbox and the worker to Meilisearch;
 4. prints the throughput, p50/p95/p99 per kind of request, the errors (any status other than
    200, or a failed connection), and the index lag: from the edit's answer to the moment
    Meilisearch itself returns the profile for the edit's new word (a poller sends one
