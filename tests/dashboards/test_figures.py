@@ -128,9 +128,11 @@ def test_the_province_page_equals_the_api_and_the_lists(app, world, login, sync,
     api = client.get("/api/v1/stats/province/da-nang").get_json()
     assert api == EXPECTED_PROVINCE
     values = [value for _href, _title, value in shown.values()]
-    # Waiting, needs, representatives, diaspora, businesses (none here): in the page's order.
-    assert values == [1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 8, 3, 7, 0, 0]
-    assert values[-4] == api["people_verified"] and values[-3] == api["people_new_90d"]
+    # Waiting, needs, representatives, diaspora, businesses: in the page's order.
+    # Businesses (none here): by country, interested in the province, present in it (the
+    # last now links to the search's presence_province filter).
+    assert values == [1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 8, 3, 7, 0, 0, 0]
+    assert values[-5] == api["people_verified"] and values[-4] == api["people_new_90d"]
     assert values[7] == api["needs_open"] and values[0] == api["initiatives_overdue"]
     assert values[1] == api["initiatives_by_state"]["received"]
     assert values[8] == api["representatives_active"]
