@@ -178,6 +178,9 @@ class SearchQuery:
     # False: the hits come without highlights (the search service computes them from the
     # database), which spares the engine that work.
     highlight: bool = True
+    # False: the total may be the engine's estimate (Meilisearch then skips counting every
+    # match exactly): for callers that only take the first hits (the needs' recall).
+    exact_total: bool = True
 
     @property
     def offset(self) -> int:
@@ -230,6 +233,9 @@ class SearchBackend(Protocol):
     def search(self, query: SearchQuery) -> SearchResponse:
         """Ids, total, facet counts and highlights, for what ``query.audience`` may see,
         leaving out the documents of ``query.exclude``."""
+
+    def search_many(self, queries: list[SearchQuery]) -> list[SearchResponse]:
+        """``[search(q) for q in queries]``, in as few round trips as the engine allows."""
 
     def rebuild(self, batches: Iterable[list[dict]]) -> None:
         """Build a fresh index from ``batches`` and swap it in (search keeps answering)."""

@@ -288,13 +288,30 @@ def _synonyms(backend) -> dict[str, list[str]]:
 
 def _answer(backend, query: SearchQuery, stale: StaleSet, synonyms) -> _Answer:
     """The engine's answer, corrected for the entities whose index entry lags behind."""
+    return _answers(backend, [query], stale, synonyms)[0]
+
+
+def _answers(backend, queries: list[SearchQuery], stale: StaleSet, synonyms) -> list[_Answer]:
+    """:func:`_answer` for several queries, sent to the engine in one round trip where it
+    allows (``search_many``)."""
+    if stale.keys:
+        queries = [replace(query, exclude=stale.keys) for query in queries]
+    many = getattr(backend, "search_many", None)
+    if len(queries) > 1 and many is not None:
+        responses = many(queries)
+    else:
+        responses = [backend.search(query) for query in queries]
+    return [
+        _corrected(query, response, stale, synonyms)
+        for query, response in zip(queries, responses, strict=True)
+    ]
+
+
+def _corrected(query: SearchQuery, response, stale: StaleSet, synonyms) -> _Answer:
     if not stale.keys:
         # Nothing pending (the index equals the database), or more than the limit: then
         # the page's pending hits are checked one by one in _serialise.
-        response = backend.search(query)
         return _Answer(response.hits, response.total, response.facets)
-    query = replace(query, exclude=stale.keys)
-    response = backend.search(query)
     docs = stale.documents(db.session, current_app.extensions.setdefault(STALE_CACHE, {}))
     extra = stale_index.evaluate(docs, query, typed_groups(analyze(query.text, synonyms)))
     facets = {name: dict(response.facets.get(name) or {}) for name in query.facets}
@@ -563,10 +580,16 @@ def recall(
     backend = get_backend()
     stale = _stale_set()
     synonyms = _synonyms(backend)
-    out = []
-    for text, filters in searches:
-        params = SearchParams(q=text[:MAX_QUERY_LENGTH], filters=filters, per_page=limit)
-        query = replace(_query(params, audience), facets=(), highlight=False)
-        answer = _answer(backend, query, stale, synonyms)
-        out.append([(hit.entity_type, hit.entity_id) for hit in answer.hits])
-    return out
+    queries = [
+        replace(
+            _query(
+                SearchParams(q=text[:MAX_QUERY_LENGTH], filters=filters, per_page=limit), audience
+            ),
+            facets=(),
+            highlight=False,
+            exact_total=False,
+        )
+        for text, filters in searches
+    ]
+    answers = _answers(backend, queries, stale, synonyms)
+    return [[(hit.entity_type, hit.entity_id) for hit in answer.hits] for answer in answers]

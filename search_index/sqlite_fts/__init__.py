@@ -175,6 +175,10 @@ class SqliteBackend:
 
     # --- reading ------------------------------------------------------------------------
 
+    def search_many(self, queries: list[SearchQuery]) -> list[SearchResponse]:
+        # In process: nothing to save by batching.
+        return [self.search(query) for query in queries]
+
     def search(self, query: SearchQuery) -> SearchResponse:
         self._ensure()
         for facet, values in query.filters.items():

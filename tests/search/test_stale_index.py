@@ -363,3 +363,39 @@ def test_a_change_committed_while_the_search_runs_is_checked_against_the_databas
     assert result.hits == []
     hit = next(h for h in search(q="lan").hits if h["id"] == d.lan.id)
     assert "email" not in hit["highlights"]
+
+
+# --- several searches in one round trip (the needs' recall) -----------------------------------
+
+
+def test_recall_answers_every_search_as_the_engine_would_one_by_one(d):
+    """``recall`` sends its searches together (one multi-search on Meilisearch) and takes
+    estimated totals; each list must still be that search's own hits, in order, with a change
+    the index has not seen yet applied from the database."""
+    from directory.search.services import recall
+
+    searches = [
+        ("", {"country": ["FR"]}),
+        ("vi mạch", {}),
+        ("", {"kind": ["entrepreneur"]}),
+        ("lan", {"country": ["DE"]}),
+        ("không ai có từ này", {}),
+    ]
+    together = recall(searches, d.users.province, 50)
+    alone = [recall([one], d.users.province, 50)[0] for one in searches]
+    assert together == alone
+    assert ("person", d.dung.id) in together[1]
+    assert together[3] == [("person", d.lan.id)] and together[4] == []
+    by_search = {
+        q: ids(search(d.users.province, *[(k, v) for k, vs in f.items() for v in vs], q=q))
+        for q, f in searches[:2]
+    }
+    assert [e for _, e in together[1]] == by_search["vi mạch"]
+
+    # A change the index has not seen: found from the database, in both ways.
+    people_services.update_person(d.lan, {"title": "Kỹ sư hydro xanh"}, by=member(d.lan))
+    assert pending_count() > 0
+    searches.append(("hydro xanh", {}))
+    together = recall(searches, d.users.province, 50)
+    assert together == [recall([one], d.users.province, 50)[0] for one in searches]
+    assert together[-1] == [("person", d.lan.id)]
