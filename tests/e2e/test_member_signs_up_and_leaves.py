@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.journeys import IDS, MAIN, assert_language, open_page, submit
+from tests.e2e.journeys import EVERY_SCREEN, IDS, assert_language, open_page, submit
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +26,11 @@ NEWCOMERS = {
     ("1280", "vi"): ("Trương Gia Bảo", "+49 151 2345 6701", "+4915123456701"),
     ("390", "vi"): ("Quách Ngọc Hân", "+49 151 2345 6702", "+4915123456702"),
     ("1280", "en"): ("Mạc Đăng Khoa", "+49 151 2345 6703", "+4915123456703"),
+    ("390", "en"): ("Lâm Tuệ Nhi", "+49 151 2345 6704", "+4915123456704"),
 }
 
 
-@pytest.mark.parametrize("width, lang", MAIN, ids=lambda v: IDS.get(v, v))
+@pytest.mark.parametrize("width, lang", EVERY_SCREEN, ids=lambda v: IDS.get(v, v))
 def test_sign_up_create_profile_preview_download_and_delete(live_server, new_page, width, lang):
     url = live_server.url
     name, phone, phone_e164 = NEWCOMERS[(width, lang)]

@@ -15,7 +15,14 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.e2e.journeys import IDS, MAIN, assert_language, download_rows, signed_in, submit
+from tests.e2e.journeys import (
+    EVERY_SCREEN,
+    IDS,
+    assert_language,
+    download_rows,
+    signed_in,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +58,7 @@ def designer(live_server) -> str:
     return f"/people/{person_id}"
 
 
-@pytest.mark.parametrize("width, lang", MAIN, ids=lambda v: IDS.get(v, v))
+@pytest.mark.parametrize("width, lang", EVERY_SCREEN, ids=lambda v: IDS.get(v, v))
 def test_search_with_facets_export_and_open_the_nomination(
     live_server, new_page, sign_in, designer, width, lang
 ):
