@@ -39,6 +39,7 @@ PAGES = {
         "/representatives",
         "/needs",
         "/businesses",
+        "{business}",
         "/login",
     ],
     "member": ["/people/me", "/search?q=ban+dan", "/needs", "/initiatives/mine", "/settings"],
@@ -53,6 +54,7 @@ PAGES = {
         "/needs",
         "/businesses",
         "/businesses/new",
+        "{business}",
         "/tokens",
     ],
     "danang": [
@@ -65,6 +67,7 @@ PAGES = {
         "/nominations",
         "/inbox",
         "/businesses",
+        "{business}",
     ],
     "danang.approver": ["/dashboard", "/nominations", "/initiatives", "/search?q=ban+dan"],
     "admin": [
@@ -104,6 +107,27 @@ def profile(live_server) -> str:
         db.session.remove()
     assert person_id
     return f"/people/{person_id}"
+
+
+@pytest.fixture(scope="module")
+def business(live_server) -> str:
+    """The address of a listed demo business (the one with a joint venture in Đà Nẵng, the
+    longest page: presence, interests, people)."""
+    from directory.businesses.models import Business
+    from directory.extensions import db
+
+    with live_server.app.app_context():
+        found = db.session.scalars(
+            sa.select(Business).where(Business.consent_listed.is_(True)).order_by(Business.id)
+        ).all()
+        db.session.remove()
+    assert found
+    joint = [
+        b
+        for b in found
+        if any(p.get("kind") == "joint_venture" for p in b.presence_in_vietnam or [])
+    ]
+    return f"/businesses/{(joint or found)[0].id}"
 
 
 def _fits(page, what: str) -> None:
@@ -147,15 +171,15 @@ def _check_search(page) -> None:
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("role", list(PAGES))
 def test_the_main_pages_of_each_role_fit(
-    live_server, new_page, sign_in, shots, profile, role, width
+    live_server, new_page, sign_in, shots, profile, business, role, width
 ):
     page = new_page(**WIDTHS[width])
     if role != "anonymous":
         account = ACCOUNTS[role]
         sign_in(page, account.email, account.password)
     for path in PAGES[role]:
-        url = live_server.url + path.format(profile=profile)
-        shown = path.format(profile="profile").strip("/") or "home"
+        url = live_server.url + path.format(profile=profile, business=business)
+        shown = path.format(profile="profile", business="business").strip("/") or "home"
         _visit(page, url, shots, f"{role}-{width}-{shown}")
         _check_header(page, width)
         if path.startswith("/search") and width == "390":
