@@ -109,14 +109,18 @@ def business_reachable(official, businesses) -> set[str]:
 @export_section("contact_requests_received")
 def export_received(person, _user) -> list[dict]:
     """The requests to be put in touch with the member, for their data download: who asked
-    (as the member saw it when answering), about which need, the message, the answer and
-    the contact details shared."""
+    (as the member saw it when answering), about which need and, when asked as a business's
+    contact person, which business, the message, the answer and the contact details shared."""
     from directory.contacts.services import requester_line
 
     rows = db.session.scalars(
         sa.select(ContactRequest)
         .where(ContactRequest.person_id == person.id)
-        .options(selectinload(ContactRequest.requester), selectinload(ContactRequest.need))
+        .options(
+            selectinload(ContactRequest.requester),
+            selectinload(ContactRequest.need),
+            selectinload(ContactRequest.business),
+        )
         .order_by(ContactRequest.created_at, ContactRequest.id)
     ).all()
     return [
@@ -124,6 +128,7 @@ def export_received(person, _user) -> list[dict]:
             "id": r.id,
             "from": requester_line(r.requester),
             "need_title": r.need.title if r.need is not None else None,
+            "business_name": r.business.name if r.business is not None else None,
             "message": r.message,
             "state": r.state,
             "created_at": isoformat(r.created_at),

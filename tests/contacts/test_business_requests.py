@@ -227,3 +227,15 @@ def test_of_two_simultaneous_requests_about_a_business_one_is_stored(race_app, m
         sa.select(ContactRequest).where(ContactRequest.person_id == person_id)
     ).all()
     assert [r.business_id for r in stored] == [business_id]
+
+
+def test_the_contact_persons_data_download_names_the_business(parties, hansa, db):
+    from directory.people.data_protection import export_person_data
+
+    request = _ask(parties, hansa)
+    db.session.commit()
+    data = export_person_data(parties.member_person, parties.member)
+    [received] = data["contact_requests_received"]
+    assert received["id"] == request.id
+    assert received["business_name"] == "Hansa Logistik Việt GmbH"
+    assert received["message"] == MESSAGE and received["state"] == "pending"
