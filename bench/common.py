@@ -247,6 +247,17 @@ def make_app(instance: Path, db_url: str, backend: str, meili=None):
     return create_app(config)
 
 
+def as_a_deployed_worker(app):
+    """Freeze the loaded application's objects for the garbage collector, as each gunicorn
+    worker does once it has loaded the application (``gunicorn.conf.py``
+    ``post_worker_init``), so that in-process figures match the deployed app's."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 def load_database(app, n: int, businesses: int = 0) -> float:
     import sqlalchemy as sa
 

@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (  # noqa: E402
     arguments,
+    as_a_deployed_worker,
     fmt_ms,
     make_app,
     meilisearch_server,
@@ -174,6 +175,7 @@ def bench_meilisearch(args, workdir: Path, db_url: str) -> dict | None:
             return None
         url, key, _server = found
         app = make_app(workdir / "instance-meili-needs", db_url, "meilisearch", (url, key))
+        as_a_deployed_worker(app)
         needs = publish_needs(app)
         if not args.reuse_index:
             reindex(app, batch_size=args.batch, echo=lambda *_: None)
@@ -184,6 +186,7 @@ def bench_sqlite(args, workdir: Path, db_url: str) -> dict:
     from directory.search.sync import reindex
 
     app = make_app(workdir / "instance-sqlite-needs", db_url, "sqlite")
+    as_a_deployed_worker(app)
     needs = publish_needs(app)
     if not args.reuse_index:
         reindex(app, batch_size=args.batch, echo=lambda *_: None)

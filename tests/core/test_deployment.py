@@ -232,3 +232,16 @@ def test_the_scheduled_jobs_are_commands_too(app):
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
 def test_the_health_checks_compose_and_the_image_call_exist(app, path):
     assert any(rule.rule == path for rule in app.url_map.iter_rules())
+
+
+def test_each_gunicorn_worker_freezes_the_loaded_application_for_the_collector():
+    import gc
+    import runpy
+
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    before = gc.get_freeze_count()
+    try:
+        settings["post_worker_init"](None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
