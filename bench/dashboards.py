@@ -221,18 +221,41 @@ def ensure_admin(app) -> None:
 
 
 def signed_in(app, email: str):
-    """A test client whose session is ``email``'s (as after the sign-in form)."""
+    """A test client whose session is ``email``'s, as after the sign-in form: for officials,
+    through the real second step (a code computed from their secret, enrolling them first)."""
+    import time
+
+    import pyotp
     import sqlalchemy as sa
 
+    from directory.accounts import two_factor
     from directory.accounts.models import User
     from directory.extensions import db
 
-    with app.app_context():
-        user_id = db.session.scalar(sa.select(User.id).where(User.email == email))
     client = app.test_client()
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        needs_code = two_factor.required_for(user) or bool(user.totp_secret)
+        if needs_code and not user.totp_secret:
+            user.totp_secret = pyotp.random_base32()
+            db.session.commit()
+        user_id, secret = user.id, user.totp_secret
+    if not needs_code:
+        with client.session_transaction() as session:
+            session["_user_id"] = user_id
+            session["_fresh"] = True
+        return client
     with client.session_transaction() as session:
-        session["_user_id"] = user_id
-        session["_fresh"] = True
+        # Where a correct password leaves the sign-in (accounts.views.login).
+        session["totp_user"] = user_id
+        session["totp_at"] = int(time.time())
+    csrf = app.config.get("WTF_CSRF_ENABLED", True)
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        response = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = csrf
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return client
 
 
