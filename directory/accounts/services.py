@@ -258,7 +258,10 @@ def authenticate_password(email: str, password: str) -> User | None:
         return None
     if not user.is_active:
         return None
-    if user.failed_logins:
+    if user.failed_logins and not user.totp_secret:
+        # With a second factor the count is cleared once the code is right too
+        # (:func:`second_factor_passed`): a right password alone must not wipe out the
+        # wrong codes before it.
         user.failed_logins = 0
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -281,6 +284,21 @@ def _count_failure(user: User) -> None:
     db.session.commit()
     if count >= LOCKOUT_FAILURES:
         lock_account(user)
+
+
+def second_factor_failed(user: User) -> bool:
+    """A wrong second-factor or recovery code: it counts toward the lockout as a wrong
+    password does. True when the account is now locked."""
+    _count_failure(user)
+    db.session.refresh(user)
+    return is_locked(user)
+
+
+def second_factor_passed(user: User) -> None:
+    """The whole sign-in succeeded: the count of failures starts again."""
+    if user.failed_logins:
+        user.failed_logins = 0
+        db.session.commit()
 
 
 def lock_account(user: User) -> None:

@@ -131,7 +131,12 @@ def login_code():
 
     user_id, started = session.get("totp_user"), session.get("totp_at", 0)
     user = db.session.get(User, user_id) if user_id else None
-    if user is None or not user.is_active or time.time() - started > TOTP_PENDING_SECONDS:
+    if (
+        user is None
+        or not user.is_active
+        or services.is_locked(user)
+        or time.time() - started > TOTP_PENDING_SECONDS
+    ):
         session.pop("totp_user", None)
         flash(_("Please sign in again."), "warning")
         return redirect(url_for("accounts.login"))
@@ -143,7 +148,10 @@ def login_code():
             left = two_factor.use_recovery_code(user, recovery_form.recovery_code.data)
         except ValidationError as exc:
             recovery_form.show_errors(exc.fields)
+            if services.second_factor_failed(user):
+                return _locked_out()
         else:
+            services.second_factor_passed(user)
             if left:
                 flash(_("Recovery code accepted. You have %(n)s left.", n=left), "warning")
             else:
@@ -160,7 +168,10 @@ def login_code():
             two_factor.use_totp_code(user, form.code.data)
         except ValidationError as exc:
             form.show_errors(exc.fields)
+            if services.second_factor_failed(user):
+                return _locked_out()
         else:
+            services.second_factor_passed(user)
             return finish_login(user, session.get("totp_next") or None, second_factor=True)
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -169,6 +180,21 @@ def login_code():
         recovery_form=recovery_form,
         use_recovery=use_recovery,
     ), status
+
+
+def _locked_out():
+    """Too many wrong codes: the pending sign-in ends; the sign-in page refuses until the lock
+    ends (the user and the admins have been told)."""
+    for key in ("totp_user", "totp_at", "totp_next"):
+        session.pop(key, None)
+    flash(
+        _(
+            "Too many wrong attempts: this account is locked for a while. We have sent you an "
+            "email about it."
+        ),
+        "error",
+    )
+    return redirect(url_for("accounts.login"))
 
 
 @bp.post("/logout")

@@ -85,3 +85,55 @@ def test_unknown_emails_lock_nothing(db):
     for _ in range(services.LOCKOUT_FAILURES + 2):
         assert services.authenticate_password("nobody@example.org", "whatever pw") is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_wrong_second_factor_codes_count_toward_the_lockout(
+    app, client, db, admin_user, mail_outbox
+):
+    """A right password does not wipe out the wrong codes given after it: someone who knows
+    the password cannot try codes forever by signing in again between them."""
+    import pyotp
+
+    from tests.accounts.conftest import make_user, sign_in
+
+    app.config["RATELIMIT_ENABLED"] = False
+    secret = pyotp.random_base32()
+    officer = make_user(email="p@example.org", province_officer=True, totp_secret=secret)
+    wrong = "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    for n in range(services.LOCKOUT_FAILURES - 1):
+        if n % 3 == 0:  # the password again, right each time
+            assert sign_in(client, officer.email).headers["Location"].endswith("/login/code")
+        assert client.post("/login/code", data={"code": wrong}).status_code == 422
+    db.session.refresh(officer)
+    assert officer.failed_logins == services.LOCKOUT_FAILURES - 1
+    last = client.post("/login/code", data={"code": wrong})
+    assert last.status_code == 302 and last.headers["Location"].endswith("/login")
+    db.session.refresh(officer)
+    assert officer.locked_until is not None and officer.locked_until > utcnow()
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.lockout"))
+    assert [m for m in mail_outbox() if m["To"] == officer.email]
+    # Locked: neither the password nor a right code opens the session.
+    assert sign_in(client, officer.email).status_code == 401
+    response = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert client.get("/settings").status_code == 302
+
+
+def test_a_right_code_after_wrong_ones_clears_the_count(app, client, db, totp_clock):
+    import pyotp
+
+    from tests.accounts.conftest import make_user, sign_in
+
+    app.config["RATELIMIT_ENABLED"] = False
+    secret = pyotp.random_base32()
+    officer = make_user(email="p@example.org", province_officer=True, totp_secret=secret)
+    sign_in(client, officer.email)
+    right = pyotp.TOTP(secret).at(totp_clock.now)
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(3):
+        client.post("/login/code", data={"code": wrong})
+    db.session.refresh(officer)
+    assert officer.failed_logins == 3
+    assert client.post("/login/code", data={"code": right}).status_code == 302
+    db.session.refresh(officer)
+    assert officer.failed_logins == 0 and officer.locked_until is None
