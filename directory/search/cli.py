@@ -16,9 +16,14 @@ search_cli = AppGroup("search", help="The search index: rebuild it, keep it in s
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 20000))
 def reindex_command(batch_size):
     """Rebuild the index from the database and swap it in (search keeps answering)."""
-    from directory.search.sync import reindex
+    from directory.search.sync import ReindexRunning, reindex
 
-    reindex(current_app._get_current_object(), batch_size=batch_size, echo=click.echo)
+    try:
+        reindex(current_app._get_current_object(), batch_size=batch_size, echo=click.echo)
+    except ReindexRunning:
+        raise click.ClickException(
+            "another reindex is running; nothing was changed (run it again once that one ends)"
+        ) from None
 
 
 @search_cli.command("worker")

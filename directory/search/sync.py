@@ -16,10 +16,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -298,9 +301,56 @@ def run_worker(
         time.sleep(interval)
 
 
+# The PostgreSQL advisory lock that one reindex holds while it runs (any fixed number).
+REINDEX_LOCK_KEY = 7_431_002
+
+
+class ReindexRunning(RuntimeError):
+    """Another reindex holds the lock: two rebuilds at once would swap half-built indexes."""
+
+
+@contextmanager
+def only_one_reindex(app):
+    """Hold the reindex lock, or raise :class:`ReindexRunning` at once.
+
+    PostgreSQL: a session-level advisory lock on a connection kept for the rebuild (every
+    host of the deployment sees it; it falls with the connection if the process dies).
+    SQLite: an exclusive ``flock`` on ``reindex.lock`` in the instance folder (one host, as
+    SQLite is; the kernel drops it with the process).
+    """
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as conn:
+            got = conn.scalar(
+                sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": REINDEX_LOCK_KEY}
+            )
+            conn.commit()  # idle, not idle in a transaction, while the rebuild runs
+            if not got:
+                raise ReindexRunning
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": REINDEX_LOCK_KEY})
+                conn.commit()
+        return
+    folder = Path(app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "reindex.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReindexRunning from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def reindex(app, batch_size: int = 1000, echo=print) -> int:
-    """Rebuild the index from the database and swap it in; returns the number of documents."""
-    with app.app_context():
+    """Rebuild the index from the database and swap it in; returns the number of documents.
+
+    One at a time: while another reindex runs, raises :class:`ReindexRunning` and changes
+    nothing (the index being built and the one serving stay as they are)."""
+    with app.app_context(), only_one_reindex(app):
         return _reindex(app, batch_size, echo)
 
 

@@ -307,3 +307,42 @@ def test_meilisearch_deletes_documents_by_id(meili_server):
     )
     backend.delete(["p1", "p3"])
     assert backend.document_counts() == {"person": 1}
+
+
+def test_a_second_reindex_is_refused_while_one_runs(race_app):
+    """Two real rebuilds at once (a thread, then the CLI): the second is refused at once and
+    changes nothing; once the first ends, a reindex runs again. On the suite's database and
+    on PostgreSQL (an advisory lock there, a file lock beside SQLite)."""
+    app = race_app
+    with app.app_context():
+        person_id = PersonFactory(full_name="Hoàng Văn Sơn").id
+        backend = get_backend(app)
+    started, release = threading.Event(), threading.Event()
+    original_rebuild = backend.rebuild
+
+    def held_rebuild(batches):
+        started.set()
+        assert release.wait(30)
+        original_rebuild(batches)
+
+    backend.rebuild = held_rebuild
+    outcome: list = []
+    first = threading.Thread(
+        target=lambda: outcome.append(reindex(app, echo=lambda *_: None)), daemon=True
+    )
+    first.start()
+    try:
+        assert started.wait(30)
+        result = app.test_cli_runner().invoke(args=["search", "reindex"])
+        assert result.exit_code == 1, result.output
+        assert "another reindex is running" in result.output
+        assert "indexed" not in result.output
+    finally:
+        release.set()
+        first.join(30)
+    backend.rebuild = original_rebuild
+    assert outcome and outcome[0] >= 1
+    result = app.test_cli_runner().invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert person_id in found("son")
