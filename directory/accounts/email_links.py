@@ -99,6 +99,7 @@ def send_verification(user: User) -> EmailToken:
     token, raw = issue_email_token(
         "verify_email", user.email, current_app.config["EMAIL_TOKEN_TTL"], user=user
     )
+    db.session.commit()  # the link works before anyone can receive it
     send_mail(
         user.email,
         "accounts/email/verify_email",
@@ -154,6 +155,7 @@ def request_password_reset(email: str) -> None:
         return
     ttl = current_app.config["PASSWORD_RESET_TTL"]
     _token, raw = issue_email_token("reset_password", user.email, ttl, user=user)
+    db.session.commit()  # the link works before anyone can receive it
     send_mail(
         user.email,
         "accounts/email/reset_password",
@@ -208,6 +210,7 @@ def send_account_setup(user: User, by=None) -> EmailToken:
     """Email a new official a link to choose their first password (expires like invitations)."""
     ttl = current_app.config["INVITATION_TTL"]
     token, raw = issue_email_token("reset_password", user.email, ttl, user=user, created_by=by)
+    db.session.commit()  # the link works before anyone can receive it
     send_mail(
         user.email,
         "accounts/email/account_setup",

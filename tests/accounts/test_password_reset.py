@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from directory.accounts.models import EmailToken
@@ -73,3 +74,35 @@ def test_unknown_reset_link_is_a_clear_404(client):
     response = client.get("/reset/not-a-real-token", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert "This link is not valid" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("purpose", ["reset", "verify", "setup"])
+def test_the_link_is_stored_before_its_email_leaves(app, db, member, monkeypatch, purpose):
+    """A message is handed to the mail server only once its token is committed: a failure
+    after the send would otherwise leave a dead link in someone's mailbox."""
+    import sqlalchemy as sa
+
+    from directory.accounts import email_links
+    from directory.accounts.models import EmailToken
+    from directory.core import mail
+
+    stored_when_sent: list[int] = []
+
+    def deliver(_msg):
+        with db.engine.connect() as other:  # what another connection sees: committed rows only
+            stored_when_sent.append(
+                other.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(EmailToken)
+                    .where(EmailToken.user_id == member.id)
+                )
+            )
+
+    monkeypatch.setattr(mail, "deliver", deliver)
+    if purpose == "reset":
+        email_links.request_password_reset(member.email)
+    elif purpose == "verify":
+        email_links.send_verification(member)
+    else:
+        email_links.send_account_setup(member)
+    assert stored_when_sent == [1]
