@@ -7,6 +7,7 @@ about any domain.
 from __future__ import annotations
 
 import json
+import operator
 
 import sqlalchemy as sa
 
@@ -30,15 +31,25 @@ def bulk_insert(model, rows: list[dict]) -> None:
     json_columns = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
     driver = connection.connection.driver_connection
     quoted = ", ".join(f'"{name}"' for name in names)
+    # The values in column order with one ``itemgetter`` call a row, the JSON ones encoded.
+    get = operator.itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    json_at = [i for i, name in enumerate(names) if name in json_columns]
     with (
         driver.cursor() as cursor,
         cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy,
     ):
         for row in rows:
-            copy.write_row([_json(row[n]) if n in json_columns else row[n] for n in names])
+            values = list(get(row))
+            for i in json_at:
+                values[i] = _json(values[i])
+            copy.write_row(values)
+
+
+# ``json.dumps`` with these options, without building an encoder for every value.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _json(value) -> str:
     if not value:
         return "[]" if isinstance(value, list) else ("{}" if isinstance(value, dict) else "null")
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _encode(value)

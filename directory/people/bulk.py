@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import current_app
 
 from directory.core.bulk import bulk_insert
-from directory.core.models import utcnow
+from directory.core.models import new_id, utcnow
 from directory.extensions import db
 from directory.people.consent import initial_consent_records
 from directory.people.models import ConsentRecord, Person
@@ -102,6 +102,23 @@ class NewPeople:
         self.people: list[dict] = []
         self.consents: list[dict] = []
         self.outbox: list[dict] = []
+        # The consent records of a listed and of an unlisted person, decided once: every
+        # person of the batch gets a copy with its own ids (see :meth:`_consents`).
+        self._consent_templates: dict[bool, list[dict]] = {}
+
+    def _consents(self, person_id: str, listed: bool) -> list[dict]:
+        """``initial_consent_records`` of one person, from the template of its ``listed``."""
+        template = self._consent_templates.get(listed)
+        if template is None:
+            template = self._consent_templates[listed] = initial_consent_records(
+                "",
+                {"listed": listed, "contact": False},
+                self.by,
+                decisions={"listed": "evidence" if listed else "official"},
+                evidence=self.evidence,
+                at=self.now,
+            )
+        return [{**record, "id": new_id(), "person_id": person_id} for record in template]
 
     def add(self, values: dict, person_id: str, *, listed: bool = False) -> bool:
         """Queue one person (flushing a full chunk); returns whether they are listed."""
@@ -110,16 +127,7 @@ class NewPeople:
         self.outbox.append(
             {"entity_type": "person", "entity_id": person_id, "created_at": self.now, "attempts": 0}
         )
-        self.consents.extend(
-            initial_consent_records(
-                person_id,
-                {"listed": listed, "contact": False},
-                self.by,
-                decisions={"listed": "evidence" if listed else "official"},
-                evidence=self.evidence,
-                at=self.now,
-            )
-        )
+        self.consents.extend(self._consents(person_id, listed))
         if len(self.people) >= self.chunk:
             self.flush()
         return listed
