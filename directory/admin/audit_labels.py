@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "import.upload": _l("Import file uploaded"),
     "import.commit": _l("Import committed"),
     "import.commit_interrupted": _l("Interrupted import commit reopened"),
+    "import.read_interrupted": _l("Interrupted import reading failed"),
     "import.invite": _l("Claim invitations sent from an import"),
     "export": _l("People exported"),
     "dashboard.export": _l("Dashboard table downloaded"),

@@ -22,7 +22,7 @@ from werkzeug.exceptions import Forbidden
 
 from directory import audit, policy
 from directory.core.bulk import bulk_insert
-from directory.core.models import new_id
+from directory.core.models import new_id, utcnow
 from directory.extensions import db
 from directory.i18n import current_locale
 from directory.imports.analysis import CHUNK, AnalysedRow, analyse_rows
@@ -146,6 +146,46 @@ def _fail(batch_id: str, code: str, params: dict) -> None:
     batch.status = "failed"
     batch.error_code, batch.error_params = code, params
     db.session.commit()
+
+
+def recover_interrupted_reads(older_than=None) -> list[str]:
+    """Fail the batches a crash left in ``reading``; returns their ids.
+
+    Reading writes nothing but the batch's staged rows (in chunks, each chunk moving the
+    batch's ``updated_at``): they are dropped, with the upload left on disk, and the batch is
+    ``failed`` with ``read_interrupted`` (the status page asks for the file again). Reading the
+    file again by itself could crash the same way for ever. A batch whose last chunk is less
+    than ``older_than`` old (the commit's ``RECOVER_AFTER`` by default: a read of the largest
+    file allowed stages a chunk every few seconds) is left alone; on PostgreSQL two recoveries
+    at once skip each other's rows. Audited with no actor.
+    """
+    from directory.imports.commit import RECOVER_AFTER
+
+    stmt = (
+        sa.select(ImportBatch)
+        .where(
+            ImportBatch.status == "reading",
+            ImportBatch.updated_at
+            <= utcnow() - (RECOVER_AFTER if older_than is None else older_than),
+        )
+        .order_by(ImportBatch.created_at)
+    )
+    if db.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    batches = list(db.session.scalars(stmt))
+    for batch in batches:
+        db.session.execute(sa.delete(ImportRow).where(ImportRow.batch_id == batch.id))
+        batch.status = "failed"
+        batch.error_code, batch.error_params = "read_interrupted", {}
+        audit.record(
+            "import.read_interrupted", batch, actor=None, details={"mission": batch.mission_id}
+        )
+    db.session.commit()
+    for batch in batches:
+        path = _upload_path(batch)
+        if os.path.exists(path):
+            os.remove(path)
+    return [batch.id for batch in batches]
 
 
 def staged_row(batch_id: str, row: AnalysedRow) -> dict:

@@ -181,9 +181,11 @@ def run_command(batch_id):
     help="Seconds since the commit started.",
 )
 def recover_command(older_than):
-    """Reopen the batches whose commit was interrupted by a crash (nothing was written)."""
+    """Reopen the batches whose commit was interrupted by a crash (nothing was written), and
+    fail those whose reading was (the officer uploads the file again)."""
     from datetime import timedelta
 
+    from directory.imports.batches import recover_interrupted_reads
     from directory.imports.commit import recover_interrupted
 
     ids = recover_interrupted(timedelta(seconds=older_than))
@@ -191,14 +193,22 @@ def recover_command(older_than):
         click.echo(f"{bid}: ready again (the interrupted commit wrote nothing)")
     if not ids:
         click.echo("no interrupted commit")
+    for bid in recover_interrupted_reads(timedelta(seconds=older_than)):
+        click.echo(f"{bid}: failed (its reading was interrupted; the file must be uploaded again)")
 
 
 def recover_job() -> str | None:
     """One round of ``imports recover`` for the worker."""
+    from directory.imports.batches import recover_interrupted_reads
     from directory.imports.commit import recover_interrupted
 
-    ids = recover_interrupted()
-    return f"{len(ids)} interrupted commit(s) reopened" if ids else None
+    ids, reads = recover_interrupted(), recover_interrupted_reads()
+    said = []
+    if ids:
+        said.append(f"{len(ids)} interrupted commit(s) reopened")
+    if reads:
+        said.append(f"{len(reads)} interrupted reading(s) failed")
+    return "; ".join(said) or None
 
 
 def register_cli(app) -> None:

@@ -79,6 +79,10 @@ def file_error_message(code: str | None, params: dict | None = None) -> str:
             row=p.get("row", "?"),
         ),
         "read_failed": lambda: _("The file could not be read. Nothing was written."),
+        "read_interrupted": lambda: _(
+            "The reading of this file was interrupted (the server restarted), and nothing was "
+            "written. Please upload the file again."
+        ),
     }
     make = messages.get(code or "")
     return make() if make else _("The file could not be imported.")

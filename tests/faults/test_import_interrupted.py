@@ -18,7 +18,7 @@ from directory.audit import AuditEvent
 from directory.extensions import db
 from directory.imports import batches
 from directory.imports import commit as commit_service
-from directory.imports.models import ImportBatch
+from directory.imports.models import ImportBatch, ImportRow
 from directory.people import bulk as people_bulk
 from directory.people.models import ConsentRecord, Person
 from directory.search.outbox import SearchOutbox
@@ -188,3 +188,61 @@ def test_the_worker_reopens_a_commit_claimed_long_ago(app):
     db.session.expire_all()
     batch = db.session.get(ImportBatch, batch.id)
     assert batch.status == "ready" and batch.error_code == "commit_interrupted"
+
+
+class _Killed(BaseException):
+    """What a dead process looks like from inside: no ``except Exception`` runs."""
+
+
+def test_a_reading_cut_short_by_a_crash_is_failed_with_a_clear_message(
+    race_app, monkeypatch, client, login
+):
+    """The process reading an upload dies after its first chunk of staged rows: the batch
+    stays in ``reading`` with those rows. Recovery (later, not at once) drops them, fails
+    the batch with ``read_interrupted`` (audited; the page asks for the file again), once."""
+    from flask_babel import force_locale
+
+    from directory.imports.messages import file_error_message
+
+    monkeypatch.setattr(batches, "CHUNK", CHUNK)
+    mission = MissionFactory(code="PARIS", name="Đại sứ quán Việt Nam tại Pháp", countries=["FR"])
+    officer = UserFactory(role="embassy", mission=mission, email="officer@paris.example")
+    data = csv_bytes(
+        rows=[
+            [f"Người Thứ {i}", "FR", "Paris", "Huế", f"p{i}@example.fr", "", "", ""]
+            for i in range(ROWS)
+        ]
+    )
+    batch_id = batches.start_batch(data, "people.csv", mission, officer).id
+    real_progress = batches.set_progress
+
+    def dies_while_staging(bid, done, total):
+        # Staging reports half the total plus half its rows: dying at the second chunk, before
+        # its commit, leaves the first chunk committed.
+        if done >= total // 2 + CHUNK:
+            raise _Killed
+        real_progress(bid, done, total)
+
+    monkeypatch.setattr(batches, "set_progress", dies_while_staging)
+    with pytest.raises(_Killed):
+        batches.read_batch(batch_id)
+    monkeypatch.setattr(batches, "set_progress", real_progress)
+    db.session.rollback()
+    batch = db.session.get(ImportBatch, batch_id)
+    assert batch.status == "reading"
+    assert count(ImportRow, ImportRow.batch_id == batch_id) == CHUNK
+
+    assert batches.recover_interrupted_reads() == []  # a reading may still be running
+    result = race_app.test_cli_runner().invoke(args=["imports", "recover", "--older-than", "0"])
+    assert result.exit_code == 0, result.output
+    assert f"{batch_id}: failed (its reading was interrupted" in result.output
+    db.session.expire_all()
+    batch = db.session.get(ImportBatch, batch_id)
+    assert batch.status == "failed" and batch.error_code == "read_interrupted"
+    assert count(ImportRow, ImportRow.batch_id == batch_id) == 0
+    assert audit_count("import.read_interrupted") == 1
+    assert batches.recover_interrupted_reads(timedelta(0)) == []  # once only
+    with force_locale("vi"):
+        assert "Vui lòng tải tệp lên lại" in file_error_message("read_interrupted")
+    with force_locale("en"):
+        assert "upload the file again" in file_error_message("read_interrupted")
