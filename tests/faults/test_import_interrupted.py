@@ -42,7 +42,8 @@ def audit_count(action: str) -> int:
     return count(AuditEvent, AuditEvent.action == action)
 
 
-def staged_batch(rows: int) -> tuple[ImportBatch, object]:
+def uploaded_batch(rows: int) -> tuple[str, object]:
+    """A CSV of ``rows`` people living in France, uploaded by the Paris officer (not read)."""
     mission = MissionFactory(code="PARIS", name="Đại sứ quán Việt Nam tại Pháp", countries=["FR"])
     officer = UserFactory(role="embassy", mission=mission, email="officer@paris.example")
     data = csv_bytes(
@@ -51,7 +52,12 @@ def staged_batch(rows: int) -> tuple[ImportBatch, object]:
             for i in range(rows)
         ]
     )
-    batch = batches.read_batch(batches.start_batch(data, "people.csv", mission, officer).id)
+    return batches.start_batch(data, "people.csv", mission, officer).id, officer
+
+
+def staged_batch(rows: int) -> tuple[ImportBatch, object]:
+    batch_id, officer = uploaded_batch(rows)
+    batch = batches.read_batch(batch_id)
     assert batch.status == "ready" and batch.total_rows == rows
     return batch, officer
 
@@ -205,15 +211,7 @@ def test_a_reading_cut_short_by_a_crash_is_failed_with_a_clear_message(
     from directory.imports.messages import file_error_message
 
     monkeypatch.setattr(batches, "CHUNK", CHUNK)
-    mission = MissionFactory(code="PARIS", name="Đại sứ quán Việt Nam tại Pháp", countries=["FR"])
-    officer = UserFactory(role="embassy", mission=mission, email="officer@paris.example")
-    data = csv_bytes(
-        rows=[
-            [f"Người Thứ {i}", "FR", "Paris", "Huế", f"p{i}@example.fr", "", "", ""]
-            for i in range(ROWS)
-        ]
-    )
-    batch_id = batches.start_batch(data, "people.csv", mission, officer).id
+    batch_id, _officer = uploaded_batch(ROWS)
     real_progress = batches.set_progress
 
     def dies_while_staging(bid, done, total):
