@@ -22,7 +22,7 @@ from werkzeug.exceptions import Forbidden
 
 from directory import audit, policy
 from directory.core.bulk import bulk_insert
-from directory.core.models import new_id, utcnow
+from directory.core.models import new_id
 from directory.extensions import db
 from directory.i18n import current_locale
 from directory.imports.analysis import CHUNK, AnalysedRow, analyse_rows
@@ -159,20 +159,9 @@ def recover_interrupted_reads(older_than=None) -> list[str]:
     file allowed stages a chunk every few seconds) is left alone; on PostgreSQL two recoveries
     at once skip each other's rows. Audited with no actor.
     """
-    from directory.imports.commit import RECOVER_AFTER
+    from directory.imports.commit import RECOVER_AFTER, stalled_batches
 
-    stmt = (
-        sa.select(ImportBatch)
-        .where(
-            ImportBatch.status == "reading",
-            ImportBatch.updated_at
-            <= utcnow() - (RECOVER_AFTER if older_than is None else older_than),
-        )
-        .order_by(ImportBatch.created_at)
-    )
-    if db.engine.dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    batches = list(db.session.scalars(stmt))
+    batches = stalled_batches("reading", RECOVER_AFTER if older_than is None else older_than)
     for batch in batches:
         db.session.execute(sa.delete(ImportRow).where(ImportRow.batch_id == batch.id))
         batch.status = "failed"

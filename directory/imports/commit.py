@@ -197,6 +197,20 @@ def commit_batch(batch_id: str, by_id: str) -> ImportBatch:
 RECOVER_AFTER = timedelta(minutes=10)
 
 
+def stalled_batches(status: str, older_than: timedelta = RECOVER_AFTER) -> list[ImportBatch]:
+    """The batches in ``status`` that have not moved for ``older_than``, oldest first; on
+    PostgreSQL locked for the caller, skipping those a running job (or another recovery)
+    holds."""
+    stmt = (
+        sa.select(ImportBatch)
+        .where(ImportBatch.status == status, ImportBatch.updated_at <= utcnow() - older_than)
+        .order_by(ImportBatch.created_at)
+    )
+    if db.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(db.session.scalars(stmt))
+
+
 def recover_interrupted(older_than: timedelta = RECOVER_AFTER) -> list[str]:
     """Put back to ``ready`` the batches left in ``committing`` by a crash; returns their ids.
 
@@ -208,17 +222,7 @@ def recover_interrupted(older_than: timedelta = RECOVER_AFTER) -> list[str]:
     Audited with no actor (the system did it). Run by ``flask imports recover`` and by the
     worker every few minutes.
     """
-    stmt = (
-        sa.select(ImportBatch)
-        .where(
-            ImportBatch.status == "committing",
-            ImportBatch.updated_at <= utcnow() - older_than,
-        )
-        .order_by(ImportBatch.created_at)
-    )
-    if db.engine.dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    batches = list(db.session.scalars(stmt))
+    batches = stalled_batches("committing", older_than)
     for batch in batches:
         batch.status = "ready"
         batch.error_code, batch.error_params = "commit_interrupted", {}
