@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
+import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -177,6 +180,144 @@ def _cell_text(value) -> str:
 
 
 def _read_xlsx(data: bytes, sheet_name: str | None):
+    fast = _read_xlsx_fast(data, sheet_name)
+    if fast is not None:
+        return fast
+    return _read_xlsx_streaming(data, sheet_name)
+
+
+# The compiled reader (python-calamine) takes a sheet whole into memory, with a slot for every
+# cell between A1 and the farthest cell the file names: a file that names XFD1048576 makes it
+# allocate half a terabyte and aborts the process. It is used only for sheets the scan below has
+# bounded; anything else (and any file it cannot read) goes through openpyxl's streaming parser,
+# which stops at our limits and names the cell of every refusal.
+FAST_MAX_CELLS = 6_000_000
+FAST_MAX_XML_BYTES = 512 * 1024 * 1024
+# XML text cannot hold a "<" (it is written &lt;), so each pattern starting with one is a tag.
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s/>]")
+_CELL = re.compile(rb"<c[\s/>]")
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_FORMULA = re.compile(rb"<f[\s/>]")
+_ERROR_VALUE = re.compile(rb"t=[\"']e[\"']")  # #N/A and the like: calamine gives ""
+_PREFIXED_CELL_OR_FORMULA = re.compile(rb"<[\w.-]+:[cf][\s/>]")
+
+
+def _read_xlsx_fast(data: bytes, sheet_name: str | None):
+    """The sheet read by the compiled reader, or None when it must go the streaming way.
+
+    None for: a workbook laid out other than the usual way, a sheet that is not a worksheet,
+    a formula (refused with its cell by the streaming reader), an error value (#N/A, kept as
+    text by the streaming reader), a cell without its reference,
+    a cell beyond our row or column limits, more cells than ``FAST_MAX_CELLS`` between A1 and
+    the farthest one, or any error of the compiled reader.
+    """
+    try:
+        import python_calamine
+    except ImportError:  # pragma: no cover - a dependency; the streaming reader still works
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            located = _worksheet_part(archive, sheet_name)
+            if located is None:
+                return None
+            title, part, names = located
+            info = archive.getinfo(part)
+            if info.file_size > FAST_MAX_XML_BYTES:
+                return None
+            sheet_xml = archive.read(part)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, ET.ParseError):
+        return None
+    bounds = _plain_sheet_bounds(sheet_xml)
+    del sheet_xml
+    if bounds is None:
+        return None
+    width, height = bounds
+    if width > MAX_COLUMNS or height > MAX_ROWS + 1 or width * height > FAST_MAX_CELLS:
+        return None
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            if list(workbook.sheet_names) != names:
+                return None
+            grid = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        finally:
+            workbook.close()
+    except Exception:  # noqa: BLE001 - the streaming reader decides what is wrong with the file
+        return None
+    if not grid:
+        raise ImportFileError("empty")
+    header = [_cell_text(value) for value in grid[0]]
+
+    def rows():
+        for number, values in enumerate(grid[1:], start=2):
+            yield number, [v if type(v) is str else _cell_text(v) for v in values]
+
+    return header, rows(), {"sheet": title, "sheets": names}
+
+
+def _plain_sheet_bounds(xml: bytes) -> tuple[int, int] | None:
+    """(columns, rows) up to the farthest cell of a sheet's XML whose every cell names its
+    place as ``<c r="B7"``, with no formula and no error value; None for any other sheet."""
+    start = _SHEET_DATA.search(xml)
+    if start is None:
+        return None
+    begin, stop = start.end(), xml.rfind(b"sheetData>")
+    if (
+        _FORMULA.search(xml, begin, stop)
+        or _ERROR_VALUE.search(xml, begin, stop)
+        or _PREFIXED_CELL_OR_FORMULA.search(xml, begin, stop)
+    ):
+        return None
+    references = _CELL_REF.findall(xml, begin, stop)
+    if len(_CELL.findall(xml, begin, stop)) != len(references):
+        return None  # a cell placed by its order in the row, or written another way
+    if not references:
+        return 0, 0
+    letters = max({column for column, _ in references}, key=lambda c: (len(c), c))
+    return _column_number(letters), max(map(int, {row for _, row in references}))
+
+
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _worksheet_part(archive: zipfile.ZipFile, sheet_name: str | None):
+    """(sheet title, path of its XML, every sheet's title) from ``xl/workbook.xml`` and its
+    relationships, or None when the workbook is not laid out the usual way."""
+    parts = {}
+    for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        if archive.getinfo(name).file_size > 4 * 1024 * 1024:
+            return None
+        parts[name] = ET.fromstring(archive.read(name))
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in parts["xl/_rels/workbook.xml.rels"].iter(_PACKAGE_REL)
+    }
+    sheets = []
+    for element in parts["xl/workbook.xml"].iter():
+        if element.tag.rsplit("}", 1)[-1] == "sheet":
+            ref = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            sheets.append((element.get("name"), targets.get(ref)))
+    names = [title for title, _ in sheets]
+    chosen = next((s for s in sheets if s[0] == sheet_name), None) if sheet_name else None
+    if sheet_name is None and sheets:
+        chosen = sheets[0]
+    if chosen is None or not chosen[0] or not chosen[1]:
+        return None
+    target = chosen[1]
+    part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    if "/worksheets/" not in f"/{part}" or part not in archive.namelist():
+        return None
+    return chosen[0], part, names
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _read_xlsx_streaming(data: bytes, sheet_name: str | None):
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -207,7 +348,7 @@ def _read_xlsx(data: bytes, sheet_name: str | None):
             out.append(_cell_text(value))
         return out
 
-    iterator = _sheet_rows(worksheet)
+    iterator = _undamaged(_sheet_rows(worksheet))
 
     def rows():
         try:
@@ -221,8 +362,20 @@ def _read_xlsx(data: bytes, sheet_name: str | None):
     except StopIteration:
         workbook.close()
         raise ImportFileError("empty") from None
+    except ImportFileError:
+        workbook.close()
+        raise
     header = cells_of(1, first)
     return header, rows(), {"sheet": worksheet.title, "sheets": names}
+
+
+def _undamaged(rows: Iterator[list[dict]]) -> Iterator[list[dict]]:
+    """The rows, or "not a spreadsheet" where the sheet's XML or its compression breaks off
+    (a truncated or damaged file is found only as it is read)."""
+    try:
+        yield from rows
+    except (ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
+        raise ImportFileError("not_spreadsheet") from error
 
 
 # A cell the sheet leaves out, as openpyxl's read-only worksheet fills it in.
@@ -293,7 +446,7 @@ def _sheet_rows(worksheet) -> Iterator[list[dict]]:
     file leaves out filled in as empty, within the sheet's declared dimensions), each cell the
     parser's dict (``value``, ``data_type``) rather than a cell object."""
     max_col, max_row = worksheet.max_column, worksheet.max_row
-    empty = [] if max_col is None else [_EMPTY_CELL] * max_col
+    empty: list[dict] = []  # a row the file leaves out: blank whatever the sheet's width
     counter = idx = 1
     workbook = worksheet.parent
     with worksheet._get_source() as source:
