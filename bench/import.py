@@ -190,12 +190,44 @@ def make_file(count: int, fmt: str) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def profiler(top: int):
+    """A context manager per phase: cProfile around it and its ``top`` functions printed."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def phase(name: str):
+        if not top:
+            yield
+            return
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.enable()
+        try:
+            yield
+        finally:
+            profile.disable()
+            print(f"--- {name}: the {top} functions with the most time of their own ---")
+            pstats.Stats(profile, stream=sys.stdout).sort_stats("tottime").print_stats(top)
+
+    return phase
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     parser.add_argument("--reset", action="store_true", help="drop and recreate the schema first")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        default=0,
+        help="profile the staging and the commit (cProfile) and print each one's N costliest "
+        "functions (their own time); the figures are then slower than without",
+    )
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("--database-url is required (a PostgreSQL benchmark database)")
@@ -252,9 +284,11 @@ def main(argv=None) -> int:
             f"in {generated - started:.1f} s"
         )
 
+        profiled = profiler(args.profile)
         t0 = time.perf_counter()
-        batch = batches.start_batch(data, f"bench.{args.format}", mission, officer)
-        batch = batches.read_batch(batch.id)
+        with profiled("staging"):
+            batch = batches.start_batch(data, f"bench.{args.format}", mission, officer)
+            batch = batches.read_batch(batch.id)
         t1 = time.perf_counter()
         if batch.status != "ready":
             print(f"refused: {batch.error_code} {batch.error_params}")
@@ -264,8 +298,9 @@ def main(argv=None) -> int:
             f"({args.rows / (t1 - t0):,.0f} rows/s); errors: {batch.error_rows}, "
             f"duplicates: {batch.duplicate_rows + batch.probable_rows}"
         )
-        commit.claim_commit(batch, officer)
-        batch = commit.commit_batch(batch.id, officer.id)
+        with profiled("commit"):
+            commit.claim_commit(batch, officer)
+            batch = commit.commit_batch(batch.id, officer.id)
         t2 = time.perf_counter()
         if batch.status != "done":
             print(f"commit failed: {batch.error_code}")
