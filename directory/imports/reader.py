@@ -218,21 +218,10 @@ def _read_xlsx_fast(data: bytes, sheet_name: str | None):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             located = _worksheet_part(archive, sheet_name)
-            if located is None:
+            if located is None or not _every_sheet_bounded(archive):
                 return None
-            title, part, names = located
-            info = archive.getinfo(part)
-            if info.file_size > FAST_MAX_XML_BYTES:
-                return None
-            sheet_xml = archive.read(part)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, ET.ParseError):
-        return None
-    bounds = _plain_sheet_bounds(sheet_xml)
-    del sheet_xml
-    if bounds is None:
-        return None
-    width, height = bounds
-    if width > MAX_COLUMNS or height > MAX_ROWS + 1 or width * height > FAST_MAX_CELLS:
+            title, names = located
+    except Exception:  # noqa: BLE001 - damaged, encrypted, unusual: the streaming way decides
         return None
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -253,6 +242,28 @@ def _read_xlsx_fast(data: bytes, sheet_name: str | None):
             yield number, [v if type(v) is str else _cell_text(v) for v in values]
 
     return header, rows(), {"sheet": title, "sheets": names}
+
+
+def _every_sheet_bounded(archive: zipfile.ZipFile) -> bool:
+    """Whether every part of the archive that holds sheet data is bounded for the compiled
+    reader. Every part, not only the one the chosen sheet's relationship names: the compiled
+    reader resolves the sheet itself, and its resolution must not lead it to a part this scan
+    has not seen (duplicate names in the archive included)."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.file_size > FAST_MAX_XML_BYTES or total > 2 * FAST_MAX_XML_BYTES:
+            return False
+        content = archive.read(info)
+        if b"sheetData" not in content:
+            continue
+        bounds = _plain_sheet_bounds(content)
+        if bounds is None:
+            return False
+        width, height = bounds
+        if width > MAX_COLUMNS or height > MAX_ROWS + 1 or width * height > FAST_MAX_CELLS:
+            return False
+    return True
 
 
 def _plain_sheet_bounds(xml: bytes) -> tuple[int, int] | None:
@@ -278,11 +289,14 @@ def _plain_sheet_bounds(xml: bytes) -> tuple[int, int] | None:
 
 
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+# A worksheet's part as a workbook's relationships name it: relative to xl/ or absolute.
+_WORKSHEET_TARGET = re.compile(r"(?:/xl/)?worksheets/[\w.-]+\.xml")
 
 
 def _worksheet_part(archive: zipfile.ZipFile, sheet_name: str | None):
-    """(sheet title, path of its XML, every sheet's title) from ``xl/workbook.xml`` and its
-    relationships, or None when the workbook is not laid out the usual way."""
+    """(sheet title, every sheet's title) from ``xl/workbook.xml`` and its relationships, or
+    None when the workbook is not laid out the usual way (the chosen sheet is not a
+    worksheet, two sheets share a name)."""
     parts = {}
     for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
         if archive.getinfo(name).file_size > 4 * 1024 * 1024:
@@ -298,16 +312,14 @@ def _worksheet_part(archive: zipfile.ZipFile, sheet_name: str | None):
             ref = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
             sheets.append((element.get("name"), targets.get(ref)))
     names = [title for title, _ in sheets]
+    if len(set(names)) != len(names):
+        return None
     chosen = next((s for s in sheets if s[0] == sheet_name), None) if sheet_name else None
     if sheet_name is None and sheets:
         chosen = sheets[0]
-    if chosen is None or not chosen[0] or not chosen[1]:
+    if chosen is None or not chosen[0] or not _WORKSHEET_TARGET.fullmatch(chosen[1] or ""):
         return None
-    target = chosen[1]
-    part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    if "/worksheets/" not in f"/{part}" or part not in archive.namelist():
-        return None
-    return chosen[0], part, names
+    return chosen[0], names
 
 
 def _column_number(letters: bytes) -> int:

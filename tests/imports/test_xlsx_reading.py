@@ -261,3 +261,38 @@ def test_a_damaged_sheet_is_refused_as_before():
     with pytest.raises(ImportFileError) as info:
         read_file(data, "x.xlsx", max_bytes=10 * 1024 * 1024)
     assert info.value.code == "not_spreadsheet"
+
+
+def test_sheet_data_the_chosen_sheet_does_not_name_is_bounded_too():
+    """The compiled reader finds the sheet's part itself: a far cell in any part of the
+    archive (another sheet, a second entry of the same name) keeps it away."""
+    import warnings
+
+    far = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
+        b"</row></sheetData></worksheet>"
+    )
+    plain = xlsx_bytes()
+    assert reader._read_xlsx_fast(plain, None) is not None
+    for name in ("xl/worksheets/sheet1.xml", "xl/worksheets/other.xml"):
+        buffer = io.BytesIO(plain)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Duplicate name": the point of the file
+            with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr(name, far)
+        assert reader._read_xlsx_fast(buffer.getvalue(), None) is None, name
+
+
+def test_two_sheets_of_one_name_go_the_streaming_way():
+    data = rewritten(xlsx_bytes(), lambda xml: xml)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    workbook = source.read("xl/workbook.xml")
+    sheet = re.search(rb"<sheet [^>]*/>", workbook).group(0)
+    twice = workbook.replace(sheet, sheet + sheet.replace(b'sheetId="1"', b'sheetId="2"'))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = twice if info.filename == "xl/workbook.xml" else source.read(info)
+            target.writestr(info.filename, content)
+    assert reader._read_xlsx_fast(buffer.getvalue(), None) is None
