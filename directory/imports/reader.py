@@ -352,7 +352,9 @@ def _read_xlsx_streaming(data: bytes, sheet_name: str | None):
         out: list[str] = []
         for index, cell in enumerate(row, start=1):
             value = cell["value"]
-            if cell["data_type"] == "f" or type(value).__name__ in (
+            if cell["data_type"] == "f" and value in _CONSTANT_FORMULAS:
+                value = _CONSTANT_FORMULAS[value]
+            elif cell["data_type"] == "f" or type(value).__name__ in (
                 "ArrayFormula",
                 "DataTableFormula",
             ):
@@ -379,6 +381,11 @@ def _read_xlsx_streaming(data: bytes, sheet_name: str | None):
         raise
     header = cells_of(1, first)
     return header, rows(), {"sheet": worksheet.title, "sheets": names}
+
+
+# LibreOffice writes a TRUE or FALSE typed in a cell as the formula TRUE() or FALSE(): a
+# constant, read as the boolean it is; any other formula is refused with its cell.
+_CONSTANT_FORMULAS = {"=TRUE()": True, "=FALSE()": False}
 
 
 def _undamaged(rows: Iterator[list[dict]]) -> Iterator[list[dict]]:

@@ -16,6 +16,7 @@ import sys
 import unicodedata
 import zipfile
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
 
@@ -296,3 +297,31 @@ def test_two_sheets_of_one_name_go_the_streaming_way():
             content = twice if info.filename == "xl/workbook.xml" else source.read(info)
             target.writestr(info.filename, content)
     assert reader._read_xlsx_fast(buffer.getvalue(), None) is None
+
+
+FILES = Path(__file__).parent / "files"
+
+
+def test_a_libreoffice_workbook_reads_alike_both_ways(monkeypatch):
+    data = (FILES / "libreoffice-people.xlsx").read_bytes()
+    assert reader._read_xlsx_fast(data, None) is not None
+    fast = outcome(data, fast=True, monkeypatch=monkeypatch)
+    assert fast == outcome(data, fast=False, monkeypatch=monkeypatch)
+    assert [(number, values.get("full_name")) for number, values, _ in fast[4]] == [
+        (2, "Nguyễn Văn An"),
+        (3, "Trần Thị Bích"),
+        (5, "Lê Hoàng Cường"),
+        (6, "Phạm Thu Hà"),
+    ]
+
+
+def test_libreoffice_booleans_are_read_as_booleans_not_refused_as_formulas(monkeypatch):
+    """LibreOffice saves a TRUE typed in a cell as the formula TRUE(): a constant, not a
+    computation; the file reads as the same workbook written by openpyxl."""
+    data = (FILES / "libreoffice-typed-values.xlsx").read_bytes()
+    assert reader._read_xlsx_fast(data, None) is None  # formulas: the streaming way
+    from_libreoffice = outcome(data, fast=False, monkeypatch=monkeypatch)
+    from_openpyxl = outcome(sheet_of(TYPED_ROWS), fast=False, monkeypatch=monkeypatch)
+    assert from_libreoffice[4] == from_openpyxl[4]
+    fields = [values.get("fields") for _, values, _ in from_libreoffice[4]]
+    assert fields[1:3] == ["yes", "no"]
