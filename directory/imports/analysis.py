@@ -167,6 +167,18 @@ def _chunks(items: list, size: int = 1000) -> Iterable[list]:
         yield items[start : start + size]
 
 
+def _one_of(column, values: set) -> list:
+    """Conditions that together select the rows whose ``column`` is one of ``values``: one
+    array parameter on PostgreSQL instead of thousands of bound values, chunks elsewhere."""
+    if not values:
+        return []
+    if db.session.connection().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return [column == sa.any_(sa.bindparam("wanted", sorted(values), type_=ARRAY(sa.String)))]
+    return [column.in_(chunk) for chunk in _chunks(sorted(values))]
+
+
 def _existing_candidates(emails: set, phones: set, keys: set) -> list[tuple]:
     """Existing people sharing an email, a phone or a name key with the file (id, …)."""
     columns = (
@@ -178,18 +190,9 @@ def _existing_candidates(emails: set, phones: set, keys: set) -> list[tuple]:
         Person.city,
     )
     found: dict[str, tuple] = {}
-    postgres = db.session.connection().dialect.name == "postgresql"
     for column, wanted in ((Person.email, emails), (Person.phone, phones), (Person.name_key, keys)):
-        if postgres:
-            # One query with an array parameter instead of thousands of bound values.
-            from sqlalchemy.dialects.postgresql import ARRAY
-
-            values = sa.bindparam("wanted", sorted(wanted), type_=ARRAY(sa.String))
-            chunks = [sa.select(*columns).where(column == sa.any_(values))] if wanted else []
-        else:
-            chunks = [sa.select(*columns).where(column.in_(c)) for c in _chunks(sorted(wanted))]
-        for query in chunks:
-            query = query.where(Person.anonymised_at.is_(None))
+        for condition in _one_of(column, wanted):
+            query = sa.select(*columns).where(condition, Person.anonymised_at.is_(None))
             for row in db.session.execute(query):
                 found[row[0]] = tuple(row)
     return list(found.values())
@@ -281,24 +284,16 @@ EVIDENCE_FIELDS = (
 def _folded_set(value) -> frozenset:
     if value in (None, "", []):
         return frozenset()
-    try:
-        if isinstance(value, list | tuple | set):
-            return frozenset(_folded_item(item) for item in value if str(item).strip())
-        return _folded_item(value, alone=True)
-    except TypeError:  # a value that cannot be remembered (unhashable): folded as it is
-        items = value if isinstance(value, list | tuple | set) else [value]
-        return frozenset(fold(str(item)) for item in items if str(item).strip())
+    items = value if isinstance(value, list | tuple | set) else [value]
+    return frozenset(_folded(text) for text in map(str, items) if text.strip())
 
 
-@functools.lru_cache(maxsize=65536, typed=True)
-def _folded_item(item, alone: bool = False):
-    """``fold`` of one value, remembered: the compared values (countries, provinces, cities,
-    fields, titles) repeat across a file, and a file of people already in the directory
-    compares every row with a profile (about two million values for 100,000 rows)."""
-    text = fold(str(item))
-    if alone:
-        return frozenset((text,)) if str(item).strip() else frozenset()
-    return text
+@functools.lru_cache(maxsize=65536)
+def _folded(text: str) -> str:
+    """``fold``, remembered: the compared values (countries, provinces, cities, fields, titles)
+    repeat across a file, and a file of people already in the directory compares every row
+    with a profile (about two million values for 100,000 rows)."""
+    return fold(text)
 
 
 def compare_values(
@@ -341,16 +336,10 @@ def add_evidence(rows: list[AnalysedRow]) -> None:
     # The compared columns only, not whole profiles: a file of people already in the directory
     # matches every row, and loading 100,000 profiles as objects took most of its analysis.
     columns = [getattr(Person, name) for name in EVIDENCE_FIELDS]
-    postgres = db.session.connection().dialect.name == "postgresql"
-    for chunk in _chunks(sorted(wanted), 10_000 if postgres else 1000):
-        if postgres:
-            from sqlalchemy.dialects.postgresql import ARRAY
-
-            ids = sa.bindparam("ids", chunk, type_=ARRAY(sa.String))
-            query = sa.select(Person.id, *columns).where(Person.id == sa.any_(ids))
-        else:
-            query = sa.select(Person.id, *columns).where(Person.id.in_(chunk))
-        for person_id, *values in db.session.execute(query):
+    for condition in _one_of(Person.id, wanted):
+        for person_id, *values in db.session.execute(
+            sa.select(Person.id, *columns).where(condition)
+        ):
             people[person_id] = dict(zip(EVIDENCE_FIELDS, values, strict=True))
     by_number = {r.row_number: r.values for r in rows}
     for row in rows:
