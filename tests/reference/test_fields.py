@@ -166,3 +166,23 @@ def test_resync_does_not_overwrite_an_edited_field(app, db):
     db.session.commit()
     sync_reference_data()
     assert db.session.get(Field, "semiconductors").label_en == "Semiconductor industry"
+
+
+def test_the_index_follows_an_edit_of_the_taxonomy_at_once(app, db):
+    """The folded index is remembered per taxonomy, never served stale after an edit."""
+    from directory.reference.models import Field
+
+    assert resolve_field("Vật liệu lượng tử") is None
+    index = field_index()
+    index["vat lieu luong tu"] = "semiconductors"  # a caller's copy: the next one is clean
+    assert resolve_field("Vật liệu lượng tử") is None
+
+    field = db.session.get(Field, "semiconductors")
+    field.synonyms = [*field.synonyms, "Vật liệu lượng tử"]
+    db.session.commit()
+    assert resolve_field("vat lieu luong tu") == "semiconductors"
+
+    field.active = False
+    db.session.commit()
+    assert resolve_field("bán dẫn") is None
+    assert resolve_field("vat lieu luong tu") is None
